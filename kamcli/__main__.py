@@ -1,0 +1,3 @@
+from kamcli.cli.main import main
+
+main()

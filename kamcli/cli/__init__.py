@@ -1,0 +1,1 @@
+"""Typer shell: parse options, call the core, render, exit."""

@@ -1,0 +1,114 @@
+"""The `kam` command: global options and the one error boundary."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from kamcli import __version__
+from kamcli.cli.common import Lang, Settings, detect_lang
+from kamcli.errors import ExitCode, KamError
+
+
+class KamGroup(TyperGroup):
+    """Turns KamErrors into one-paragraph messages and exit codes (docs/exit-codes.md)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except KamError as exc:
+            if _debug(ctx):
+                traceback.print_exc()
+            typer.echo(f"kam: error: {exc.render()}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("\nkam: interrupted.", err=True)
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except Exception as exc:
+            if _debug(ctx):
+                traceback.print_exc()
+            typer.echo(
+                f"kam: internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in kamcli. Run again with --debug to see the traceback, "
+                "and please report it.",
+                err=True,
+            )
+            raise typer.Exit(ExitCode.INTERNAL) from None
+
+
+def _debug(ctx: Any) -> bool:
+    obj = ctx.obj
+    return bool(obj.debug) if isinstance(obj, Settings) else bool(ctx.params.get("debug"))
+
+
+app = typer.Typer(
+    cls=KamGroup,
+    name="kam",
+    help="Key account manager competency assessment: questionnaire, gap reports, team batches.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"kam {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            envvar="KAM_LANG",
+            help="Language of texts and reports (default: from the locale, zh for zh_*).",
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            envvar="KAM_MODEL",
+            help="Competency model directory (default: the shipped model).",
+            show_default=False,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[  # noqa: ARG001 - acted on by its eager callback
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Key account manager competency assessment: questionnaire, gap reports, team batches."""
+    ctx.obj = Settings(lang=lang.value if lang else detect_lang(), model_path=model, debug=debug)
+
+
+def _register() -> None:
+    from kamcli.cli import model_cmd, stages_cmd
+
+    stages_cmd.register(app)
+    app.add_typer(model_cmd.app, name="model")
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        app(prog_name="kam")
+    except KeyboardInterrupt:  # pragma: no cover - raised outside a command
+        sys.exit(ExitCode.INTERRUPTED)

@@ -1,0 +1,118 @@
+"""kam model show | validate | init"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kamcli.cli.common import settings, stdout_console
+from kamcli.errors import ExitCode, KamError, OutputError, UsageError
+
+app = typer.Typer(help="Inspect, validate and copy competency models.", no_args_is_help=True)
+
+
+class ShowFormat(StrEnum):
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+
+
+def check_stage(stage: str | None, stage_ids: list[str]) -> None:
+    if stage is not None and stage not in stage_ids:
+        raise UsageError(f"Unknown stage {stage!r}; the model's stages are {', '.join(stage_ids)}.")
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    stage: Annotated[str | None, typer.Option("--stage", "-s", help="Only this stage.")] = None,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ShowFormat.table
+    ),
+) -> None:
+    """Show the competency model: competencies and each stage's target profile."""
+    from kamcli.render.model_view import model_data, profile_table
+
+    cfg = settings(ctx)
+    model = cfg.model()
+    check_stage(stage, model.stage_ids)
+    if fmt is ShowFormat.table:
+        stdout_console().print(profile_table(model, cfg.lang, stage))
+        return
+    data = model_data(model, stage)
+    if fmt is ShowFormat.json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        import yaml
+
+        typer.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), nl=False)
+
+
+@app.command("validate")
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Model directories (or model.yaml files).")],
+) -> None:
+    """Check models and list every problem; exit 0 when all are valid, 3 otherwise."""
+    from kamcli.model import check_model
+
+    failed = False
+    for path in paths:
+        try:
+            model, problems = check_model(path)
+        except KamError as exc:
+            model, problems = None, []
+            typer.echo(f"✖ {path}: {exc.render()}", err=True)
+            failed = True
+            continue
+        if model is None or problems:
+            failed = True
+            typer.echo(f"✖ {path}: {len(problems)} problem(s)", err=True)
+            for problem in problems:
+                typer.echo(f"  - {problem}", err=True)
+            continue
+        items = sum(len(c.items) for c in model.competencies)
+        typer.echo(
+            f"✔ {path}: valid — {model.id} {model.version} (hash {model.content_hash}), "
+            f"{len(model.competencies)} competencies, {items} items, {len(model.stages)} stages"
+        )
+    if failed:
+        raise typer.Exit(ExitCode.MODEL)
+
+
+@app.command("init")
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="Where to write the copy (must not exist or be empty).")
+    ],
+) -> None:
+    """Write a copy of the default model to DIR, for a trainer to customise."""
+    from kamcli.model import default_model_dir
+
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise OutputError(
+            f"{directory} already exists and is not empty; kam model init never overwrites. "
+            "Choose a new directory."
+        )
+    source = default_model_dir()
+    try:
+        shutil.copytree(
+            source,
+            directory,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("__pycache__", "*.py*"),
+        )
+    except OSError as exc:
+        raise OutputError(
+            f"Cannot write the model to {directory}: {exc.strerror or exc}."
+        ) from None
+    stdout_console().print(
+        f"Wrote a copy of the default model to {directory}.\n"
+        f"Edit the YAML files, then check them with: kam model validate {directory}\n"
+        f"Use it with: kam --model {directory} …",
+        markup=False,
+    )

@@ -1,0 +1,397 @@
+"""Find, read and validate a model directory, reporting every problem at once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from kamcli.errors import ModelError, Problem
+from kamcli.model.schema import (
+    Competency,
+    CompetencyModel,
+    Diagnostic,
+    ModelFile,
+    Stage,
+    StageFile,
+)
+from kamcli.model.yamlsafe import YamlDoc, YamlProblem, load_yaml
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def default_model_dir() -> Path:
+    """The shipped model: inside the wheel, or the repository's competencies/ in a checkout."""
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "_default_model"
+    if (shipped / "model.yaml").is_file():
+        return shipped
+    return package.parent / "competencies"
+
+
+def resolve_model_dir(path: Path) -> Path:
+    if path.is_file() and path.name in {"model.yaml", "model.yml"}:
+        return path.parent
+    if not path.exists():
+        raise ModelError(f"Model not found: {path} does not exist.")
+    if not path.is_dir():
+        raise ModelError(f"Model not found: {path} is not a directory or a model.yaml file.")
+    if not (path / "model.yaml").is_file():
+        raise ModelError(
+            f"Model not found: {path} has no model.yaml. A model is a directory with "
+            "model.yaml, diagnostic.yaml, competencies/ and stages/ (see docs/model-format.md; "
+            "`kam model init DIR` writes one to start from)."
+        )
+    return path
+
+
+def _friendly(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    loc = error["loc"]
+    if kind == "extra_forbidden":
+        return f"unknown key {loc[-1]!r}"
+    if kind == "missing":
+        return f"missing required key {loc[-1]!r}"
+    if kind in {"string_type", "dict_type", "list_type", "int_type", "float_type", "bool_type"}:
+        expected = {
+            "string_type": "text",
+            "dict_type": "a mapping",
+            "list_type": "a list",
+            "int_type": "a whole number",
+            "float_type": "a number",
+            "bool_type": "true or false",
+        }[kind]
+        got = type(value).__name__ if value is not None else "nothing"
+        hint = ""
+        if isinstance(value, bool) and kind == "string_type":
+            hint = " (YAML reads yes/no/on/off as true/false: put the text in quotes)"
+        elif kind == "string_type" and isinstance(value, int | float):
+            hint = " (put it in quotes)"
+        shown = repr(value) if not isinstance(value, dict | list) else got
+        return f"expected {expected}, got {got} {shown}{hint}".replace(f"{got} {got}", got)
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _validate(
+    doc: YamlDoc, schema: type[T], languages: list[str], problems: list[Problem]
+) -> T | None:
+    if not isinstance(doc.data, dict):
+        problems.append(
+            Problem(str(doc.path), "expected a YAML mapping (key: value) at the top", 1)
+        )
+        return None
+    try:
+        return schema.model_validate(doc.data, context={"languages": languages})
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            key = ".".join(str(p) for p in loc) or None
+            problems.append(Problem(str(doc.path), _friendly(dict(error)), doc.line_of(loc), key))
+        return None
+
+
+def _read(path: Path, problems: list[Problem]) -> YamlDoc | None:
+    try:
+        return load_yaml(path)
+    except YamlProblem as exc:
+        problems.append(exc.problem)
+        return None
+
+
+def _declared_languages(doc: YamlDoc | None) -> list[str]:
+    data = doc.data if doc is not None else None
+    langs = data.get("languages") if isinstance(data, dict) else None
+    if isinstance(langs, list) and langs and all(isinstance(x, str) for x in langs):
+        return list(langs)
+    return ["en"]
+
+
+def load_model(path: Path | None = None) -> CompetencyModel:
+    """Load and validate a model directory; raise ModelError listing every problem."""
+    model, problems = check_model(path)
+    if model is None or problems:
+        where = resolve_model_dir(path) if path is not None else default_model_dir()
+        raise ModelError(
+            f"The competency model in {where} is invalid ({len(problems)} problem"
+            f"{'s' if len(problems) != 1 else ''}):",
+            problems,
+        )
+    return model
+
+
+def check_model(path: Path | None = None) -> tuple[CompetencyModel | None, list[Problem]]:
+    """Validate everything that can be validated and return the model with all problems."""
+    root = resolve_model_dir(path) if path is not None else default_model_dir()
+    problems: list[Problem] = []
+    head_doc = _read(root / "model.yaml", problems)
+    languages = _declared_languages(head_doc)
+    head = _validate(head_doc, ModelFile, languages, problems) if head_doc else None
+    competencies = _load_competencies(root, head, languages, problems)
+    stages = _load_stages(root, head, languages, problems)
+    diagnostic = _load_diagnostic(root, head, languages, problems)
+    if head is None or problems or diagnostic is None:
+        return None, problems
+    _check_item_ids(root, competencies, diagnostic, problems)
+    if problems:
+        return None, problems
+    body: dict[str, Any] = {
+        "id": head.id,
+        "version": head.version,
+        "languages": head.languages,
+        "name": head.name,
+        "description": head.description,
+        "scale": head.scale,
+        "min_coverage": head.min_coverage,
+        "status_bands": head.status_bands,
+        "stages": stages,
+        "competencies": competencies,
+        "diagnostic": diagnostic,
+    }
+    digest = _content_hash(body)
+    return CompetencyModel.model_construct(content_hash=digest, **body), problems
+
+
+def _content_hash(body: dict[str, Any]) -> str:
+    """Hash of the validated content, so reformatting or comments do not change it."""
+    plain = {k: _plain(v) for k, v in body.items()}
+    canonical = json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _load_competencies(
+    root: Path, head: ModelFile | None, languages: list[str], problems: list[Problem]
+) -> list[Competency]:
+    folder = root / "competencies"
+    listed = head.competencies if head else []
+    _unlisted_files(folder, set(listed), "competencies", root / "model.yaml", problems)
+    result: list[Competency] = []
+    for competency_id in listed:
+        path = folder / f"{competency_id}.yaml"
+        if not path.is_file():
+            problems.append(
+                Problem(
+                    str(root / "model.yaml"),
+                    f"competency {competency_id!r} is listed but {path} does not exist",
+                    key="competencies",
+                )
+            )
+            continue
+        doc = _read(path, problems)
+        competency = _validate(doc, Competency, languages, problems) if doc else None
+        if competency is None or doc is None or head is None:
+            continue
+        _check_competency(doc, competency, head, problems)
+        result.append(competency)
+    return result
+
+
+def _check_competency(
+    doc: YamlDoc, competency: Competency, head: ModelFile, problems: list[Problem]
+) -> None:
+    name = str(doc.path)
+    if competency.id != doc.path.stem:
+        problems.append(
+            Problem(
+                name,
+                f"id {competency.id!r} must match the file name {doc.path.stem!r}",
+                doc.line_of(("id",)),
+                "id",
+            )
+        )
+    points = head.scale.points
+    if len(competency.levels) != points:
+        problems.append(
+            Problem(
+                name,
+                f"expected {points} level descriptors (one per scale point "
+                f"{head.scale.min}..{head.scale.max}), got {len(competency.levels)}",
+                doc.line_of(("levels",)),
+                "levels",
+            )
+        )
+    stage_ids = [s.id for s in head.stages]
+    for stage_id in stage_ids:
+        if stage_id not in competency.actions:
+            problems.append(
+                Problem(
+                    name,
+                    f"no development actions for stage {stage_id!r}",
+                    doc.line_of(("actions",)),
+                    "actions",
+                )
+            )
+    for stage_id in competency.actions:
+        if stage_id not in stage_ids:
+            problems.append(
+                Problem(
+                    name,
+                    f"actions for unknown stage {stage_id!r} (stages: {', '.join(stage_ids)})",
+                    doc.line_of(("actions", stage_id)),
+                    f"actions.{stage_id}",
+                )
+            )
+
+
+def _unlisted_files(
+    folder: Path, listed: set[str], what: str, head_path: Path, problems: list[Problem]
+) -> None:
+    if not folder.is_dir():
+        if listed:
+            problems.append(Problem(str(folder), f"missing folder {what}/"))
+        return
+    for path in sorted(folder.iterdir()):
+        if path.suffix in {".yaml", ".yml"} and path.stem not in listed:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"not listed in {head_path.name} ({what}); add it there or remove the file",
+                )
+            )
+
+
+def _load_stages(
+    root: Path, head: ModelFile | None, languages: list[str], problems: list[Problem]
+) -> list[Stage]:
+    if head is None:
+        return []
+    folder = root / "stages"
+    _unlisted_files(folder, {s.id for s in head.stages}, "stages", root / "model.yaml", problems)
+    result: list[Stage] = []
+    for info in head.stages:
+        path = folder / f"{info.id}.yaml"
+        if not path.is_file():
+            problems.append(
+                Problem(
+                    str(root / "model.yaml"),
+                    f"stage {info.id!r} has no target profile: {path} does not exist",
+                    key="stages",
+                )
+            )
+            continue
+        doc = _read(path, problems)
+        profile = _validate(doc, StageFile, languages, problems) if doc else None
+        if profile is None or doc is None:
+            continue
+        _check_profile(doc, profile, info.id, head, problems)
+        result.append(
+            Stage(id=info.id, name=info.name, summary=info.summary, targets=profile.targets)
+        )
+    return result
+
+
+def _check_profile(
+    doc: YamlDoc, profile: StageFile, stage_id: str, head: ModelFile, problems: list[Problem]
+) -> None:
+    name = str(doc.path)
+    if profile.stage != stage_id:
+        problems.append(
+            Problem(
+                name,
+                f"stage {profile.stage!r} must match the file name {stage_id!r}",
+                doc.line_of(("stage",)),
+                "stage",
+            )
+        )
+    for competency_id in head.competencies:
+        if competency_id not in profile.targets:
+            problems.append(
+                Problem(
+                    name,
+                    f"no target for competency {competency_id!r} (every "
+                    "stage needs a target and weight for every competency)",
+                    doc.line_of(("targets",)),
+                    "targets",
+                )
+            )
+    for competency_id, target in profile.targets.items():
+        loc = ("targets", competency_id)
+        if competency_id not in head.competencies:
+            problems.append(
+                Problem(
+                    name, f"unknown competency {competency_id!r}", doc.line_of(loc), ".".join(loc)
+                )
+            )
+        if not head.scale.min <= target.target <= head.scale.max:
+            problems.append(
+                Problem(
+                    name,
+                    f"target {target.target:g} is outside the scale "
+                    f"{head.scale.min}..{head.scale.max}",
+                    doc.line_of((*loc, "target")),
+                    ".".join(loc) + ".target",
+                )
+            )
+
+
+def _load_diagnostic(
+    root: Path, head: ModelFile | None, languages: list[str], problems: list[Problem]
+) -> Diagnostic | None:
+    path = root / "diagnostic.yaml"
+    if not path.is_file():
+        problems.append(Problem(str(path), "file does not exist (the stage diagnostic)"))
+        return None
+    doc = _read(path, problems)
+    diagnostic = _validate(doc, Diagnostic, languages, problems) if doc else None
+    if diagnostic is None or doc is None or head is None:
+        return diagnostic
+    if len(diagnostic.anchors) != head.scale.points:
+        problems.append(
+            Problem(
+                str(path),
+                f"expected {head.scale.points} anchors, got {len(diagnostic.anchors)}",
+                doc.line_of(("anchors",)),
+                "anchors",
+            )
+        )
+    stage_ids = [s.id for s in head.stages]
+    for index, statement in enumerate(diagnostic.statements):
+        if statement.stage not in stage_ids:
+            loc = ("statements", index, "stage")
+            problems.append(
+                Problem(
+                    str(path),
+                    f"unknown stage {statement.stage!r} (stages: {', '.join(stage_ids)})",
+                    doc.line_of(loc),
+                    f"statements.{index}.stage",
+                )
+            )
+    return diagnostic
+
+
+def _check_item_ids(
+    root: Path, competencies: list[Competency], diagnostic: Diagnostic, problems: list[Problem]
+) -> None:
+    owner: dict[str, str] = {}
+    for competency in competencies:
+        for item in competency.items:
+            if item.id in owner:
+                problems.append(
+                    Problem(
+                        str(root / "competencies" / f"{competency.id}.yaml"),
+                        f"item id {item.id!r} is already used in {owner[item.id]}",
+                        key="items",
+                    )
+                )
+            owner[item.id] = f"competencies/{competency.id}.yaml"
+    for statement in diagnostic.statements:
+        if statement.id in owner:
+            problems.append(
+                Problem(
+                    str(root / "diagnostic.yaml"),
+                    f"statement id {statement.id!r} is already used in {owner[statement.id]}",
+                    key="statements",
+                )
+            )

@@ -1,0 +1,255 @@
+"""Pydantic schema of the competency model: one class per file, then the assembled model.
+
+Strict types (YAML 1.1 turns `no` into False) and `extra="forbid"` (typos are errors).
+Texts are {language: text} mappings checked against the languages the model declares,
+passed in the validation context by the loader.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictStr,
+    ValidationInfo,
+    model_validator,
+)
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+Id = Annotated[StrictStr, Field(pattern=ID_PATTERN, max_length=64)]
+LangCode = Annotated[StrictStr, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")]
+
+
+def _check_text(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+    languages: list[str] | None = (info.context or {}).get("languages")
+    if languages is None:
+        return value
+    missing = [lang for lang in languages if lang not in value]
+    if missing:
+        raise ValueError(
+            f"missing text for language {', '.join(repr(m) for m in missing)} "
+            f"(the model declares {', '.join(languages)})"
+        )
+    extra = [lang for lang in value if lang not in languages]
+    if extra:
+        raise ValueError(
+            f"text for undeclared language {', '.join(repr(e) for e in extra)} "
+            f"(the model declares {', '.join(languages)})"
+        )
+    empty = [lang for lang, text in value.items() if not text.strip()]
+    if empty:
+        raise ValueError(f"empty text for language {', '.join(repr(e) for e in empty)}")
+    return value
+
+
+Text = Annotated[dict[StrictStr, StrictStr], AfterValidator(_check_text)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)
+
+
+class Scale(Strict):
+    min: int
+    max: int
+    anchors: list[Text]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scale:
+        if self.min >= self.max:
+            raise ValueError(f"scale min ({self.min}) must be below max ({self.max})")
+        if len(self.anchors) != self.points:
+            raise ValueError(
+                f"scale has {self.points} points ({self.min}..{self.max}) "
+                f"but {len(self.anchors)} anchors"
+            )
+        return self
+
+    @property
+    def points(self) -> int:
+        return self.max - self.min + 1
+
+    @property
+    def values(self) -> range:
+        return range(self.min, self.max + 1)
+
+
+class StatusBand(Strict):
+    id: Id
+    max_gap: float | None = None
+    glyph: Annotated[StrictStr, Field(min_length=1, max_length=2)]
+    label: Text
+
+
+class StageInfo(Strict):
+    id: Id
+    name: Text
+    summary: Text
+
+
+class ModelFile(Strict):
+    """model.yaml"""
+
+    id: Id
+    version: Annotated[StrictStr, Field(min_length=1, max_length=40)]
+    languages: Annotated[list[LangCode], Field(min_length=1)]
+    name: Text
+    description: Text
+    scale: Scale
+    min_coverage: Annotated[float, Field(gt=0, le=1)] = 0.5
+    status_bands: Annotated[list[StatusBand], Field(min_length=1)]
+    stages: Annotated[list[StageInfo], Field(min_length=1)]
+    competencies: Annotated[list[Id], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ModelFile:
+        unique(self.languages, "language")
+        unique([s.id for s in self.stages], "stage id")
+        unique(self.competencies, "competency id")
+        unique([b.id for b in self.status_bands], "status band id")
+        *bounded, last = self.status_bands
+        if last.max_gap is not None:
+            raise ValueError(f"the last status band ({last.id!r}) must not have a max_gap")
+        previous = float("-inf")
+        for band in bounded:
+            if band.max_gap is None:
+                raise ValueError(
+                    f"status band {band.id!r} needs a max_gap (only the last has none)"
+                )
+            if band.max_gap <= previous:
+                raise ValueError("status bands must be ordered by increasing max_gap")
+            previous = band.max_gap
+        return self
+
+
+class Item(Strict):
+    id: Id
+    text: Text
+    reverse: bool = False
+    weight: Annotated[float, Field(gt=0)] = 1.0
+
+
+class Competency(Strict):
+    """competencies/<id>.yaml"""
+
+    id: Id
+    name: Text
+    description: Text
+    source: Text
+    levels: list[Text]
+    items: Annotated[list[Item], Field(min_length=1)]
+    actions: dict[Id, Annotated[list[Text], Field(min_length=1)]]
+
+    @model_validator(mode="after")
+    def _unique_items(self) -> Competency:
+        unique([i.id for i in self.items], "item id")
+        return self
+
+
+class Target(Strict):
+    target: float
+    weight: Annotated[float, Field(gt=0)]
+
+
+class StageFile(Strict):
+    """stages/<stage-id>.yaml"""
+
+    stage: Id
+    targets: dict[Id, Target]
+
+
+class Statement(Strict):
+    id: Id
+    text: Text
+    stage: Id
+
+
+class Diagnostic(Strict):
+    """diagnostic.yaml"""
+
+    intro: Text
+    anchors: list[Text]
+    statements: Annotated[list[Statement], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique_statements(self) -> Diagnostic:
+        unique([s.id for s in self.statements], "statement id")
+        return self
+
+
+class Stage(Strict):
+    """A stage with its target profile, as the rest of kamcli sees it."""
+
+    id: Id
+    name: Text
+    summary: Text
+    targets: dict[Id, Target]
+
+
+class CompetencyModel(Strict):
+    """The whole validated model; stamped (id, version, content_hash) on every result."""
+
+    id: Id
+    version: str
+    content_hash: str
+    languages: list[str]
+    name: Text
+    description: Text
+    scale: Scale
+    min_coverage: float
+    status_bands: list[StatusBand]
+    stages: list[Stage]
+    competencies: list[Competency]
+    diagnostic: Diagnostic
+
+    def competency(self, competency_id: str) -> Competency:
+        for competency in self.competencies:
+            if competency.id == competency_id:
+                return competency
+        raise KeyError(competency_id)
+
+    def stage(self, stage_id: str) -> Stage:
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(stage_id)
+
+    @property
+    def stage_ids(self) -> list[str]:
+        return [s.id for s in self.stages]
+
+    def next_stage(self, stage_id: str) -> Stage | None:
+        ids = self.stage_ids
+        index = ids.index(stage_id)
+        return self.stages[index + 1] if index + 1 < len(ids) else None
+
+    def items(self) -> list[tuple[Competency, Item]]:
+        return [(c, i) for c in self.competencies for i in c.items]
+
+    def item_ids(self) -> list[str]:
+        return [i.id for c in self.competencies for i in c.items]
+
+    def band_for_gap(self, gap: float) -> StatusBand:
+        for band in self.status_bands:
+            if band.max_gap is None or gap <= band.max_gap + 1e-9:
+                return band
+        return self.status_bands[-1]  # pragma: no cover - the last band has no max_gap
+
+    def text(self, value: dict[str, str], lang: str) -> str:
+        """The text in `lang`, else in the model's first language."""
+        return value.get(lang) or value.get(self.languages[0]) or next(iter(value.values()), "")
+
+    def summary(self) -> dict[str, Any]:
+        return {"id": self.id, "version": self.version, "hash": self.content_hash}

@@ -1,0 +1,126 @@
+"""Safe YAML reading for files a user may have edited by hand.
+
+C loader when available, anchors/aliases refused (billion-laughs), a size cap, strict UTF-8,
+and the composed node tree kept so errors can point at a line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kamcli.errors import Problem
+
+MAX_YAML_BYTES = 1024 * 1024
+
+_Loader: type[yaml.SafeLoader]
+try:
+    _Loader = yaml.CSafeLoader  # type: ignore[assignment,unused-ignore]
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+class YamlProblem(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """Parsed data plus the node tree it came from, to map key paths to lines."""
+
+    path: Path
+    data: Any
+    node: yaml.Node | None
+
+    def line_of(self, loc: tuple[str | int, ...]) -> int | None:
+        """1-based line of the deepest node along `loc` that exists."""
+        node = self.node
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        for part in loc:
+            child = _child(node, part)
+            if child is None:
+                break
+            node = child
+            line = node.start_mark.line + 1
+        return line
+
+
+def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if str(key_node.value) == str(part):
+                return value_node  # type: ignore[no-any-return]
+    elif (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
+        return node.value[part]  # type: ignore[no-any-return]
+    return None
+
+
+def read_text_capped(path: Path, limit: int = MAX_YAML_BYTES) -> str:
+    """Read a UTF-8 text file, refusing huge files before reading them."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise YamlProblem(Problem(name, "file does not exist")) from None
+    except OSError as exc:
+        raise YamlProblem(Problem(name, f"cannot read file: {exc.strerror}")) from None
+    if size > limit:
+        raise YamlProblem(
+            Problem(name, f"file is {size / 1048576:.1f} MiB; the limit is {limit // 1048576} MiB")
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlProblem(Problem(name, f"cannot read file: {exc.strerror}")) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlProblem(
+            Problem(name, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line)
+        ) from None
+
+
+def load_yaml(path: Path) -> YamlDoc:
+    """Parse one YAML document safely; raise YamlProblem naming file and line."""
+    text = read_text_capped(path)
+    name = str(path)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor is not None:
+                raise YamlProblem(
+                    Problem(
+                        name,
+                        "YAML anchors and aliases (&name / *name) are not allowed; "
+                        "write the value out in full",
+                        event.start_mark.line + 1,
+                    )
+                )
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        if "\t" in text and "tab" in (exc.problem or "") + (exc.context or ""):
+            what += " (YAML indentation must use spaces, not tabs)"
+        raise YamlProblem(Problem(name, f"invalid YAML: {what}", line)) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Problem(name, f"invalid YAML: {exc}")) from None
+    return YamlDoc(path=path, data=data, node=node)

@@ -1,0 +1,1 @@
+"""Renderers: terminal (rich), markdown, html, pdf, json, csv."""
