@@ -175,7 +175,9 @@ def _load_competencies(
     root: Path, head: ModelFile | None, languages: list[str], problems: list[Problem]
 ) -> list[Competency]:
     folder = root / "competencies"
-    listed = head.competencies if head else []
+    if head is None:
+        return []
+    listed = head.competencies
     _unlisted_files(folder, set(listed), "competencies", root / "model.yaml", problems)
     result: list[Competency] = []
     for competency_id in listed:
@@ -191,7 +193,7 @@ def _load_competencies(
             continue
         doc = _read(path, problems)
         competency = _validate(doc, Competency, languages, problems) if doc else None
-        if competency is None or doc is None or head is None:
+        if competency is None or doc is None:
             continue
         _check_competency(doc, competency, head, problems)
         result.append(competency)

@@ -105,7 +105,7 @@ def load_yaml(path: Path) -> YamlDoc:
                         name,
                         "YAML anchors and aliases (&name / *name) are not allowed; "
                         "write the value out in full",
-                        event.start_mark.line + 1,
+                        event.start_mark.line + 1 if event.start_mark else None,
                     )
                 )
         loader = _Loader(text)
@@ -118,9 +118,17 @@ def load_yaml(path: Path) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = " ".join(p for p in (exc.context, exc.problem) if p)
-        if "\t" in text and "tab" in (exc.problem or "") + (exc.context or ""):
+        if line is not None and _indented_with_tab(text, line):
             what += " (YAML indentation must use spaces, not tabs)"
         raise YamlProblem(Problem(name, f"invalid YAML: {what}", line)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(Problem(name, f"invalid YAML: {exc}")) from None
     return YamlDoc(path=path, data=data, node=node)
+
+
+def _indented_with_tab(text: str, line: int) -> bool:
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return False
+    source = lines[line - 1]
+    return "\t" in source[: len(source) - len(source.lstrip())]
