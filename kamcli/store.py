@@ -17,8 +17,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+from typing import Any, TypeAlias
 
 from kamcli.errors import NotFoundError, StoreError
 
@@ -60,6 +59,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _DRAFT_FIELDS = ("person", "account", "stage")
+_MODEL_FIELDS = ("model_id", "model_version", "model_hash")
+_RECORD_COLUMNS = (*_DRAFT_FIELDS, "lang", "rater", "subject", *_MODEL_FIELDS)
 
 
 class _Keep(enum.Enum):
@@ -69,6 +70,7 @@ class _Keep(enum.Enum):
 
 
 KEEP = _Keep.KEEP
+_PLAIN_FIELDS = ("id", "status", "created_at", "updated_at", *_RECORD_COLUMNS, "position")
 
 
 @dataclass(frozen=True)
@@ -97,11 +99,14 @@ class AssessmentRecord:
         return asdict(self)
 
 
+RecordList: TypeAlias = list[AssessmentRecord]  # Store.list shadows the builtin in its class
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _casefold(value: object) -> object:
+def _casefold(value: str | None) -> str | None:
     return value.casefold() if isinstance(value, str) else value
 
 
@@ -135,9 +140,7 @@ class Store:
         self.path = Path(path)
         _prepare_file(self.path)
         try:
-            conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
-            )
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as exc:
             raise self._translate(exc) from exc
         self._conn = conn
@@ -166,12 +169,7 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     # -- opening and errors -------------------------------------------------------------------
@@ -303,30 +301,28 @@ class Store:
     def _insert(
         self,
         conn: sqlite3.Connection,
-        *,
         status: str,
-        person: str | None,
-        account: str | None,
-        stage: str | None,
-        lang: str,
-        model_id: str,
-        model_version: str,
-        model_hash: str,
-        rater: str = "self",
-        subject: str | None = None,
-        answers: dict[str, int | None] | None = None,
-        result: dict[str, Any] | None = None,
+        columns: dict[str, Any],
+        answers: dict[str, int | None],
+        result: dict[str, Any] | None,
     ) -> int:
+        columns = {"rater": "self", "subject": None, **columns}
+        if set(columns) != set(_RECORD_COLUMNS):
+            raise TypeError(f"assessment fields must be {_RECORD_COLUMNS}, got {tuple(columns)}")
         now = _now()
-        answers = answers or {}
-        result_json = None if result is None else json.dumps(result, ensure_ascii=False)
+        values = {
+            **columns,
+            "status": status,
+            "created_at": now,
+            "updated_at": now,
+            "result_json": None if result is None else json.dumps(result, ensure_ascii=False),
+            "position": len(answers),
+        }
+        placeholders = ", ".join("?" for _ in values)
         cursor = conn.execute(
-            "INSERT INTO assessments (status, created_at, updated_at, person, account, stage,"
-            " lang, rater, subject, model_id, model_version, model_hash, result_json, position)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (status, now, now, person, account, stage, lang, rater, subject,
-             model_id, model_version, model_hash, result_json, len(answers)),
-        )  # fmt: skip
+            f"INSERT INTO assessments ({', '.join(values)}) VALUES ({placeholders})",
+            tuple(values.values()),
+        )
         new_id = cursor.lastrowid
         assert new_id is not None
         conn.executemany(
@@ -349,20 +345,18 @@ class Store:
         rater: str = "self",
         subject: str | None = None,
     ) -> int:
+        columns = dict(locals())  # the keyword arguments are exactly the columns
+        del columns["self"]
         with self._write() as conn:
-            return self._insert(
-                conn, status="draft", person=person, account=account, stage=stage, lang=lang,
-                model_id=model_id, model_version=model_version, model_hash=model_hash,
-                rater=rater, subject=subject,
-            )  # fmt: skip
+            return self._insert(conn, "draft", columns, answers={}, result=None)
 
     def update_draft(
         self,
         assessment_id: int,
         *,
-        person: str | None | _Keep = KEEP,
-        account: str | None | _Keep = KEEP,
-        stage: str | None | _Keep = KEEP,
+        person: str | _Keep | None = KEEP,
+        account: str | _Keep | None = KEEP,
+        stage: str | _Keep | None = KEEP,
         position: int | None = None,
     ) -> None:
         """Change only the fields given; the rest keep their stored values."""
@@ -439,20 +433,20 @@ class Store:
         subject: str | None = None,
     ) -> int:
         """Store a finished assessment (answers file, batch row) in one transaction."""
-        return self.save_many_complete(
-            [
-                dict(
-                    answers=answers, result=result, person=person, account=account, stage=stage,
-                    lang=lang, model_id=model_id, model_version=model_version,
-                    model_hash=model_hash, rater=rater, subject=subject,
-                )
-            ]
-        )[0]  # fmt: skip
+        record = dict(locals())
+        del record["self"]
+        return self.save_many_complete([record])[0]
 
     def save_many_complete(self, records: list[dict[str, Any]]) -> list[int]:
         """All or nothing for a chunk of records with save_complete's keys; ids in order."""
+        ids: list[int] = []
         with self._write() as conn:
-            return [self._insert(conn, status="complete", **record) for record in records]
+            for record in records:
+                columns = {k: v for k, v in record.items() if k not in ("answers", "result")}
+                ids.append(
+                    self._insert(conn, "complete", columns, record["answers"], record["result"])
+                )
+        return ids
 
     def delete(self, assessment_id: int) -> None:
         with self._write() as conn:
@@ -463,12 +457,15 @@ class Store:
     # -- reading ------------------------------------------------------------------------------
 
     def _records(
-        self, where: str = "", params: tuple[object, ...] = (), *, newest_first: bool = True,
+        self,
+        where: str = "",
+        params: tuple[object, ...] = (),
+        *,
+        newest_first: bool = True,
         limit: int | None = None,
-    ) -> list[AssessmentRecord]:  # fmt: skip
-        selection = (
-            f"FROM assessments {where} ORDER BY id {'DESC' if newest_first else 'ASC'}"
-            + ("" if limit is None else f" LIMIT {int(limit)}")
+    ) -> list[AssessmentRecord]:
+        selection = f"FROM assessments {where} ORDER BY id {'DESC' if newest_first else 'ASC'}" + (
+            "" if limit is None else f" LIMIT {int(limit)}"
         )
         with self._read() as conn:
             rows = conn.execute(f"SELECT * {selection}", params).fetchall()
@@ -482,15 +479,10 @@ class Store:
                 answers[answer["assessment_id"]][answer["item_id"]] = answer["value"]
         return [
             AssessmentRecord(
-                id=row["id"], status=row["status"], created_at=row["created_at"],
-                updated_at=row["updated_at"], person=row["person"], account=row["account"],
-                stage=row["stage"], lang=row["lang"], rater=row["rater"],
-                subject=row["subject"], model_id=row["model_id"],
-                model_version=row["model_version"], model_hash=row["model_hash"],
+                **{name: row[name] for name in _PLAIN_FIELDS},
                 answers=answers[row["id"]],
                 result=None if row["result_json"] is None else json.loads(row["result_json"]),
-                position=row["position"],
-            )  # fmt: skip
+            )
             for row in rows
         ]
 
@@ -500,9 +492,7 @@ class Store:
             raise self._not_found(assessment_id)
         return found[0]
 
-    def list(
-        self, *, person: str | None = None, status: str | None = None
-    ) -> list[AssessmentRecord]:
+    def list(self, *, person: str | None = None, status: str | None = None) -> RecordList:
         """Newest first; the person matches regardless of case (Unicode-aware)."""
         conditions: list[str] = []
         params: list[object] = []
@@ -515,7 +505,7 @@ class Store:
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         return self._records(where, tuple(params))
 
-    def drafts(self) -> list[AssessmentRecord]:
+    def drafts(self) -> RecordList:
         return self.list(status="draft")
 
     def latest(self, *, status: str = "complete") -> AssessmentRecord | None:

@@ -93,8 +93,12 @@ def read_text_capped(path: Path, limit: int = MAX_YAML_BYTES) -> str:
 
 
 def load_yaml(path: Path) -> YamlDoc:
-    """Parse one YAML document safely; raise YamlProblem naming file and line."""
-    text = read_text_capped(path)
+    """Parse one YAML file safely; raise YamlProblem naming file and line."""
+    return parse_yaml(read_text_capped(path), path)
+
+
+def parse_yaml(text: str, path: Path) -> YamlDoc:
+    """Parse YAML text (named `path` in messages): anchors refused, errors with lines."""
     name = str(path)
     try:
         for event in yaml.parse(text, Loader=_Loader):

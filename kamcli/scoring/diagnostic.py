@@ -6,7 +6,7 @@ import each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from kamcli.model.schema import CompetencyModel
 from kamcli.scoring.result import AnswerError, DiagnosticResult
@@ -35,14 +35,14 @@ def answer_problems(
     model: CompetencyModel,
     answers: Mapping[str, object],
     known_ids: Iterable[str],
-    unknown_hint: str,
+    describe_unknown: Callable[[object], str],
 ) -> list[str]:
     """Every problem in `answers` whose keys must be among `known_ids`, in the given order."""
     known = set(known_ids)
     problems: list[str] = []
     for answer_id, value in answers.items():
         if answer_id not in known:
-            problems.append(f"{answer_id!r}: {unknown_hint}")
+            problems.append(f"{answer_id!r}: {describe_unknown(answer_id)}")
             continue
         problem = answer_value_problem(model, answer_id, value)
         if problem is not None:
@@ -54,7 +54,10 @@ def check_diagnostic_answers(model: CompetencyModel, answers: Mapping[str, objec
     """Messages for every bad diagnostic answer; empty when all are fine."""
     statement_ids = [s.id for s in model.diagnostic.statements]
     return answer_problems(
-        model, answers, statement_ids, "not a diagnostic statement id of this model"
+        model,
+        answers,
+        statement_ids,
+        lambda _answer_id: "not a diagnostic statement id of this model",
     )
 
 

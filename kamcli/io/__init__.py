@@ -1,0 +1,1 @@
+"""Answer and batch readers/writers, safe file names, atomic writes."""

@@ -1,0 +1,351 @@
+"""Read one respondent's answers from YAML, JSON or CSV, and check them against the model.
+
+Every problem of a file is collected and reported at once, naming the file, the line or row
+and the item id, so a person can fix the file in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kamcli.errors import InputError, NotFoundError, Problem
+from kamcli.model.schema import CompetencyModel
+from kamcli.model.yamlsafe import YamlDoc, YamlProblem, parse_yaml
+from kamcli.scoring.diagnostic import answer_value_problem
+
+MAX_ANSWERS_BYTES = 10 * 1024 * 1024
+SKIP_WORDS = {"skip", "s", "n/a", "na", "-", "跳过", "不适用"}
+META_KEYS = ("name", "account", "stage", "rater", "subject")
+CSV_META = {*META_KEYS, "respondent_id", "person"}
+
+
+@dataclass
+class AnswerSheet:
+    """What a file says about one respondent, before scoring."""
+
+    source: str
+    person: str | None = None
+    account: str | None = None
+    stage: str | None = None
+    rater: str | None = None
+    subject: str | None = None
+    answers: dict[str, int | None] = field(default_factory=dict)
+    diagnostic: dict[str, int | None] = field(default_factory=dict)
+
+
+@dataclass
+class _Raw:
+    """Parsed but unchecked content: values may still be anything."""
+
+    meta: dict[str, Any] = field(default_factory=dict)
+    answers: list[tuple[str, Any, int | None]] = field(default_factory=list)  # id, value, line
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_answers(
+    source: str, model: CompetencyModel, *, stage: str | None = None, allow_missing: bool = False
+) -> AnswerSheet:
+    """Read and check an answers file (`-` = stdin); raise InputError listing every problem."""
+    text, name = _read_source(source)
+    kind = _detect_kind(source, text)
+    raw = {"csv": _parse_csv, "json": _parse_json}.get(kind, _parse_yaml)(text, name)
+    sheet = _check(raw, name, model, stage_override=stage, allow_missing=allow_missing)
+    if raw.problems:
+        count = len(raw.problems)
+        raise InputError(
+            f"{name}: the answers cannot be used ({count} problem{'s' if count > 1 else ''}):",
+            raw.problems,
+        )
+    return sheet
+
+
+def _read_source(source: str) -> tuple[str, str]:
+    if source == "-":
+        data = (
+            sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
+            if hasattr(sys.stdin, "buffer")
+            else (sys.stdin.read(MAX_ANSWERS_BYTES + 1).encode("utf-8"))
+        )
+        name = "<stdin>"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            what = "is a directory" if path.is_dir() else "does not exist"
+            raise NotFoundError(f"Answers file {source} {what}.")
+        if path.stat().st_size > MAX_ANSWERS_BYTES:
+            raise InputError(
+                f"{source}: file is larger than {MAX_ANSWERS_BYTES // 1048576} MiB; "
+                "an answers file holds one respondent (use kam batch for many)."
+            )
+        data = path.read_bytes()
+        name = source
+    if len(data) > MAX_ANSWERS_BYTES:
+        raise InputError(f"{name}: more than {MAX_ANSWERS_BYTES // 1048576} MiB of input.")
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{name}: this is a binary file, not YAML, JSON or CSV text.")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding), name
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{name}: not UTF-8 or GB18030 text; save it as UTF-8.")  # pragma: no cover
+
+
+def _detect_kind(source: str, text: str) -> str:
+    suffix = Path(source).suffix.lower()
+    if suffix in {".csv", ".tsv", ".txt"}:
+        return "csv"
+    if suffix == ".json":
+        return "json"
+    if suffix in {".yaml", ".yml"}:
+        return "yaml"
+    head = text.lstrip()
+    if head.startswith("{"):
+        return "json"
+    first = head.split("\n", 1)[0]
+    return "csv" if ("," in first or ";" in first or "\t" in first) and ":" not in first else "yaml"
+
+
+def _parse_yaml(text: str, name: str) -> _Raw:
+    raw = _Raw()
+    try:
+        doc = parse_yaml(text, Path(name))
+    except YamlProblem as exc:
+        raw.problems.append(exc.problem)
+        return raw
+    if not isinstance(doc.data, dict):
+        raw.problems.append(Problem(name, "expected a mapping with `stage:` and `answers:`", 1))
+        return raw
+    _take_mapping(raw, doc.data, name, lambda loc: doc.line_of(loc))
+    _duplicate_keys(raw, doc, name)
+    return raw
+
+
+def _duplicate_keys(raw: _Raw, doc: YamlDoc, name: str) -> None:
+    """PyYAML keeps the last of duplicated keys silently; a duplicated answer is an error."""
+    root = doc.node
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for key_node, value_node in root.value:
+        if key_node.value in {"answers", "diagnostic"} and isinstance(value_node, yaml.MappingNode):
+            seen: set[str] = set()
+            for item_key, _ in value_node.value:
+                if item_key.value in seen:
+                    raw.problems.append(
+                        Problem(
+                            name,
+                            "answered more than once",
+                            item_key.start_mark.line + 1,
+                            str(item_key.value),
+                        )
+                    )
+                seen.add(item_key.value)
+
+
+def _parse_json(text: str, name: str) -> _Raw:
+    raw = _Raw()
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in items:
+            if key in seen:
+                duplicates.append(key)
+            seen[key] = value
+        return seen
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raw.problems.append(Problem(name, f"invalid JSON: {exc.msg}", exc.lineno))
+        return raw
+    if not isinstance(data, dict):
+        raw.problems.append(Problem(name, 'expected a JSON object with "stage" and "answers"'))
+        return raw
+    _take_mapping(raw, data, name, lambda _loc: None)
+    raw.problems.extend(Problem(name, "answered more than once", key=d) for d in duplicates)
+    return raw
+
+
+def _take_mapping(
+    raw: _Raw, data: dict[str, Any], name: str, line_of: Callable[[tuple[Any, ...]], int | None]
+) -> None:
+    for key, value in data.items():
+        if key in META_KEYS:
+            raw.meta[key] = value
+        elif key in {"answers", "diagnostic"}:
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                raw.problems.append(
+                    Problem(name, "expected a mapping of id: value", line_of((key,)), str(key))
+                )
+                continue
+            for item_id, answer in value.items():
+                raw.answers.append((str(item_id), answer, line_of((key, item_id))))
+        else:
+            raw.problems.append(
+                Problem(
+                    name,
+                    f"unknown key {key!r} (expected {', '.join(META_KEYS)}, answers, diagnostic)",
+                    line_of((key,)),
+                    str(key),
+                )
+            )
+
+
+def _parse_csv(text: str, name: str) -> _Raw:
+    raw = _Raw()
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [
+        (n, r)
+        for n, r in enumerate(csv.reader(io.StringIO(text), dialect), 1)
+        if any(c.strip() for c in r)
+    ]
+    if not rows:
+        raw.problems.append(Problem(name, "the file is empty"))
+        return raw
+    header = [c.strip() for c in rows[0][1]]
+    if [h.lower() for h in header[:2]] in (
+        ["item", "value"],
+        ["item_id", "value"],
+        ["id", "value"],
+        ["item", "answer"],
+    ):
+        for line, row in rows[1:]:
+            key = row[0].strip() if row else ""
+            value = row[1].strip() if len(row) > 1 else ""
+            if key in CSV_META:
+                raw.meta[key] = value or None
+            else:
+                raw.answers.append((key, _cell(value), line))
+        return raw
+    if len(rows) != 2:
+        raw.problems.append(
+            Problem(
+                name,
+                f"expected a header row and exactly one answer row, "
+                f"found {len(rows) - 1} answer rows (use kam batch for many)",
+            )
+        )
+        return raw
+    line, row = rows[1]
+    if len(row) != len(header):
+        raw.problems.append(
+            Problem(
+                name, f"the answer row has {len(row)} cells but the header has {len(header)}", line
+            )
+        )
+    seen: set[str] = set()
+    for column, cell in zip(header, row, strict=False):
+        if column in seen:
+            raw.problems.append(Problem(name, "column appears more than once", 1, column))
+        seen.add(column)
+        if column in CSV_META:
+            raw.meta["name" if column == "person" else column] = cell.strip() or None
+        elif column:
+            raw.answers.append((column, _cell(cell), line))
+    return raw
+
+
+def _cell(value: str) -> Any:
+    text = value.strip()
+    if not text:
+        return None
+    if text.lower() in SKIP_WORDS:
+        return text.lower()
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _check(
+    raw: _Raw,
+    name: str,
+    model: CompetencyModel,
+    *,
+    stage_override: str | None,
+    allow_missing: bool,
+) -> AnswerSheet:
+    sheet = AnswerSheet(source=name)
+    for key in META_KEYS:
+        value = raw.meta.get(key)
+        if value is not None and not isinstance(value, str):
+            raw.problems.append(
+                Problem(name, f"expected text, got {type(value).__name__} {value!r}", key=key)
+            )
+            continue
+        setattr(sheet, "person" if key == "name" else key, value or None)
+    sheet.stage = stage_override or sheet.stage
+    if sheet.stage is None:
+        raw.problems.append(
+            Problem(
+                name,
+                "no stage: add `stage: <id>` to the file or pass "
+                f"--stage ({', '.join(model.stage_ids)})",
+                key="stage",
+            )
+        )
+    elif sheet.stage not in model.stage_ids:
+        raw.problems.append(
+            Problem(
+                name,
+                f"unknown stage {sheet.stage!r} (stages: {', '.join(model.stage_ids)})",
+                key="stage",
+            )
+        )
+    items = set(model.item_ids())
+    statements = {s.id for s in model.diagnostic.statements}
+    for answer_id, value, line in raw.answers:
+        if answer_id not in items and answer_id not in statements:
+            raw.problems.append(
+                Problem(
+                    name, "unknown item id (kam template answers lists the ids)", line, answer_id
+                )
+            )
+            continue
+        target = sheet.answers if answer_id in items else sheet.diagnostic
+        if answer_id in target or answer_id in sheet.diagnostic:
+            raw.problems.append(Problem(name, "answered more than once", line, answer_id))
+            continue
+        skipped = isinstance(value, str) and value.strip().lower() in SKIP_WORDS
+        problem = None if skipped else answer_value_problem(model, answer_id, value)
+        if problem is not None:
+            raw.problems.append(Problem(name, problem.split(": ", 1)[1], line, answer_id))
+            continue
+        if value is None and not allow_missing:
+            continue  # reported below with the other unanswered items
+        target[answer_id] = None if skipped else value
+    if not allow_missing:
+        _unanswered(raw, sheet, model, name)
+    return sheet
+
+
+def _unanswered(raw: _Raw, sheet: AnswerSheet, model: CompetencyModel, name: str) -> None:
+    missing = [i for i in model.item_ids() if i not in sheet.answers]
+    bad = {p.key for p in raw.problems}
+    missing = [i for i in missing if i not in bad]
+    if missing:
+        shown = ", ".join(missing[:8]) + (
+            f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+        )
+        raw.problems.append(
+            Problem(
+                name,
+                f"{len(missing)} item(s) have no answer: {shown}. "
+                "Answer them, mark them `skip`, or pass --allow-missing",
+            )
+        )

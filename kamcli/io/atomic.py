@@ -1,0 +1,44 @@
+"""Write files atomically: a temp file in the same directory, then rename over the target."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from kamcli.errors import OutputError
+
+
+def write_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> None:
+    """A failed or interrupted write leaves no half file: the old file (or none) stays."""
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    folder = path.parent if str(path.parent) else Path()
+    if not folder.is_dir():
+        raise OutputError(f"Cannot write {path}: the directory {folder} does not exist.")
+    if path.is_dir():
+        raise OutputError(f"Cannot write {path}: it is a directory.")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        temp = Path(temp_name)
+        temp.chmod(0o644 & ~_umask())
+        temp.replace(path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            Path(temp_name).unlink()
+        if isinstance(exc, OSError):
+            raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -1,0 +1,48 @@
+"""Fill-in answer files: every item id with its text as a comment, in the chosen language."""
+
+from __future__ import annotations
+
+from kamcli.model.schema import CompetencyModel
+
+HEADER = {
+    "en": (
+        "# kamcli answers file for model {model} {version} (hash {hash}).\n"
+        "# Rate how often each statement describes you: {legend}.\n"
+        "# Write `skip` where a statement does not apply. Score it with:\n"
+        "#   kam assess --answers {filename}\n"
+    ),
+    "zh": (
+        "# kamcli 答题文件，模型 {model} {version}（hash {hash}）。\n"
+        "# 请按每条描述符合你的频率打分：{legend}。\n"
+        "# 不适用的题目请写 skip。评分命令：\n"
+        "#   kam assess --answers {filename}\n"
+    ),
+}
+
+
+def answers_template(model: CompetencyModel, lang: str, stage: str | None, filename: str) -> str:
+    legend = ", ".join(
+        f"{value} = {model.text(anchor, lang)}"
+        for value, anchor in zip(model.scale.values, model.scale.anchors, strict=True)
+    )
+    out = [
+        HEADER.get(lang, HEADER["en"]).format(
+            model=model.id,
+            version=model.version,
+            hash=model.content_hash,
+            legend=legend,
+            filename=filename,
+        )
+    ]
+    stages = " | ".join(f"{s.id} ({model.text(s.name, lang)})" for s in model.stages)
+    out.append('name: ""\naccount: ""\n')
+    out.append(f"# {stages}\nstage: {stage or ''}\nanswers:\n")
+    for competency in model.competencies:
+        out.append(f"  # — {model.text(competency.name, lang)} —\n")
+        for item in competency.items:
+            out.append(f"  {item.id}:    # {model.text(item.text, lang)}\n")
+    out.append("# Optional: the stage diagnostic (statements about the account relationship).\n")
+    out.append("diagnostic:\n")
+    for statement in model.diagnostic.statements:
+        out.append(f"  {statement.id}:    # {model.text(statement.text, lang)}\n")
+    return "".join(out)

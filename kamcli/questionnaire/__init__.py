@@ -1,0 +1,1 @@
+"""The interactive questionnaire: questions as data, a prompter, and a resumable session."""

@@ -1,0 +1,25 @@
+"""The JSON report: the result plus a schema version and the model's stamp."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kamcli.model.schema import CompetencyModel
+    from kamcli.scoring.result import AssessmentResult
+
+SCHEMA_VERSION = 1
+
+
+def report_data(model: CompetencyModel, result: AssessmentResult, lang: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "report_lang": lang}
+    data.update(result.to_dict())
+    names = {c.id: model.text(c.name, lang) for c in model.competencies}
+    for row in data.get("competencies", []):
+        row["name"] = names.get(row.get("competency_id", ""), "")
+    return data
+
+
+def json_report(model: CompetencyModel, result: AssessmentResult, lang: str) -> str:
+    return json.dumps(report_data(model, result, lang), ensure_ascii=False, indent=2)

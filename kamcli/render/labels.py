@@ -1,0 +1,127 @@
+"""UI strings and number formats shared by the gap-report renderers (terminal, markdown).
+
+Kept in one place so every output format says the same thing in the same words, and so a
+translation is a dict edit rather than a code change. Templates use `str.format` fields;
+the values are substituted once and never re-parsed, so user text cannot inject fields.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kamcli.model import CompetencyModel
+
+INSUFFICIENT = "insufficient"
+MISSING = "—"
+
+LABELS: dict[str, dict[str, str]] = {
+    "title": {"zh": "能力差距报告", "en": "Competency gap report"},
+    "person": {"zh": "被评估人", "en": "Person"},
+    "account": {"zh": "客户", "en": "Account"},
+    "stage": {"zh": "关系阶段", "en": "Stage"},
+    "rater": {"zh": "评估人", "en": "Rater"},
+    "subject": {"zh": "评估对象", "en": "About"},
+    "model": {"zh": "能力模型", "en": "Model"},
+    "date": {"zh": "日期", "en": "Date"},
+    "not_given": {"zh": "（未填写）", "en": "(not given)"},
+    "col_competency": {"zh": "能力", "en": "Competency"},
+    "col_score": {"zh": "得分", "en": "Score"},
+    "col_target": {"zh": "目标", "en": "Target"},
+    "col_gap": {"zh": "差距", "en": "Gap"},
+    "col_bar": {"zh": "得分与目标", "en": "Score vs target"},
+    "col_status": {"zh": "状态", "en": "Status"},
+    "legend_bar": {
+        "zh": "█ 得分  │ 目标  ░ 量表其余部分（{low}–{high}）",
+        "en": "█ score  │ target  ░ rest of the scale ({low}–{high})",
+    },
+    "legend_gap": {
+        "zh": "差距 = 目标 − 得分，正数表示低于目标",
+        "en": "gap = target − score; positive means below target",
+    },
+    "answered": {"zh": "已答 {answered}/{total} 题", "en": "{answered}/{total} answered"},
+    "insufficient": {"zh": "数据不足", "en": "insufficient data"},
+    "priorities": {"zh": "优先发展项", "en": "Top development priorities"},
+    "no_priorities": {
+        "zh": "在本阶段没有需要弥补的差距。",
+        "en": "No gaps to close at this stage.",
+    },
+    "priority_line": {
+        "zh": "{name}：差距 {gap}（得分 {score}，目标 {target}）",
+        "en": "{name}: gap {gap} (score {score}, target {target})",
+    },
+    "no_actions": {
+        "zh": "模型没有为这个阶段列出行动建议。",
+        "en": "The model lists no actions for this stage.",
+    },
+    "fit": {"zh": "阶段匹配度", "en": "Stage fit"},
+    "fit_now": {"zh": "当前阶段（{stage}）：{fit}", "en": "Now ({stage}): {fit}"},
+    "fit_next": {"zh": "下一阶段（{stage}）：{fit}", "en": "Next stage ({stage}): {fit}"},
+    "last_stage": {
+        "zh": "{stage}已是最后一个阶段，没有下一阶段。",
+        "en": "{stage} is the last stage; there is no next stage.",
+    },
+    "fit_unknown": {"zh": "答题太少，无法计算", "en": "too few answers to tell"},
+    "strengths": {"zh": "优势", "en": "Strengths"},
+    "no_strengths": {
+        "zh": "暂无达到本阶段目标的能力。",
+        "en": "No competency has reached its target for this stage yet.",
+    },
+    "strength_line": {
+        "zh": "{name}：得分 {score}，高于目标 {above}",
+        "en": "{name}: score {score}, {above} above target",
+    },
+    "on_target_line": {
+        "zh": "{name}：得分 {score}，正好达到目标",
+        "en": "{name}: score {score}, exactly on target",
+    },
+    "diagnostic": {"zh": "阶段诊断", "en": "Stage diagnostic"},
+    "suggested_stage": {
+        "zh": "诊断建议的关系阶段：{stage}",
+        "en": "The diagnostic suggests: {stage}",
+    },
+    "no_suggestion": {
+        "zh": "诊断题答得太少，无法建议阶段。",
+        "en": "Too few diagnostic answers to suggest a stage.",
+    },
+    "differs": {
+        "zh": "与本次评估所用的阶段（{stage}）不同，可考虑按建议的阶段重新评估。",
+        "en": "This differs from the stage assessed ({stage}); consider re-scoring against it.",
+    },
+}
+
+
+def label(key: str, lang: str) -> str:
+    """The UI text for `key` in `lang`, English when the language has no translation."""
+    texts = LABELS[key]
+    return texts.get(lang, texts["en"])
+
+
+def fmt_score(value: float | None) -> str:
+    """One decimal, or a dash when there is no number (insufficient data)."""
+    return MISSING if value is None else f"{value:.1f}"
+
+
+def fmt_gap(value: float | None) -> str:
+    """Signed, one decimal; a gap that rounds to zero prints as 0.0, never as -0.0 or +0.0."""
+    if value is None:
+        return MISSING
+    rounded = round(value, 1)
+    if rounded == 0:
+        return "0.0"
+    return f"{rounded:+.1f}"
+
+
+def fmt_pct(value: float | None) -> str:
+    """A 0..100 share as a whole percentage ("72%"), or a dash."""
+    return MISSING if value is None else f"{value:.0f}%"
+
+
+def status_word(model: CompetencyModel, status_id: str, lang: str) -> tuple[str, str]:
+    """Glyph and word for a status, so status never depends on colour alone."""
+    if status_id == INSUFFICIENT:
+        return "?", label("insufficient", lang)
+    for band in model.status_bands:
+        if band.id == status_id:
+            return band.glyph, model.text(band.label, lang)
+    return "?", status_id

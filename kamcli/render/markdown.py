@@ -1,0 +1,164 @@
+"""The gap report as GitHub-flavoured Markdown, for pasting into an issue, wiki or email.
+
+Same sections and words as the terminal report (labels.py). Every text that is not ours —
+names typed by the user and texts from a possibly custom model — goes through `md_escape`,
+so it cannot break the table, start emphasis, or inject HTML or links.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kamcli.render.labels import fmt_gap, fmt_pct, fmt_score, label, status_word
+from kamcli.render.terminal import format_created_at
+
+if TYPE_CHECKING:
+    from kamcli.model import CompetencyModel
+    from kamcli.scoring import AssessmentResult
+
+# Characters that could end a table cell, start emphasis or code, or open HTML or a link.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!&])")
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows literally, on one line (a newline would end a table row)."""
+    return _SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
+
+
+def _name(model: CompetencyModel, competency_id: str, lang: str) -> str:
+    return md_escape(model.text(model.competency(competency_id).name, lang))
+
+
+def _stage_name(model: CompetencyModel, stage_id: str, lang: str) -> str:
+    try:
+        return md_escape(model.text(model.stage(stage_id).name, lang))
+    except KeyError:
+        return md_escape(stage_id)
+
+
+def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
+    missing = md_escape(label("not_given", lang))
+    rows = [
+        ("person", md_escape(result.person) if result.person else missing),
+        ("account", md_escape(result.account) if result.account else missing),
+        ("stage", _stage_name(model, result.stage, lang)),
+    ]
+    if result.rater != "self":
+        rows.append(("rater", md_escape(result.rater)))
+        rows.append(("subject", md_escape(result.subject) if result.subject else missing))
+    model_text = f"{result.model_id} {result.model_version} ({result.model_hash})"
+    rows.append(("model", md_escape(model_text)))
+    rows.append(("date", md_escape(format_created_at(result.created_at))))
+    return [f"- **{label(key, lang)}:** {value}" for key, value in rows]
+
+
+def _table(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
+    columns = ["col_competency", "col_score", "col_target", "col_gap", "col_status"]
+    lines = [
+        "| " + " | ".join(label(key, lang) for key in columns) + " |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for row in result.competencies:
+        glyph, word = status_word(model, row.status, lang)
+        name = _name(model, row.competency_id, lang)
+        if row.coverage < 1:
+            answered = label("answered", lang).format(answered=row.answered, total=row.total)
+            name += f" ({md_escape(answered)})"
+        cells = [
+            name,
+            fmt_score(row.score),
+            fmt_score(row.target),
+            fmt_gap(row.gap),
+            md_escape(f"{glyph} {word}"),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", f"*{label('legend_gap', lang)}*"]
+    return lines
+
+
+def _priorities(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
+    lines = [f"## {label('priorities', lang)}", ""]
+    if not result.priorities:
+        lines.append(label("no_priorities", lang))
+    for number, competency_id in enumerate(result.priorities[:3], start=1):
+        row = result.competency(competency_id)
+        summary = label("priority_line", lang).format(
+            name=f"**{_name(model, competency_id, lang)}**",
+            gap=fmt_gap(row.gap),
+            score=fmt_score(row.score),
+            target=fmt_score(row.target),
+        )
+        lines.append(f"{number}. {summary}")
+        actions = model.competency(competency_id).actions.get(result.stage, [])
+        if not actions:
+            lines.append(f"   - *{label('no_actions', lang)}*")
+        lines += [f"   - {md_escape(model.text(action, lang))}" for action in actions]
+    return lines
+
+
+def _fit(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
+    def pct(value: float | None) -> str:
+        return fmt_pct(value) if value is not None else label("fit_unknown", lang)
+
+    stage = _stage_name(model, result.stage, lang)
+    lines = [
+        f"## {label('fit', lang)}",
+        "",
+        "- " + label("fit_now", lang).format(stage=stage, fit=pct(result.fit)),
+    ]
+    if result.next_stage is None:
+        lines.append("- " + label("last_stage", lang).format(stage=stage))
+    else:
+        following = _stage_name(model, result.next_stage, lang)
+        lines.append(
+            "- " + label("fit_next", lang).format(stage=following, fit=pct(result.next_fit))
+        )
+    return lines
+
+
+def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
+    lines = [f"## {label('strengths', lang)}", ""]
+    if not result.strengths:
+        lines.append(label("no_strengths", lang))
+    for competency_id in result.strengths:
+        row = result.competency(competency_id)
+        above = 0.0 if row.score is None else row.score - row.target
+        key = "on_target_line" if fmt_gap(above) == "0.0" else "strength_line"
+        text = label(key, lang).format(
+            name=f"**{_name(model, competency_id, lang)}**",
+            score=fmt_score(row.score),
+            above=f"{above:.1f}",
+        )
+        lines.append(f"- {text}")
+    return lines
+
+
+def _diagnostic(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
+    diagnostic = result.diagnostic
+    if diagnostic is None:
+        return []
+    lines = [f"## {label('diagnostic', lang)}", ""]
+    if diagnostic.suggested_stage is None:
+        lines.append(label("no_suggestion", lang))
+        return lines
+    suggested = _stage_name(model, diagnostic.suggested_stage, lang)
+    lines.append(label("suggested_stage", lang).format(stage=f"**{suggested}**"))
+    if diagnostic.suggested_stage != result.stage:
+        assessed = _stage_name(model, result.stage, lang)
+        lines += ["", label("differs", lang).format(stage=assessed)]
+    return lines
+
+
+def markdown_report(model: CompetencyModel, result: AssessmentResult, lang: str) -> str:
+    """The whole gap report as one Markdown document, ending in a newline."""
+    sections = [
+        [f"# {label('title', lang)}", "", *_header(model, result, lang)],
+        _table(model, result, lang),
+        _priorities(model, result, lang),
+        _fit(model, result, lang),
+        _strengths(model, result, lang),
+        _diagnostic(model, result, lang),
+    ]
+    return "\n\n".join("\n".join(section) for section in sections if section) + "\n"
