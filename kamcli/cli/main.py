@@ -98,11 +98,12 @@ def root(
 
 
 def _register() -> None:
-    from kamcli.cli import assess_cmd, model_cmd, stages_cmd, template_cmd
+    from kamcli.cli import assess_cmd, history_cmd, model_cmd, stages_cmd, template_cmd
 
     assess_cmd.register(app)
     stages_cmd.register(app)
     app.add_typer(model_cmd.app, name="model")
+    app.add_typer(history_cmd.app, name="history")
     app.add_typer(template_cmd.app, name="template")
 
 

@@ -125,30 +125,25 @@ def _parse_yaml(text: str, name: str) -> _Raw:
     if not isinstance(doc.data, dict):
         raw.problems.append(Problem(name, "expected a mapping with `stage:` and `answers:`", 1))
         return raw
-    _take_mapping(raw, doc.data, name, lambda loc: doc.line_of(loc))
-    _duplicate_keys(raw, doc, name)
+    _take_mapping(raw, doc.data, name, lambda loc: doc.line_of(loc), answers=False)
+    _node_answers(raw, doc)
     return raw
 
 
-def _duplicate_keys(raw: _Raw, doc: YamlDoc, name: str) -> None:
-    """PyYAML keeps the last of duplicated keys silently; a duplicated answer is an error."""
+def _node_answers(raw: _Raw, doc: YamlDoc) -> None:
+    """Take answers from the node tree: PyYAML's dict keeps only the last of duplicated keys."""
     root = doc.node
     if not isinstance(root, yaml.MappingNode):
         return
+    constructor = yaml.constructor.SafeConstructor()
     for key_node, value_node in root.value:
-        if key_node.value in {"answers", "diagnostic"} and isinstance(value_node, yaml.MappingNode):
-            seen: set[str] = set()
-            for item_key, _ in value_node.value:
-                if item_key.value in seen:
-                    raw.problems.append(
-                        Problem(
-                            name,
-                            "answered more than once",
-                            item_key.start_mark.line + 1,
-                            str(item_key.value),
-                        )
-                    )
-                seen.add(item_key.value)
+        if key_node.value not in {"answers", "diagnostic"}:
+            continue
+        if not isinstance(value_node, yaml.MappingNode):
+            continue
+        for item_key, item_value in value_node.value:
+            value = constructor.construct_object(item_value, deep=True)
+            raw.answers.append((str(item_key.value), value, item_key.start_mark.line + 1))
 
 
 def _parse_json(text: str, name: str) -> _Raw:
@@ -177,7 +172,11 @@ def _parse_json(text: str, name: str) -> _Raw:
 
 
 def _take_mapping(
-    raw: _Raw, data: dict[str, Any], name: str, line_of: Callable[[tuple[Any, ...]], int | None]
+    raw: _Raw,
+    data: dict[str, Any],
+    name: str,
+    line_of: Callable[[tuple[Any, ...]], int | None],
+    answers: bool = True,
 ) -> None:
     for key, value in data.items():
         if key in META_KEYS:
@@ -189,6 +188,8 @@ def _take_mapping(
                 raw.problems.append(
                     Problem(name, "expected a mapping of id: value", line_of((key,)), str(key))
                 )
+                continue
+            if not answers:
                 continue
             for item_id, answer in value.items():
                 raw.answers.append((str(item_id), answer, line_of((key, item_id))))
@@ -309,6 +310,7 @@ def _check(
         )
     items = set(model.item_ids())
     statements = {s.id for s in model.diagnostic.statements}
+    seen: set[str] = set()
     for answer_id, value, line in raw.answers:
         if answer_id not in items and answer_id not in statements:
             raw.problems.append(
@@ -318,9 +320,10 @@ def _check(
             )
             continue
         target = sheet.answers if answer_id in items else sheet.diagnostic
-        if answer_id in target or answer_id in sheet.diagnostic:
+        if answer_id in seen:
             raw.problems.append(Problem(name, "answered more than once", line, answer_id))
             continue
+        seen.add(answer_id)
         skipped = isinstance(value, str) and value.strip().lower() in SKIP_WORDS
         problem = None if skipped else answer_value_problem(model, answer_id, value)
         if problem is not None:

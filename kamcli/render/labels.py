@@ -24,6 +24,8 @@ LABELS: dict[str, dict[str, str]] = {
     "subject": {"zh": "评估对象", "en": "About"},
     "model": {"zh": "能力模型", "en": "Model"},
     "date": {"zh": "日期", "en": "Date"},
+    "field": {"zh": "{name}：", "en": "{name}:"},
+    "aside": {"zh": "（{text}）", "en": " ({text})"},
     "not_given": {"zh": "（未填写）", "en": "(not given)"},
     "col_competency": {"zh": "能力", "en": "Competency"},
     "col_score": {"zh": "得分", "en": "Score"},
@@ -115,6 +117,33 @@ def fmt_gap(value: float | None) -> str:
 def fmt_pct(value: float | None) -> str:
     """A 0..100 share as a whole percentage ("72%"), or a dash."""
     return MISSING if value is None else f"{value:.0f}%"
+
+
+def competency_name(model: CompetencyModel, competency_id: str, lang: str) -> str:
+    """The competency's name; its id when a stored result names one the model lacks."""
+    try:
+        return model.text(model.competency(competency_id).name, lang)
+    except KeyError:
+        return competency_id
+
+
+def stage_name(model: CompetencyModel, stage_id: str, lang: str) -> str:
+    """The stage's name; its id when a stored result names one the model lacks."""
+    try:
+        return model.text(model.stage(stage_id).name, lang)
+    except KeyError:
+        return stage_id
+
+
+def stage_actions(
+    model: CompetencyModel, competency_id: str, stage_id: str, lang: str
+) -> list[str]:
+    """The model's development actions for one competency at one stage (may be none)."""
+    try:
+        actions = model.competency(competency_id).actions.get(stage_id, [])
+    except KeyError:
+        return []
+    return [model.text(action, lang) for action in actions]
 
 
 def status_word(model: CompetencyModel, status_id: str, lang: str) -> tuple[str, str]:

@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kamcli.render.labels import fmt_gap, fmt_pct, fmt_score, label, status_word
+from kamcli.render.labels import (
+    competency_name,
+    fmt_gap,
+    fmt_pct,
+    fmt_score,
+    label,
+    stage_actions,
+    stage_name,
+    status_word,
+)
 from kamcli.render.terminal import format_created_at
 
 if TYPE_CHECKING:
@@ -28,14 +37,11 @@ def md_escape(text: str) -> str:
 
 
 def _name(model: CompetencyModel, competency_id: str, lang: str) -> str:
-    return md_escape(model.text(model.competency(competency_id).name, lang))
+    return md_escape(competency_name(model, competency_id, lang))
 
 
 def _stage_name(model: CompetencyModel, stage_id: str, lang: str) -> str:
-    try:
-        return md_escape(model.text(model.stage(stage_id).name, lang))
-    except KeyError:
-        return md_escape(stage_id)
+    return md_escape(stage_name(model, stage_id, lang))
 
 
 def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
@@ -51,7 +57,8 @@ def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> list
     model_text = f"{result.model_id} {result.model_version} ({result.model_hash})"
     rows.append(("model", md_escape(model_text)))
     rows.append(("date", md_escape(format_created_at(result.created_at))))
-    return [f"- **{label(key, lang)}:** {value}" for key, value in rows]
+    field = label("field", lang)
+    return [f"- **{field.format(name=label(key, lang))}** {value}" for key, value in rows]
 
 
 def _table(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
@@ -65,7 +72,7 @@ def _table(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[
         name = _name(model, row.competency_id, lang)
         if row.coverage < 1:
             answered = label("answered", lang).format(answered=row.answered, total=row.total)
-            name += f" ({md_escape(answered)})"
+            name += md_escape(label("aside", lang).format(text=answered))
         cells = [
             name,
             fmt_score(row.score),
@@ -91,10 +98,10 @@ def _priorities(model: CompetencyModel, result: AssessmentResult, lang: str) -> 
             target=fmt_score(row.target),
         )
         lines.append(f"{number}. {summary}")
-        actions = model.competency(competency_id).actions.get(result.stage, [])
+        actions = stage_actions(model, competency_id, result.stage, lang)
         if not actions:
             lines.append(f"   - *{label('no_actions', lang)}*")
-        lines += [f"   - {md_escape(model.text(action, lang))}" for action in actions]
+        lines += [f"   - {md_escape(action)}" for action in actions]
     return lines
 
 

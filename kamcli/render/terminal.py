@@ -19,10 +19,13 @@ from rich.text import Text
 from kamcli.render.labels import (
     INSUFFICIENT,
     MISSING,
+    competency_name,
     fmt_gap,
     fmt_pct,
     fmt_score,
     label,
+    stage_actions,
+    stage_name,
     status_word,
 )
 
@@ -71,17 +74,6 @@ def format_created_at(created_at: str) -> str:
     return f"{moment:%Y-%m-%d %H:%M}"
 
 
-def _name(model: CompetencyModel, competency_id: str, lang: str) -> str:
-    return model.text(model.competency(competency_id).name, lang)
-
-
-def _stage_name(model: CompetencyModel, stage_id: str, lang: str) -> str:
-    try:
-        return model.text(model.stage(stage_id).name, lang)
-    except KeyError:
-        return stage_id
-
-
 def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
@@ -90,7 +82,7 @@ def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> Tabl
     rows = [
         ("person", result.person or missing),
         ("account", result.account or missing),
-        ("stage", _stage_name(model, result.stage, lang)),
+        ("stage", stage_name(model, result.stage, lang)),
     ]
     if result.rater != "self":
         rows.append(("rater", result.rater))
@@ -103,7 +95,7 @@ def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> Tabl
 
 
 def _name_cell(model: CompetencyModel, row: CompetencyResult, lang: str) -> Text:
-    cell = Text(_name(model, row.competency_id, lang))
+    cell = Text(competency_name(model, row.competency_id, lang))
     if row.coverage < 1:
         template = label("answered", lang)
         cell.append("\n" + template.format(answered=row.answered, total=row.total), "dim")
@@ -181,14 +173,13 @@ def _priorities(
     for number, competency_id in enumerate(result.priorities[:3], start=1):
         row = result.competency(competency_id)
         summary = label("priority_line", lang).format(
-            name=_name(model, competency_id, lang),
+            name=competency_name(model, competency_id, lang),
             gap=fmt_gap(row.gap),
             score=fmt_score(row.score),
             target=fmt_score(row.target),
         )
         lines.append(Text(f"{number}. {summary}", style="bold"))
-        actions = model.competency(competency_id).actions.get(result.stage, [])
-        texts = [model.text(action, lang) for action in actions]
+        texts = stage_actions(model, competency_id, result.stage, lang)
         if texts:
             lines.append(_bullets(texts))
         else:
@@ -200,7 +191,7 @@ def _fit(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Te
     def pct(value: float | None) -> str:
         return fmt_pct(value) if value is not None else label("fit_unknown", lang)
 
-    stage = _stage_name(model, result.stage, lang)
+    stage = stage_name(model, result.stage, lang)
     lines = [
         _heading("fit", lang),
         Text(label("fit_now", lang).format(stage=stage, fit=pct(result.fit))),
@@ -208,7 +199,7 @@ def _fit(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Te
     if result.next_stage is None:
         lines.append(Text(label("last_stage", lang).format(stage=stage)))
     else:
-        following = _stage_name(model, result.next_stage, lang)
+        following = stage_name(model, result.next_stage, lang)
         lines.append(
             Text(label("fit_next", lang).format(stage=following, fit=pct(result.next_fit)))
         )
@@ -224,7 +215,7 @@ def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> l
         above = 0.0 if row.score is None else row.score - row.target
         key = "on_target_line" if fmt_gap(above) == "0.0" else "strength_line"
         text = label(key, lang).format(
-            name=_name(model, competency_id, lang),
+            name=competency_name(model, competency_id, lang),
             score=fmt_score(row.score),
             above=f"{above:.1f}",
         )
@@ -240,10 +231,10 @@ def _diagnostic(model: CompetencyModel, result: AssessmentResult, lang: str) -> 
     if diagnostic.suggested_stage is None:
         lines.append(Text(label("no_suggestion", lang)))
         return lines
-    suggested = _stage_name(model, diagnostic.suggested_stage, lang)
+    suggested = stage_name(model, diagnostic.suggested_stage, lang)
     lines.append(Text(label("suggested_stage", lang).format(stage=suggested)))
     if diagnostic.suggested_stage != result.stage:
-        assessed = _stage_name(model, result.stage, lang)
+        assessed = stage_name(model, result.stage, lang)
         lines.append(Text(label("differs", lang).format(stage=assessed), style="yellow"))
     return lines
 

@@ -1,0 +1,394 @@
+"""kam history list | show | compare | delete | export
+
+Store and renderers are imported inside the commands, so `kam` itself never loads sqlite3.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kamcli.cli.assess_cmd import ReportFormat, print_report
+from kamcli.cli.common import settings, stderr_console, stdout_console
+from kamcli.errors import NotFoundError, OutputError, StoreError, UsageError
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from kamcli.model.schema import CompetencyModel
+    from kamcli.scoring.compare import Comparison
+    from kamcli.scoring.result import AssessmentResult
+    from kamcli.store import AssessmentRecord
+
+app = typer.Typer(
+    help="Past assessments: list, re-print, compare, delete, export.", no_args_is_help=True
+)
+
+
+class TableOrJson(StrEnum):
+    table = "table"
+    json = "json"
+
+
+TEXTS: dict[str, dict[str, str]] = {
+    "id": {"zh": "编号", "en": "ID"},
+    "date": {"zh": "日期", "en": "Date"},
+    "status": {"zh": "状态", "en": "Status"},
+    "draft": {"zh": "草稿", "en": "draft"},
+    "complete": {"zh": "已完成", "en": "complete"},
+    "person": {"zh": "被评估人", "en": "Person"},
+    "account": {"zh": "客户", "en": "Account"},
+    "stage": {"zh": "关系阶段", "en": "Stage"},
+    "fit": {"zh": "匹配度", "en": "Fit"},
+    "model": {"zh": "模型版本", "en": "Model"},
+    "competency": {"zh": "能力", "en": "Competency"},
+    "before": {"zh": "之前", "en": "Before"},
+    "after": {"zh": "之后", "en": "After"},
+    "change": {"zh": "变化", "en": "Change"},
+    "trend": {"zh": "趋势", "en": "Trend"},
+    "improved": {"zh": "提升", "en": "improved"},
+    "declined": {"zh": "下降", "en": "declined"},
+    "unchanged": {"zh": "持平", "en": "unchanged"},
+    "n/a": {"zh": "无法比较", "en": "n/a"},
+    "points": {"zh": "个百分点", "en": "points"},
+    "fit_line": {
+        "zh": "阶段匹配度：{before} → {after}（{change}）",
+        "en": "Stage fit: {before} → {after} ({change})",
+    },
+}
+TREND_GLYPHS = {"improved": "▲", "declined": "▼", "unchanged": "=", "n/a": "?"}
+
+
+def _text(key: str, lang: str) -> str:
+    return TEXTS[key].get(lang, TEXTS[key]["en"])
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _completed_result(record: AssessmentRecord) -> AssessmentResult:
+    """The stored result; a draft has none yet, so say how to finish it."""
+    from kamcli.scoring.result import AssessmentResult, ResultDataError
+
+    if record.status != "complete" or record.result is None:
+        raise NotFoundError(
+            f"Assessment #{record.id} is a draft ({_answers_so_far(len(record.answers))}), "
+            f"so it has no report yet. Finish it with: kam assess --resume {record.id}"
+        )
+    try:
+        return AssessmentResult.from_dict(record.result)
+    except ResultDataError as exc:
+        raise StoreError(
+            f"The stored result of assessment #{record.id} is damaged: {exc}."
+        ) from None
+
+
+def _answers_so_far(count: int) -> str:
+    return f"{count} answer{'' if count == 1 else 's'} so far"
+
+
+def _describe(record: AssessmentRecord) -> str:
+    from kamcli.render.terminal import format_created_at
+
+    parts = [record.person or "no name", record.stage or "no stage"]
+    if record.status != "complete":
+        parts.insert(0, record.status)
+    return f"#{record.id} ({', '.join(parts)}, {format_created_at(record.created_at)})"
+
+
+def _summary(record: AssessmentRecord, model: CompetencyModel, lang: str) -> dict[str, Any]:
+    from kamcli.render.labels import stage_name
+    from kamcli.render.terminal import format_created_at
+
+    fit = (record.result or {}).get("fit")
+    return {
+        "id": record.id,
+        "created_at": record.created_at,
+        "date": format_created_at(record.created_at),
+        "status": record.status,
+        "person": record.person,
+        "account": record.account,
+        "stage": record.stage,
+        "stage_name": None if record.stage is None else stage_name(model, record.stage, lang),
+        "fit": fit if isinstance(fit, int | float) and not isinstance(fit, bool) else None,
+        "model_id": record.model_id,
+        "model_version": record.model_version,
+    }
+
+
+def _list_table(rows: list[dict[str, Any]], lang: str) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kamcli.render.labels import MISSING, fmt_pct
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for key in ("id", "date", "status", "person", "account", "stage", "fit", "model"):
+        numeric = key in ("id", "fit")
+        table.add_column(_text(key, lang), justify="right" if numeric else "left", no_wrap=numeric)
+    for row in rows:
+        texts = (row["person"], row["account"], row["stage_name"], row["model_version"])
+        person, account, stage, version = (escape(t) if t else MISSING for t in texts)
+        status = _text(row["status"], lang) if row["status"] in TEXTS else escape(row["status"])
+        table.add_row(
+            str(row["id"]),
+            row["date"],
+            status,
+            person,
+            account,
+            stage,
+            fmt_pct(row["fit"]),
+            version,
+        )
+    return table
+
+
+@app.command("list")
+def list_assessments(
+    ctx: typer.Context,
+    person: Annotated[
+        str | None, typer.Option("--person", "-p", help="Only this person (any letter case).")
+    ] = None,
+    fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="Output format.")] = (
+        TableOrJson.table
+    ),
+) -> None:
+    """List stored assessments, newest first: finished ones and drafts."""
+    from kamcli.store import Store
+
+    cfg = settings(ctx)
+    with Store.open_default() as store:
+        records = store.list(person=person)
+    if not records:
+        whose = f" for {person!r}" if person is not None else ""
+        stderr_console().print(
+            f"No assessments{whose} yet. Start one with: kam assess", markup=False
+        )
+    rows = [_summary(record, cfg.model(), cfg.lang) for record in records] if records else []
+    if fmt is TableOrJson.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif rows:
+        stdout_console().print(_list_table(rows, cfg.lang))
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    assessment_id: Annotated[int, typer.Argument(help="Assessment id (see kam history list).")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = (
+        ReportFormat.table
+    ),
+) -> None:
+    """Print a stored assessment's gap report again, from the numbers stored with it."""
+    from kamcli.store import Store
+
+    cfg = settings(ctx)
+    with Store.open_default() as store:
+        record = store.get(assessment_id)
+    result = _completed_result(record)
+    model = cfg.model()
+    _warn_if_other_model(model, [result], [record.id])
+    print_report(model, result, cfg.lang, fmt)
+
+
+def _warn_if_other_model(
+    model: CompetencyModel, results: list[AssessmentResult], ids: list[int]
+) -> None:
+    """Stored numbers are shown as they are; only names and actions come from today's model."""
+    for result, record_id in zip(results, ids, strict=True):
+        if result.model_hash != model.content_hash:
+            stderr_console().print(
+                f"Warning: assessment #{record_id} was scored with model {result.model_id} "
+                f"{result.model_version} (hash {result.model_hash}), not the current "
+                f"{model.id} {model.version} (hash {model.content_hash}). Its stored scores "
+                "are shown; names and actions come from the current model.",
+                markup=False,
+            )
+
+
+@app.command("compare")
+def compare(
+    ctx: typer.Context,
+    before_id: Annotated[int, typer.Argument(help="The earlier assessment id.")],
+    after_id: Annotated[int, typer.Argument(help="The later assessment id.")],
+    fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="Output format.")] = (
+        TableOrJson.table
+    ),
+    threshold: Annotated[
+        float,
+        typer.Option("--threshold", min=0.0, help="Smaller score changes count as unchanged."),
+    ] = 0.25,
+) -> None:
+    """Compare two finished assessments competency by competency, and their stage fit."""
+    from kamcli.scoring.compare import compare_results
+    from kamcli.store import Store
+
+    cfg = settings(ctx)
+    with Store.open_default() as store:
+        records = [store.get(before_id), store.get(after_id)]
+    before, after = (_completed_result(record) for record in records)
+    model = cfg.model()
+    comparison = compare_results(before, after, threshold)
+    if not comparison.same_stage:
+        stderr_console().print(
+            f"Warning: #{before_id} was assessed against stage {before.stage} and #{after_id} "
+            f"against {after.stage}; the stage fits measure different targets.",
+            markup=False,
+        )
+    if before.model_hash != after.model_hash:
+        stderr_console().print(
+            f"Warning: the two assessments were scored with different models "
+            f"({before.model_hash} and {after.model_hash}); scores may not be comparable.",
+            markup=False,
+        )
+    if fmt is TableOrJson.json:
+        typer.echo(
+            json.dumps(
+                _comparison_data(model, comparison, records, cfg.lang), ensure_ascii=False, indent=2
+            )
+        )
+    else:
+        _print_comparison(model, comparison, records, cfg.lang)
+
+
+def _comparison_data(
+    model: CompetencyModel,
+    comparison: Comparison,
+    records: list[AssessmentRecord],
+    lang: str,
+) -> dict[str, Any]:
+    from kamcli.render.labels import competency_name
+
+    data = comparison.to_dict()
+    for row in data["competencies"]:
+        row["name"] = competency_name(model, row["competency_id"], lang)
+    ids = {"before_id": records[0].id, "after_id": records[1].id}
+    return {**ids, **data}
+
+
+def _print_comparison(
+    model: CompetencyModel,
+    comparison: Comparison,
+    records: list[AssessmentRecord],
+    lang: str,
+) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kamcli.render.labels import competency_name, fmt_gap, fmt_pct, fmt_score
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column(_text("competency", lang), overflow="fold")
+    for key in ("before", "after", "change"):
+        table.add_column(_text(key, lang), justify="right", no_wrap=True)
+    table.add_column(_text("trend", lang), no_wrap=True)
+    for change in comparison.changes:
+        table.add_row(
+            escape(competency_name(model, change.competency_id, lang)),
+            fmt_score(change.before),
+            fmt_score(change.after),
+            fmt_gap(change.change),
+            f"{TREND_GLYPHS[change.trend]} {_text(change.trend, lang)}",
+        )
+    console = stdout_console()
+    console.print(f"{_describe(records[0])} → {_describe(records[1])}", markup=False)
+    console.print(table)
+    fit_change = comparison.fit_change
+    change_text = (
+        "—" if fit_change is None else f"{_signed_points(fit_change)} {_text('points', lang)}"
+    )
+    fit_line = _text("fit_line", lang).format(
+        before=fmt_pct(comparison.fit_before),
+        after=fmt_pct(comparison.fit_after),
+        change=change_text,
+    )
+    console.print(fit_line, markup=False)
+
+
+def _signed_points(value: float) -> str:
+    rounded = round(value)
+    return "0" if rounded == 0 else f"{rounded:+d}"
+
+
+@app.command("delete")
+def delete(
+    assessment_id: Annotated[int, typer.Argument(help="Assessment id (see kam history list).")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete one stored assessment (finished or draft) and its answers."""
+    from kamcli.store import Store
+
+    if not yes and not stdin_is_terminal():
+        raise UsageError(
+            "kam history delete asks for confirmation, but standard input is not a terminal. "
+            "Pass --yes to delete without asking."
+        )
+    with Store.open_default() as store:
+        record = store.get(assessment_id)
+        if not yes and not typer.confirm(f"Delete assessment {_describe(record)}?", err=True):
+            stderr_console().print("Nothing was deleted.", markup=False)
+            return
+        store.delete(assessment_id)
+    stderr_console().print(f"Deleted assessment #{assessment_id}.", markup=False)
+
+
+@app.command("export")
+def export(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to FILE instead of standard output."),
+    ] = None,
+) -> None:
+    """Export every assessment (drafts too) with its answers and result, as JSON Lines."""
+    from kamcli.store import Store
+
+    with Store.open_default() as store:
+        lines = (json.dumps(row, ensure_ascii=False) for row in store.export())
+        if output is None or str(output) == "-":
+            for line in lines:
+                typer.echo(line)
+            return
+        count = _write_lines_atomically(output, lines)
+    noun = "assessment" if count == 1 else "assessments"
+    stderr_console().print(f"Exported {count} {noun} to {output}.", markup=False)
+
+
+def _write_lines_atomically(path: Path, lines: Iterable[str]) -> int:
+    """Write to a temporary file beside `path`, then rename: a failed run leaves no half file.
+
+    The file is created 0600 (mkstemp), like the history store it copies.
+    """
+    if path.is_dir():
+        raise OutputError(f"{path} is a directory; give a file name to export to.")
+    if not path.parent.is_dir():
+        raise OutputError(f"Cannot write {path}: the folder {path.parent} does not exist.")
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as exc:
+        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+    count = 0
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            for line in lines:
+                out.write(line + "\n")
+                count += 1
+        Path(temp_name).replace(path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            Path(temp_name).unlink()
+        if isinstance(exc, OSError):
+            raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        raise
+    return count
