@@ -20,6 +20,7 @@ from rich.console import Console
 from kamcli.model import CompetencyModel, load_model
 from kamcli.render.labels import (
     LABELS,
+    clean_text,
     competency_name,
     fmt_gap,
     fmt_pct,
@@ -157,6 +158,23 @@ def test_user_text_is_printed_literally_not_as_markup() -> None:
     assert "[red]x" in output
     assert "[bold]Wu[/bold]" in output
     assert "peer" in output
+
+
+def test_control_characters_in_user_text_cannot_drive_the_terminal() -> None:
+    result = assess(person="Eve\x1b[2J\x1b]0;pwned\x07", account="Acme\nLtd\r")
+    output = render(result, "en")
+    assert "\x1b" not in output and "\x07" not in output and "\r" not in output
+    assert "Acme Ltd" in output
+    assert "\x1b" not in markdown_report(MODEL, result, "en")
+
+
+@given(st.text())
+def test_clean_text_keeps_every_printable_character_and_no_control(text: str) -> None:
+    control = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+    cleaned = clean_text(text)
+    assert not control.search(cleaned)
+    kept = [c for c in text if not control.match(c) and c != " "]
+    assert [c for c in cleaned if c not in " \ufffd"] == [c for c in kept if c != "\ufffd"]
 
 
 def test_header_names_stage_model_and_date_and_hides_rater_for_self_assessment() -> None:
@@ -367,4 +385,4 @@ def test_md_escape_leaves_no_active_markdown(text: str) -> None:
     assert "\n" not in escaped and "\r" not in escaped
     assert not re.search(r"(?<!\\)[|*_<>\[\]`]", escaped.replace("\\\\", ""))
     unescaped = re.sub(r"\\(.)", r"\1", escaped)
-    assert unescaped == re.sub(r"[\r\n]+", " ", text)
+    assert unescaped == clean_text(text)

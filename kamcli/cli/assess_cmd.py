@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kamcli.cli.common import Settings, settings, stderr_console
-from kamcli.errors import ExitCode, InputError, UsageError
+from kamcli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
@@ -99,31 +99,23 @@ def _from_file(
     allow_missing: bool,
     no_save: bool,
 ) -> AssessmentResult:
-    from kamcli.io.answers import read_answers
-    from kamcli.questionnaire.flow import now_iso
-    from kamcli.scoring import AnswerError, score_assessment
+    from kamcli.cli.sources import score_file
 
-    sheet = read_answers(source, model, stage=stage, allow_missing=allow_missing)
-    assert sheet.stage is not None
-    try:
-        result = score_assessment(
-            model,
-            sheet.answers,
-            stage=sheet.stage,
-            lang=cfg.lang,
-            created_at=now_iso(),
-            person=name or sheet.person,
-            account=account or sheet.account,
-            diagnostic_answers=sheet.diagnostic or None,
-        )
-    except AnswerError as exc:  # pragma: no cover - read_answers checks the same rules first
-        raise InputError(f"{sheet.source}: {exc}") from None
+    result, raw_answers = score_file(
+        model,
+        source,
+        lang=cfg.lang,
+        stage=stage,
+        allow_missing=allow_missing,
+        person=name,
+        account=account,
+    )
     if not no_save:
         from kamcli.store import Store
 
         with Store.open_default() as store:
             record_id = store.save_complete(
-                answers={**sheet.answers, **sheet.diagnostic},
+                answers=raw_answers,
                 result=result.to_dict(),
                 person=result.person,
                 account=result.account,

@@ -239,6 +239,22 @@ def compare(
     before, after = (_completed_result(record) for record in records)
     model = cfg.model()
     comparison = compare_results(before, after, threshold)
+    _warn_if_not_comparable(comparison, before, after, records)
+    if fmt is TableOrJson.json:
+        data = _comparison_data(model, comparison, records, cfg.lang)
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        _print_comparison(model, comparison, records, cfg.lang)
+
+
+def _warn_if_not_comparable(
+    comparison: Comparison,
+    before: AssessmentResult,
+    after: AssessmentResult,
+    records: list[AssessmentRecord],
+) -> None:
+    """Numbers are still shown: the user may compare across stages on purpose."""
+    before_id, after_id = (record.id for record in records)
     if not comparison.same_stage:
         stderr_console().print(
             f"Warning: #{before_id} was assessed against stage {before.stage} and #{after_id} "
@@ -251,14 +267,6 @@ def compare(
             f"({before.model_hash} and {after.model_hash}); scores may not be comparable.",
             markup=False,
         )
-    if fmt is TableOrJson.json:
-        typer.echo(
-            json.dumps(
-                _comparison_data(model, comparison, records, cfg.lang), ensure_ascii=False, indent=2
-            )
-        )
-    else:
-        _print_comparison(model, comparison, records, cfg.lang)
 
 
 def _comparison_data(

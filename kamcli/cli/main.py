@@ -98,9 +98,17 @@ def root(
 
 
 def _register() -> None:
-    from kamcli.cli import assess_cmd, history_cmd, model_cmd, stages_cmd, template_cmd
+    from kamcli.cli import (
+        assess_cmd,
+        history_cmd,
+        model_cmd,
+        report_cmd,
+        stages_cmd,
+        template_cmd,
+    )
 
     assess_cmd.register(app)
+    report_cmd.register(app)
     stages_cmd.register(app)
     app.add_typer(model_cmd.app, name="model")
     app.add_typer(history_cmd.app, name="history")

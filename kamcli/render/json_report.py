@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
+    from kamcli.render.formats import RenderOptions
     from kamcli.scoring.result import AssessmentResult
 
 SCHEMA_VERSION = 1
@@ -23,3 +24,13 @@ def report_data(model: CompetencyModel, result: AssessmentResult, lang: str) -> 
 
 def json_report(model: CompetencyModel, result: AssessmentResult, lang: str) -> str:
     return json.dumps(report_data(model, result, lang), ensure_ascii=False, indent=2)
+
+
+def render_json(
+    model: CompetencyModel,
+    result: AssessmentResult,
+    lang: str,
+    options: RenderOptions,  # noqa: ARG001 - the Renderer interface; JSON has no options
+) -> str:
+    """The JSON report as a file's text: ends in a newline like every text file should."""
+    return json_report(model, result, lang) + "\n"

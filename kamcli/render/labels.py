@@ -7,12 +7,17 @@ the values are substituted once and never re-parsed, so user text cannot inject 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
 
 INSUFFICIENT = "insufficient"
+# Line breaks and tabs become spaces; every other control character (ESC above all, which
+# could drive the terminal) becomes a visible replacement character.
+_BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MISSING = "—"
 
 LABELS: dict[str, dict[str, str]] = {
@@ -93,6 +98,11 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def clean_text(text: str) -> str:
+    """User or model text made safe to print on one line: no terminal control sequences."""
+    return _CONTROLS.sub("\ufffd", _BREAKS.sub(" ", text))
+
+
 def label(key: str, lang: str) -> str:
     """The UI text for `key` in `lang`, English when the language has no translation."""
     texts = LABELS[key]
@@ -122,17 +132,17 @@ def fmt_pct(value: float | None) -> str:
 def competency_name(model: CompetencyModel, competency_id: str, lang: str) -> str:
     """The competency's name; its id when a stored result names one the model lacks."""
     try:
-        return model.text(model.competency(competency_id).name, lang)
+        return clean_text(model.text(model.competency(competency_id).name, lang))
     except KeyError:
-        return competency_id
+        return clean_text(competency_id)
 
 
 def stage_name(model: CompetencyModel, stage_id: str, lang: str) -> str:
     """The stage's name; its id when a stored result names one the model lacks."""
     try:
-        return model.text(model.stage(stage_id).name, lang)
+        return clean_text(model.text(model.stage(stage_id).name, lang))
     except KeyError:
-        return stage_id
+        return clean_text(stage_id)
 
 
 def stage_actions(
@@ -143,7 +153,7 @@ def stage_actions(
         actions = model.competency(competency_id).actions.get(stage_id, [])
     except KeyError:
         return []
-    return [model.text(action, lang) for action in actions]
+    return [clean_text(model.text(action, lang)) for action in actions]
 
 
 def status_word(model: CompetencyModel, status_id: str, lang: str) -> tuple[str, str]:

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kamcli.render.labels import (
+    clean_text,
     competency_name,
     fmt_gap,
     fmt_pct,
@@ -28,12 +29,11 @@ if TYPE_CHECKING:
 
 # Characters that could end a table cell, start emphasis or code, or open HTML or a link.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!&])")
-_LINE_BREAKS = re.compile(r"[\r\n]+")
 
 
 def md_escape(text: str) -> str:
     """Text that Markdown shows literally, on one line (a newline would end a table row)."""
-    return _SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
+    return _SPECIAL.sub(r"\\\1", clean_text(text))
 
 
 def _name(model: CompetencyModel, competency_id: str, lang: str) -> str:
@@ -169,3 +169,17 @@ def markdown_report(model: CompetencyModel, result: AssessmentResult, lang: str)
         _diagnostic(model, result, lang),
     ]
     return "\n\n".join("\n".join(section) for section in sections if section) + "\n"
+
+
+if TYPE_CHECKING:
+    from kamcli.render.formats import RenderOptions
+
+
+def render_markdown(
+    model: CompetencyModel,
+    result: AssessmentResult,
+    lang: str,
+    options: RenderOptions,  # noqa: ARG001 - the Renderer interface; Markdown has no options
+) -> str:
+    """The Renderer-interface form of `markdown_report`."""
+    return markdown_report(model, result, lang)

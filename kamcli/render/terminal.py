@@ -19,6 +19,7 @@ from rich.text import Text
 from kamcli.render.labels import (
     INSUFFICIENT,
     MISSING,
+    clean_text,
     competency_name,
     fmt_gap,
     fmt_pct,
@@ -90,7 +91,7 @@ def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> Tabl
     rows.append(("model", f"{result.model_id} {result.model_version} ({result.model_hash})"))
     rows.append(("date", format_created_at(result.created_at)))
     for key, value in rows:
-        grid.add_row(Text(label(key, lang)), Text(value))
+        grid.add_row(Text(label(key, lang)), Text(clean_text(value)))
     return grid
 
 
@@ -154,13 +155,13 @@ def _heading(key: str, lang: str) -> Text:
     return Text("\n" + label(key, lang), style="bold underline")
 
 
-def _bullets(texts: list[str], indent: int = 3) -> Table:
+def _bullets(texts: list[str], indent: int = 3, style: str = "") -> Table:
     """Bullets with a hanging indent, so wrapped lines (and folded CJK) stay under the text."""
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(width=indent + 1, justify="right", no_wrap=True)
     grid.add_column(overflow="fold")
     for text in texts:
-        grid.add_row(Text("•"), Text(text))
+        grid.add_row(Text("•", style=style), Text(text, style=style))
     return grid
 
 
@@ -206,10 +207,10 @@ def _fit(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Te
     return lines
 
 
-def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Text]:
-    lines = [_heading("strengths", lang)]
+def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[RenderableType]:
     if not result.strengths:
-        lines.append(Text(label("no_strengths", lang)))
+        return [_heading("strengths", lang), Text(label("no_strengths", lang))]
+    texts = []
     for competency_id in result.strengths:
         row = result.competency(competency_id)
         above = 0.0 if row.score is None else row.score - row.target
@@ -219,8 +220,8 @@ def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> l
             score=fmt_score(row.score),
             above=f"{above:.1f}",
         )
-        lines.append(Text("• " + text, style="green"))
-    return lines
+        texts.append(text)
+    return [_heading("strengths", lang), _bullets(texts, indent=0, style="green")]
 
 
 def _diagnostic(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Text]:

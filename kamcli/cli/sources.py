@@ -1,0 +1,75 @@
+"""Where a result comes from: an answers file scored now, or an assessment in history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kamcli.errors import InputError, NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from kamcli.model.schema import CompetencyModel
+    from kamcli.scoring.result import AssessmentResult
+
+
+def score_file(
+    model: CompetencyModel,
+    source: str,
+    *,
+    lang: str,
+    stage: str | None,
+    allow_missing: bool,
+    person: str | None = None,
+    account: str | None = None,
+) -> tuple[AssessmentResult, dict[str, int | None]]:
+    """Read, check and score one answers file; also return every raw answer given."""
+    from kamcli.io.answers import read_answers
+    from kamcli.questionnaire.flow import now_iso
+    from kamcli.scoring import AnswerError, score_assessment
+
+    sheet = read_answers(source, model, stage=stage, allow_missing=allow_missing)
+    assert sheet.stage is not None
+    try:
+        result = score_assessment(
+            model,
+            sheet.answers,
+            stage=sheet.stage,
+            lang=lang,
+            created_at=now_iso(),
+            person=person or sheet.person,
+            account=account or sheet.account,
+            diagnostic_answers=sheet.diagnostic or None,
+        )
+    except AnswerError as exc:  # pragma: no cover - read_answers checks the same rules first
+        raise InputError(f"{sheet.source}: {exc}") from None
+    return result, {**sheet.answers, **sheet.diagnostic}
+
+
+def stored_result(source: str) -> AssessmentResult:
+    """A completed assessment from history, by id or `latest`."""
+    from kamcli.scoring.result import AssessmentResult, ResultDataError
+    from kamcli.store import Store
+
+    with Store.open_default() as store:
+        if source == "latest":
+            record = store.latest()
+            if record is None:
+                raise NotFoundError(
+                    f"There is no completed assessment in {store.path} yet "
+                    "(run kam assess, or pass --answers FILE)."
+                )
+        else:
+            if not source.isdigit():
+                raise UsageError(
+                    f"{source!r} is not an assessment id: give a number from `kam history list`, "
+                    "`latest`, or --answers FILE."
+                )
+            record = store.get(int(source))
+    if record.status != "complete" or record.result is None:
+        raise NotFoundError(
+            f"Assessment #{record.id} is an unfinished draft; finish it first with: "
+            f"kam assess --resume {record.id}"
+        )
+    try:
+        return AssessmentResult.from_dict(record.result)
+    except ResultDataError as exc:
+        raise InputError(f"Assessment #{record.id} in history is damaged: {exc}") from None

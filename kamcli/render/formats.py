@@ -1,0 +1,57 @@
+"""One interface for every report format; each format lives in its own module.
+
+Renderers are looked up lazily so that jinja2 or fpdf2 are imported only by the format that
+needs them. A test checks that every member of ReportFormat has a renderer.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from kamcli.model.schema import CompetencyModel
+    from kamcli.scoring.result import AssessmentResult
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+    md = "md"
+    json = "json"
+    csv = "csv"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Per-run choices a renderer may need (a font for PDF, …)."""
+
+    font: Path | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class Renderer(Protocol):
+    def __call__(
+        self, model: CompetencyModel, result: AssessmentResult, lang: str, options: RenderOptions
+    ) -> str | bytes: ...
+
+
+# format -> (module, function); binary formats return bytes and need -o FILE.
+RENDERERS: dict[ReportFormat, tuple[str, str]] = {
+    ReportFormat.html: ("kamcli.render.html", "render_html"),
+    ReportFormat.pdf: ("kamcli.render.pdf", "render_pdf"),
+    ReportFormat.md: ("kamcli.render.markdown", "render_markdown"),
+    ReportFormat.json: ("kamcli.render.json_report", "render_json"),
+    ReportFormat.csv: ("kamcli.render.csv_report", "render_csv"),
+}
+BINARY = {ReportFormat.pdf}
+SUFFIX = {f: f.value for f in ReportFormat}
+
+
+def renderer(fmt: ReportFormat) -> Renderer:
+    module, function = RENDERERS[fmt]
+    found: Renderer = getattr(importlib.import_module(module), function)
+    return found
