@@ -48,3 +48,13 @@ def runner() -> CliRunner:
 
 def strip_ansi(text: str) -> str:
     return ANSI.sub("", text)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`pytest --update-golden` rewrites tests/golden/ from the current renderers."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite the golden report files in tests/golden/ instead of comparing with them.",
+    )

@@ -60,6 +60,8 @@ class TypedPrompter:
         self.lang = lang
         self.read_line = read_line or (lambda prompt: console.input(prompt, markup=False))
 
+    show_legend = True
+
     def show_question(self, question: Question, current: int | None, answered: bool) -> None:
         lang = self.lang
         self.console.print()
@@ -75,6 +77,8 @@ class TypedPrompter:
                 range(question.low, question.high + 1), question.anchors, strict=True
             )
         )
+        if not self.show_legend:
+            return
         self.console.print(legend)
         if answered:
             shown = t("skipped", lang) if current is None else str(current)
@@ -137,7 +141,9 @@ class TypedPrompter:
 
 
 class ArrowPrompter(TypedPrompter):
-    """Arrow-key selection via questionary; typed digits and letters work as shortcuts."""
+    """Arrow-key selection via questionary; digits and letters move to a choice, Enter takes it."""
+
+    show_legend = False
 
     def ask_item(self, question: Question, current: int | None, answered: bool) -> Command:
         import questionary
@@ -145,7 +151,7 @@ class ArrowPrompter(TypedPrompter):
         self.show_question(question, current, answered)
         lang = self.lang
         choices = [
-            questionary.Choice(f"{v} {label}", value=Command("answer", v), shortcut_key=str(v))
+            questionary.Choice(label, value=Command("answer", v), shortcut_key=str(v))
             for v, label in zip(
                 range(question.low, question.high + 1), question.anchors, strict=True
             )
@@ -153,7 +159,7 @@ class ArrowPrompter(TypedPrompter):
         choices += [
             questionary.Choice(t("skip", lang), value=Command("skip"), shortcut_key="s"),
             questionary.Choice(t("back", lang), value=Command("back"), shortcut_key="b"),
-            questionary.Choice(t("explain", lang), value=Command("explain"), shortcut_key="?"),
+            questionary.Choice(t("explain", lang), value=Command("explain"), shortcut_key="e"),
             questionary.Choice(t("quit", lang), value=Command("quit"), shortcut_key="q"),
         ]
         default = choices[current - question.low] if current is not None else None

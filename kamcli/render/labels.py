@@ -95,6 +95,62 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "与本次评估所用的阶段（{stage}）不同，可考虑按建议的阶段重新评估。",
         "en": "This differs from the stage assessed ({stage}); consider re-scoring against it.",
     },
+    # HTML report (html.py)
+    "radar": {"zh": "得分与目标雷达图", "en": "Score and target by competency"},
+    "radar_note": {
+        "zh": "每条轴代表一项能力，中心为 {low}，外圈为 {high}。",
+        "en": "Each axis is one competency, from {low} at the centre to {high} at the rim.",
+    },
+    "no_data": {"zh": "（数据不足）", "en": "(no data)"},
+    "legend_no_data": {
+        "zh": "（数据不足）：答题太少，该项画在中心点",
+        "en": "(no data): too few answers; drawn at the centre",
+    },
+    "gap_table": {"zh": "各项能力差距", "en": "Gap by competency"},
+    "importance": {"zh": "重要性", "en": "Importance"},
+    "stage_focus": {"zh": "本阶段要点", "en": "What this stage asks for"},
+    "plan_intro": {
+        "zh": "按“差距 × 重要性”排序的最大差距，以及模型为本阶段建议的行动。",
+        "en": "The largest gaps, ranked by gap × importance, with the model's stage actions.",
+    },
+    "target_level": {"zh": "目标水平的表现", "en": "What the target level looks like"},
+    "suggested_actions": {"zh": "建议行动", "en": "Suggested actions"},
+    "plan_agreed": {"zh": "商定的下一步", "en": "Agreed next step"},
+    "plan_by": {"zh": "完成时间", "en": "By when"},
+    "method": {"zh": "计算方法", "en": "How the scores are computed"},
+    "method_score": {
+        "zh": "能力得分 = 该能力各题答案的加权平均（量表 {low}–{high}）；反向计分题先镜像，"
+        "答案 x 计为 {low} + {high} − x。",
+        "en": "Score = the weighted mean of the competency's item answers on the {low}–{high} "
+        "scale; reverse-keyed items are mirrored first, so an answer x counts as "
+        "{low} + {high} − x.",
+    },
+    "method_coverage": {
+        "zh": "至少要回答该能力 {coverage} 的题目，否则记为数据不足，不计入匹配度、优先项和优势。",
+        "en": "At least {coverage} of a competency's items must be answered; otherwise it is "
+        "insufficient data and left out of fit, priorities and strengths.",
+    },
+    "method_gap": {
+        "zh": "差距 = 目标 − 得分，正数表示低于本阶段目标。状态：{bands}。",
+        "en": "Gap = target − score; positive means below this stage's target. Status: {bands}.",
+    },
+    "method_band": {
+        "zh": "{glyph} {word}（差距 ≤ {limit}）",
+        "en": "{glyph} {word} (gap ≤ {limit})",
+    },
+    "method_band_last": {"zh": "{glyph} {word}（差距更大）", "en": "{glyph} {word} (larger gaps)"},
+    "method_priority": {
+        "zh": "优先级 = 差距 × 重要性（该能力在本阶段的权重），取最高的三项。",
+        "en": "Priority = gap × importance (the competency's weight at this stage); the three "
+        "highest are the development priorities.",
+    },
+    "method_fit": {
+        "zh": "阶段匹配度 = 各项已达目标比例的重要性加权平均，每项为 (min(得分, 目标) − {low}) ÷ "
+        "(目标 − {low})；超出目标不额外加分，数据不足的能力不计入。",
+        "en": "Stage fit = the importance-weighted mean of how much of each target is reached, "
+        "(min(score, target) − {low}) ÷ (target − {low}); exceeding a target earns nothing "
+        "extra and insufficient-data competencies are left out.",
+    },
 }
 
 
