@@ -100,6 +100,7 @@ def root(
 def _register() -> None:
     from kamcli.cli import (
         assess_cmd,
+        batch_cmd,
         history_cmd,
         model_cmd,
         report_cmd,
@@ -109,6 +110,7 @@ def _register() -> None:
 
     assess_cmd.register(app)
     report_cmd.register(app)
+    batch_cmd.register(app)
     stages_cmd.register(app)
     app.add_typer(model_cmd.app, name="model")
     app.add_typer(history_cmd.app, name="history")

@@ -14,11 +14,17 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kamcli.errors import MissingFeatureError
 
 FONT_ENV = "KAM_FONT"
+FAMILY = "report"
+CORE_FAMILY = "helvetica"
+FALLBACK_FAMILY = "report-cjk"
+CJK_PROBE = ord("中")
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 COLLECTION_SUFFIXES = (".ttc", ".otc")
 REPLACEMENT = "?"
@@ -182,10 +188,10 @@ def find_font(lang: str, explicit: Path | None) -> Path | None:
     when a Chinese report finds no CJK font (with advice on getting one).
     """
     if explicit is not None:
-        return _given(explicit.expanduser(), "--font")
+        return _given(explicit.expanduser(), "given with --font or KAM_FONT")
     from_env = os.environ.get(FONT_ENV, "").strip()
     if from_env:
-        return _given(Path(from_env).expanduser(), FONT_ENV)
+        return _given(Path(from_env).expanduser(), f"from {FONT_ENV}")
     found = installed_font(lang)
     if found is None and needs_cjk(lang):
         raise MissingFeatureError(NO_CJK_FONT)
@@ -216,10 +222,10 @@ def collection_face(path: Path, lang: str) -> int:
     """Which face of a .ttc collection to use: the Simplified Chinese one for Chinese."""
     if path.suffix.lower() not in COLLECTION_SUFFIXES:
         return 0
-    from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]  # from fpdf2
-
     families: list[str] = []
     try:
+        from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]  # from fpdf2
+
         collection = TTCollection(str(path), lazy=True)
         families = [str(face["name"].getBestFamilyName() or "") for face in collection.fonts]
     except Exception:  # unreadable: loading it later reports the problem with its path
@@ -266,3 +272,75 @@ def printable(text: str, has_glyph: Callable[[int], bool] | None) -> str:
             spelled = _LATIN1_SPELLING.get(char, REPLACEMENT)
             out.append(spelled if all(has_glyph(ord(c)) for c in spelled) else REPLACEMENT)
     return "".join(out)
+
+
+def _add_font(pdf: Any, family: str, style: str, path: Path, lang: str) -> set[int]:
+    """Register one font file with fpdf2; the code points it covers (empty if unknown)."""
+    try:
+        face = collection_face(path, lang)
+        if face:
+            pdf.add_font(family, style, str(path), collection_font_number=face)
+        else:
+            pdf.add_font(family, style, str(path))
+    except Exception as error:  # fontTools raises many types for an unreadable file
+        raise MissingFeatureError(
+            f"Cannot use font {path}: {error}. Pass a .ttf, .otf or .ttc font with --font PATH."
+        ) from error
+    cmap = getattr(pdf.fonts.get(f"{family}{style}"), "cmap", None)
+    return set(cmap) if cmap else set()
+
+
+@dataclass
+class ReportFonts:
+    """The family to `set_font` and which characters it can draw (None: Latin-1 core font).
+
+    An English report on a Latin font borrows an installed CJK font, only when some text
+    needs it, so a Chinese name prints instead of turning into question marks.
+    """
+
+    pdf: Any
+    family: str
+    covered: set[int] | None
+    real_bold: bool = True  # False: no bold file, so bold is drawn as stroked regular text
+    fallback_tried: bool = False
+    fallback: set[int] = field(default_factory=set)
+
+    def has_glyph(self, codepoint: int) -> bool:
+        if not self.covered or codepoint in self.covered:  # unknown coverage: trust the font
+            return True
+        if not self.fallback_tried:
+            self.fallback_tried = True
+            self._load_fallback()
+        return codepoint in self.fallback
+
+    def _load_fallback(self) -> None:
+        path = cjk_fallback()
+        if path is None:
+            return
+        try:
+            self.fallback = _add_font(self.pdf, FALLBACK_FAMILY, "", path, "zh")
+            self.pdf.set_fallback_fonts([FALLBACK_FAMILY], exact_match=False)
+        except MissingFeatureError:
+            self.fallback = set()
+
+    def printable(self, text: str) -> str:
+        return printable(text, None if self.covered is None else self.has_glyph)
+
+
+def load_fonts(pdf: Any, lang: str, explicit: Path | None) -> ReportFonts:
+    """Find and register the report's regular and bold font (see `find_font`)."""
+    path = find_font(lang, explicit)
+    if path is None:
+        return ReportFonts(pdf, CORE_FAMILY, None)
+    covered = _add_font(pdf, FAMILY, "", path, lang)
+    if needs_cjk(lang) and covered and CJK_PROBE not in covered:
+        raise MissingFeatureError(
+            f"Font {path} has no Chinese characters. " + NO_CJK_FONT.split(". ", 1)[1]
+        )
+    bold = bold_variant(path)
+    if bold is not None:
+        try:
+            _add_font(pdf, FAMILY, "B", bold, lang)
+        except MissingFeatureError:
+            bold = None
+    return ReportFonts(pdf, FAMILY, covered, real_bold=bold is not None)

@@ -48,7 +48,7 @@ MIDDLE_LABEL_UNITS = 24
 LABEL_MAX_LINES = 3
 BAR_WIDTH = 140.0
 # Wide punctuation that must not start a line; it stays with the character before it.
-_CLOSING = set("）)」』】》〉、，。：；！？")
+_CLOSING = set("）」』】》〉、，。：；！？")
 
 
 @dataclass(frozen=True)
@@ -94,19 +94,9 @@ class Row:
 @dataclass(frozen=True)
 class Priority:
     rank: int
-    name: str
-    figures: tuple[tuple[str, str], ...]  # (label, value)
-    status: str
-    glyph: str
-    word: str
+    row: Row
     target_level: str
     actions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Fit:
-    text: str
-    percent: float | None
 
 
 def text_units(text: str) -> int:
@@ -212,17 +202,12 @@ def radar_view(model: CompetencyModel, result: AssessmentResult, lang: str) -> R
     """The SVG radar's shapes and wrapped labels; a missing score sits at the centre."""
     names = [competency_name(model, row.competency_id, lang) for row in result.competencies]
     low, high = model.scale.min, model.scale.max
+    values: dict[str, list[float | None]] = {
+        "score": [row.score for row in result.competencies],
+        "target": [row.target for row in result.competencies],
+    }
     chart = radar(
-        names,
-        {
-            "score": [row.score for row in result.competencies],
-            "target": [row.target for row in result.competencies],
-        },
-        low,
-        high,
-        center=RADAR_CENTER,
-        radius=RADAR_RADIUS,
-        label_gap=LABEL_GAP,
+        names, values, low, high, center=RADAR_CENTER, radius=RADAR_RADIUS, label_gap=LABEL_GAP
     )
     series = dict(chart.series)
     labels = []
@@ -236,7 +221,7 @@ def radar_view(model: CompetencyModel, result: AssessmentResult, lang: str) -> R
         middle = y - math.cos(axis.angle) * block / 2  # above the top axis, below the bottom
         first = middle - block / 2 + LABEL_ASCENT
         labels.append(AxisLabel(lines, x, round(first, 2), axis.anchor, axis.missing, axis.label))
-    cx, cy = chart.center
+    cx = chart.center[0]
     rings = tuple(
         (f"{value:g}", _points(polygon), cx + 4, polygon[0][1] - 3)
         for value, polygon in chart.rings
@@ -302,41 +287,27 @@ def _priorities(model: CompetencyModel, result: AssessmentResult, lang: str) -> 
     plan = []
     for rank, competency_id in enumerate(result.priorities[:3], start=1):
         row = result.competency(competency_id)
-        glyph, word = status_word(model, row.status, lang)
-        figures = (
-            (label("col_gap", lang), fmt_gap(row.gap)),
-            (label("col_score", lang), fmt_score(row.score)),
-            (label("col_target", lang), fmt_score(row.target)),
-            (label("importance", lang), f"{row.weight:g}"),
-        )
-        plan.append(
-            Priority(
-                rank=rank,
-                name=competency_name(model, competency_id, lang),
-                figures=figures,
-                status=row.status,
-                glyph=glyph,
-                word=word,
-                target_level=_target_level(model, competency_id, row.target, lang),
-                actions=tuple(stage_actions(model, competency_id, result.stage, lang)),
-            )
-        )
+        level = _target_level(model, competency_id, row.target, lang)
+        actions = tuple(stage_actions(model, competency_id, result.stage, lang))
+        plan.append(Priority(rank, _row(model, row, lang), level, actions))
     return plan
 
 
-def _fits(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Fit]:
+def _fits(
+    model: CompetencyModel, result: AssessmentResult, lang: str
+) -> list[tuple[str, float | None]]:
+    """(sentence, percentage for the meter) for the stage assessed and the next one."""
+
     def pct(value: float | None) -> str:
         return fmt_pct(value) if value is not None else label("fit_unknown", lang)
 
     stage = stage_name(model, result.stage, lang)
-    fits = [Fit(label("fit_now", lang).format(stage=stage, fit=pct(result.fit)), result.fit)]
+    now = label("fit_now", lang).format(stage=stage, fit=pct(result.fit))
     if result.next_stage is None:
-        fits.append(Fit(label("last_stage", lang).format(stage=stage), None))
-    else:
-        following = stage_name(model, result.next_stage, lang)
-        text = label("fit_next", lang).format(stage=following, fit=pct(result.next_fit))
-        fits.append(Fit(text, result.next_fit))
-    return fits
+        return [(now, result.fit), (label("last_stage", lang).format(stage=stage), None)]
+    following = stage_name(model, result.next_stage, lang)
+    text = label("fit_next", lang).format(stage=following, fit=pct(result.next_fit))
+    return [(now, result.fit), (text, result.next_fit)]
 
 
 def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
@@ -404,7 +375,9 @@ def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> list
     return [(label(key, lang), value) for key, value in rows]
 
 
-def report_context(model: CompetencyModel, result: AssessmentResult, lang: str) -> dict[str, object]:
+def report_context(
+    model: CompetencyModel, result: AssessmentResult, lang: str
+) -> dict[str, object]:
     """Everything the template shows, as plain text and numbers (the template escapes it)."""
     try:
         stage_summary = clean_text(model.text(model.stage(result.stage).summary, lang))

@@ -151,6 +151,8 @@ LABELS: dict[str, dict[str, str]] = {
         "(min(score, target) − {low}) ÷ (target − {low}); exceeding a target earns nothing "
         "extra and insufficient-data competencies are left out.",
     },
+    # PDF report (pdf.py)
+    "page_number": {"zh": "第 {page} 页，共 {pages} 页", "en": "Page {page} of {pages}"},
 }
 
 

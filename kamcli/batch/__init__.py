@@ -1,0 +1,6 @@
+"""`kam batch`: score whole teams from spreadsheets, streaming, with every row accounted for.
+
+pipeline.py runs read → check → score → write; rows.py checks and scores one row;
+seen.py remembers respondent ids in flat memory; save.py stores rows in history;
+reports.py writes one report per respondent.
+"""

@@ -1,0 +1,96 @@
+"""kam batch: score a whole team's response sheet, every row accounted for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kamcli.batch.reports import BatchReportFormat
+from kamcli.cli.common import settings
+from kamcli.errors import NothingReadError, RowsRejectedError
+from kamcli.io.batch_write import OutputFormat
+
+
+def batch(
+    ctx: typer.Context,
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="CSV, XLSX or JSON Lines files ('-' = stdin).", show_default=False),
+    ],
+    stage: Annotated[
+        str | None, typer.Option("--stage", "-s", help="Stage for every row (overrides the column).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write results to FILE (default: stdout).")
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        OutputFormat.csv
+    ),
+    long: Annotated[
+        bool, typer.Option("--long", help="One row per respondent × competency.")
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option("--rejects", help="Write rejected rows and why to this CSV.")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first problem.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no notes on stderr.")
+    ] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store each assessment in history (safe to re-run).")
+    ] = False,
+    summary: Annotated[bool, typer.Option("--summary", help="Print the cohort summary.")] = False,
+    summary_out: Annotated[
+        Path | None, typer.Option("--summary-out", help="Write the cohort summary (.html/.md/.json).")
+    ] = None,
+    report_dir: Annotated[
+        Path | None, typer.Option("--report-dir", help="Write one report per respondent here.")
+    ] = None,
+    report_format: Annotated[
+        BatchReportFormat, typer.Option("--report-format", help="Format of those reports.")
+    ] = BatchReportFormat.html,
+    font: Annotated[
+        Path | None, typer.Option("--font", envvar="KAM_FONT", help="TTF/OTF font for PDF reports.")
+    ] = None,
+) -> None:
+    """Score many respondents from a response sheet (`kam template responses` writes one).
+
+    Bad rows are reported on stderr as FILE:ROW: reason and, with --rejects, written to a
+    CSV; the other rows are still scored. The last line says `N scored, M rejected`.
+    Exit 0: all scored; 10: some rows rejected (or --strict stopped); 11: nothing scored.
+    The cohort summary goes to stdout when -o is given, else to stderr.
+    """
+    from kamcli.batch.pipeline import BatchOptions, BatchRun
+
+    cfg = settings(ctx)
+    options = BatchOptions(
+        inputs=tuple(inputs),
+        lang=cfg.lang,
+        stage=stage,
+        output=output,
+        fmt=fmt,
+        long=long,
+        rejects=rejects,
+        strict=strict,
+        quiet=quiet,
+        save=save,
+        summary=summary,
+        summary_out=summary_out,
+        report_dir=report_dir,
+        report_format=report_format.value,
+        font=font,
+    )
+    counts = BatchRun(cfg.model(), options).run()
+    if counts.scored == 0:
+        raise NothingReadError(counts.line())
+    if counts.stopped:
+        raise RowsRejectedError(f"stopped at the first problem (--strict): {counts.line()}")
+    if counts.rejected or counts.unreadable:
+        raise RowsRejectedError(counts.line())
+    typer.echo(counts.line(), err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("batch")(batch)

@@ -1,0 +1,448 @@
+"""Streaming readers for `kam batch`: CSV, XLSX and JSON Lines, from a file or stdin.
+
+Every reader turns its input into a `Table`: a header and an iterator of `(line, cells)`,
+one row at a time, so memory stays flat however long the file is. `line` is where the row
+starts in the original file (the CSV or JSONL line, the sheet row), counting the blank lines
+that are skipped, so messages point at the right place. A row the reader itself cannot use
+(invalid JSON, a formula cell) arrives as a `RowProblem` instead of cells; it is never dropped.
+
+CSV text is decoded incrementally: a BOM decides (UTF-8 or UTF-16, as Excel saves "Unicode
+text"); otherwise the text is UTF-8 until the first non-ASCII bytes say it is not, then
+GB18030 (what Chinese Excel saves as "CSV"). Deciding at the first non-ASCII bytes rather than
+on a fixed-size sample means an ASCII start followed by Chinese names deep in the file still
+decodes right.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from kamcli.errors import InputError, MissingFeatureError, NotFoundError
+
+CHUNK_BYTES = 1 << 20
+MAX_LINE_CHARS = 16 * 1024 * 1024
+STDIN_NAME = "<stdin>"
+META_COLUMNS = ("respondent_id", "name", "account", "stage", "subject", "rater")
+DELIMITERS = (",", ";", "\t")
+XLSX_MAGIC = b"PK\x03\x04"
+UTF16_BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+XLSX_HINT = "Reading .xlsx files needs the xlsx extra: pip install 'kamcli[xlsx]'"
+
+
+class InputFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    jsonl = "jsonl"
+
+
+SUFFIXES = {
+    ".csv": InputFormat.csv,
+    ".tsv": InputFormat.csv,
+    ".txt": InputFormat.csv,
+    ".xlsx": InputFormat.xlsx,
+    ".xlsm": InputFormat.xlsx,
+    ".jsonl": InputFormat.jsonl,
+    ".ndjson": InputFormat.jsonl,
+    ".json": InputFormat.jsonl,
+}
+
+
+class ReadFailure(InputError):
+    """Reading stopped part-way through a file (bad bytes, an endless line, a CSV error)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """A row the reader could not turn into cells; `cells` is what it saw, as text."""
+
+    reason: str
+    cells: tuple[str, ...]
+
+
+Row = tuple[int, Sequence[object] | RowProblem]
+UnknownKey = Callable[[str, int], None]
+
+
+@dataclass
+class Table:
+    """One opened input: its header, its rows (consumed once) and how far reading has got."""
+
+    name: str
+    format: InputFormat
+    header: tuple[str, ...]
+    rows: Iterator[Row]
+    size: int | None = None
+    position: Callable[[], int] = lambda: 0
+    _closers: list[Callable[[], object]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for closer in reversed(self._closers):
+            closer()
+        self._closers.clear()
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def check_sources(sources: Sequence[str]) -> None:
+    """Fail before any work when an input is missing, so no half run happens."""
+    if list(sources).count("-") > 1:
+        raise InputError("stdin ('-') can be read only once.")
+    for source in sources:
+        if source == "-":
+            continue
+        path = Path(source)
+        if not path.is_file():
+            what = "is a directory" if path.is_dir() else "does not exist"
+            raise NotFoundError(f"Input file {source} {what}.")
+
+
+def open_table(source: str, item_ids: Sequence[str], on_unknown_key: UnknownKey) -> Table:
+    """Open `source` (`-` = stdin) as a Table; InputError when it cannot be read at all.
+
+    `item_ids` and `on_unknown_key` serve JSON Lines, whose keys are checked row by row.
+    """
+    if source == "-":
+        stream: IO[bytes] = _stdin_bytes()
+        name, size, closers = STDIN_NAME, None, []
+    else:
+        path = Path(source)
+        if path.suffix.lower() == ".xls":
+            raise InputError(f"{source}: the old .xls format is not read; save it as .xlsx or CSV.")
+        try:
+            stream = path.open("rb")
+        except OSError as exc:
+            raise InputError(f"{source}: cannot be read: {exc.strerror or exc}.") from None
+        name, size, closers = source, path.stat().st_size, [stream.close]
+    try:
+        table = _open_stream(stream, name, SUFFIXES.get(Path(source).suffix.lower()), item_ids)
+    except BaseException:
+        for closer in closers:
+            closer()
+        raise
+    table.size = size if table.format is not InputFormat.xlsx else table.size
+    table._closers[:0] = closers
+    if table.format is not InputFormat.xlsx and source != "-":
+        table.position = stream.tell
+    if table.format is InputFormat.jsonl:
+        table.rows = _jsonl_rows(table.rows, name, item_ids, on_unknown_key)
+    return table
+
+
+def _stdin_bytes() -> IO[bytes]:
+    stdin = sys.stdin
+    if stdin is None or stdin.closed:
+        raise InputError(f"{STDIN_NAME}: standard input is closed; there is nothing to read.")
+    buffer: IO[bytes] | None = getattr(stdin, "buffer", None)
+    if buffer is None:  # pragma: no cover - a text-only replacement of sys.stdin
+        raise InputError(f"{STDIN_NAME}: standard input cannot be read as bytes.")
+    return buffer
+
+
+def _open_stream(
+    stream: IO[bytes], name: str, declared: InputFormat | None, item_ids: Sequence[str]
+) -> Table:
+    try:
+        head = stream.read(CHUNK_BYTES)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read: {exc.strerror or exc}.") from None
+    if not head.strip():
+        raise InputError(f"{name}: the input is empty (no header, no rows).")
+    kind = declared or _sniff(head)
+    if head.startswith(XLSX_MAGIC):
+        if kind is not InputFormat.xlsx and declared is not None:
+            raise InputError(
+                f"{name}: this is an .xlsx (zip) file, not {kind.value} text; name it .xlsx."
+            )
+        return _xlsx_table(stream, head, name)
+    if kind is InputFormat.xlsx:
+        raise InputError(f"{name}: not an .xlsx workbook (it is not a zip file).")
+    encoding = _bom_encoding(head)
+    _refuse_binary(head, name, encoding)
+    lines = _text_lines(stream, head, name, encoding)
+    if kind is InputFormat.jsonl:
+        if head.lstrip()[:1] == b"[":
+            raise InputError(
+                f"{name}: this is a JSON array; kam batch reads JSON Lines "
+                "(one JSON object per line)."
+            )
+        header = (*META_COLUMNS, *item_ids)
+        return Table(name, kind, header, ((n, (text,)) for n, text in enumerate(lines, 1)))
+    return _csv_table(lines, head, name, encoding)
+
+
+def _sniff(head: bytes) -> InputFormat:
+    if head.startswith(XLSX_MAGIC):
+        return InputFormat.xlsx
+    stripped = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")
+    return InputFormat.jsonl if stripped[:1] in (b"{", b"[") else InputFormat.csv
+
+
+def _bom_encoding(head: bytes) -> str | None:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for bom, encoding in UTF16_BOMS.items():
+        if head.startswith(bom):
+            return encoding
+    return None
+
+
+def _refuse_binary(head: bytes, name: str, encoding: str | None) -> None:
+    if encoding is not None and encoding.startswith("utf-16"):
+        return
+    sample = head[:8192]
+    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32 and byte != 27)
+    if b"\x00" in sample or controls > len(sample) // 20:
+        raise InputError(
+            f"{name}: this is a binary file, not CSV or JSON Lines text "
+            "(kam batch reads .csv, .xlsx and .jsonl files)."
+        )
+
+
+class _Decoder:
+    """Incremental decoding; without a BOM, UTF-8 unless the first non-ASCII bytes are not."""
+
+    def __init__(self, encoding: str | None) -> None:
+        self.encoding = encoding
+        self._inner = None if encoding is None else codecs.getincrementaldecoder(encoding)()
+
+    def decode(self, data: bytes, final: bool) -> str:
+        if self._inner is None:
+            if data.isascii():
+                return data.decode("ascii")
+            try:
+                codecs.getincrementaldecoder("utf-8")().decode(data, final)
+                self.encoding = "utf-8"
+            except UnicodeDecodeError:
+                self.encoding = "gb18030"
+            self._inner = codecs.getincrementaldecoder(self.encoding)()
+        return self._inner.decode(data, final)
+
+
+def _text_lines(stream: IO[bytes], head: bytes, name: str, encoding: str | None) -> Iterator[str]:
+    """Physical lines with their line ends (split at \\n only, like a CSV reader counts)."""
+    decoder = _Decoder(encoding)
+    pending = ""
+    data = head
+    line = 0
+    while True:
+        final = not data
+        try:
+            text = pending + decoder.decode(data, final)
+        except UnicodeDecodeError:
+            raise ReadFailure(
+                f"{name}: line {line + 1 + pending.count(chr(10))}: the bytes are not valid "
+                f"{decoder.encoding or 'text'}; save the file as UTF-8 (or GB18030) CSV",
+                line + 1,
+            ) from None
+        if final:
+            if text:
+                yield text
+            return
+        parts = text.split("\n")
+        pending = parts.pop()
+        if len(pending) > MAX_LINE_CHARS:
+            raise ReadFailure(
+                f"{name}: line {line + len(parts) + 1} is longer than "
+                f"{MAX_LINE_CHARS // 1048576} Mi characters; is this really a CSV file?",
+                line + len(parts) + 1,
+            )
+        for part in parts:
+            yield part + "\n"
+        line += len(parts)
+        try:
+            data = stream.read(CHUNK_BYTES)
+        except OSError as exc:
+            raise ReadFailure(f"{name}: reading stopped: {exc.strerror or exc}.") from None
+
+
+def _csv_table(lines: Iterator[str], head: bytes, name: str, encoding: str | None) -> Table:
+    sample = _Decoder(encoding).decode(head, final=False)
+    delimiter, skip_sep_line = _delimiter(sample)
+    if skip_sep_line:
+        next(lines, None)
+    rows = _csv_rows(lines, delimiter, name, 1 if skip_sep_line else 0)
+    for _line, cells in rows:
+        header = tuple(str(cell) for cell in cells)  # type: ignore[union-attr]
+        return Table(name, InputFormat.csv, _trim(header), rows)
+    raise InputError(f"{name}: the input has only blank lines (no header, no rows).")
+
+
+def _delimiter(sample: str) -> tuple[str, bool]:
+    """The delimiter giving the header the most columns (ties: comma); Excel's `sep=` wins."""
+    for line in sample.splitlines():
+        text = line.strip().lstrip("\ufeff")
+        if not text:
+            continue
+        if text.lower().startswith("sep=") and len(text) == 5 and text[4] in DELIMITERS:
+            return text[4], True
+        counts = {d: len(next(csv.reader([text], delimiter=d))) for d in DELIMITERS}
+        return max(DELIMITERS, key=lambda d: counts[d]), False
+    return ",", False
+
+
+def _csv_rows(lines: Iterator[str], delimiter: str, name: str, offset: int) -> Iterator[Row]:
+    """Non-blank rows with the line each starts on.
+
+    A line without a quote is split directly (several times faster than the csv module);
+    a line with one goes through csv.reader, which may read on to later lines when a
+    quoted cell holds a line break.
+    """
+    number = offset
+    blank = delimiter + " \t\r\n"
+    for text in lines:
+        number += 1
+        if '"' not in text:
+            if text.strip(blank):
+                yield number, text.rstrip("\r\n").split(delimiter)
+            continue
+        reader = csv.reader(chain((text,), lines), delimiter=delimiter, strict=False)
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            raise ReadFailure(f"{name}: line {number}: not valid CSV ({exc})", number) from None
+        start = number
+        number += reader.line_num - 1
+        if cells and any(cell.strip() for cell in cells):
+            yield start, cells
+
+
+def _trim(header: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop trailing unnamed columns, as spreadsheets often save them."""
+    end = len(header)
+    while end and not header[end - 1].strip():
+        end -= 1
+    return header[:end]
+
+
+# --- xlsx ------------------------------------------------------------------------------------
+
+
+def _xlsx_table(stream: IO[bytes], head: bytes, name: str) -> Table:
+    try:
+        import openpyxl
+    except ImportError:
+        raise MissingFeatureError(f"{name}: {XLSX_HINT}") from None
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - closed by the Table
+    try:
+        spool.write(head)
+        while chunk := stream.read(CHUNK_BYTES):
+            spool.write(chunk)
+        spool.seek(0)
+        workbook = openpyxl.load_workbook(spool, read_only=True, data_only=False)
+    except Exception as exc:
+        spool.close()
+        raise InputError(f"{name}: not a readable .xlsx workbook ({exc}).") from None
+    sheet = workbook["responses"] if "responses" in workbook.sheetnames else workbook.worksheets[0]
+    rows = _xlsx_rows(sheet.iter_rows())
+    for _line, cells in rows:
+        if isinstance(cells, RowProblem):
+            continue
+        header = _trim(tuple("" if cell is None else str(cell).strip() for cell in cells))
+        table = Table(name, InputFormat.xlsx, header, _padded(rows, len(header)))
+        table.size = sheet.max_row
+        table._closers += [spool.close, workbook.close]
+        return table
+    workbook.close()
+    spool.close()
+    raise InputError(f"{name}: the first sheet is empty (no header, no rows).")
+
+
+def _xlsx_rows(sheet_rows: Iterator[tuple[Any, ...]]) -> Iterator[Row]:
+    """Non-empty sheet rows; a row holding a formula becomes a RowProblem (never evaluated)."""
+    for line, row in enumerate(sheet_rows, 1):
+        values = [getattr(cell, "value", None) for cell in row]
+        if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
+            continue
+        formulas = [
+            getattr(cell, "coordinate", "?")
+            for cell in row
+            if getattr(cell, "data_type", None) == "f"
+        ]
+        if formulas:
+            text = tuple("" if value is None else str(value) for value in values)
+            reason = (
+                f"cell {', '.join(formulas)} holds a formula, which kam batch never evaluates; "
+                "paste the values instead"
+            )
+            yield line, RowProblem(reason, text)
+            continue
+        yield line, values
+
+
+def _padded(rows: Iterator[Row], width: int) -> Iterator[Row]:
+    """Sheets store no empty trailing cells: pad short rows to the header's width."""
+    for line, cells in rows:
+        if isinstance(cells, RowProblem) or len(cells) >= width:
+            yield line, cells
+        else:
+            yield line, [*cells, *([None] * (width - len(cells)))]
+
+
+# --- json lines ------------------------------------------------------------------------------
+
+
+def _jsonl_rows(
+    lines: Iterator[Row], name: str, item_ids: Sequence[str], on_unknown_key: UnknownKey
+) -> Iterator[Row]:
+    """One object per line, with `answers: {item: value}` or flat item keys; cells in header order."""
+    columns = {key: index for index, key in enumerate((*META_COLUMNS, *item_ids))}
+    columns["person"] = columns["name"]
+    width = len(META_COLUMNS) + len(item_ids)
+    for line, raw in lines:
+        text = str(raw[0]) if not isinstance(raw, RowProblem) else ""
+        if not text.strip():
+            continue
+        original = (text.rstrip("\r\n"),)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield line, RowProblem(f"invalid JSON: {exc.msg} (column {exc.colno})", original)
+            continue
+        if not isinstance(data, dict):
+            yield line, RowProblem("expected a JSON object {…} on each line", original)
+            continue
+        cells: list[object] = [None] * width
+        problems: list[str] = []
+        given: set[str] = set()
+        for key, value in _flat_pairs(data, problems):
+            index = columns.get(key)
+            if index is None:
+                on_unknown_key(key, line)
+            elif key in given:
+                problems.append(f"{key} is given more than once")
+            else:
+                given.add(key)
+                cells[index] = value
+        if problems:
+            yield line, RowProblem("; ".join(problems), original)
+        else:
+            yield line, cells
+
+
+def _flat_pairs(data: dict[str, Any], problems: list[str]) -> Iterator[tuple[str, Any]]:
+    for key, value in data.items():
+        if key != "answers":
+            yield key, value
+        elif isinstance(value, dict):
+            for item_id, answer in value.items():
+                yield str(item_id), answer
+        elif value is not None:
+            problems.append('"answers" must be an object {"item_id": value, …}')

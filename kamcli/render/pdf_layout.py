@@ -1,0 +1,200 @@
+"""Page geometry and text layout for the PDF report: wrapping, measured blocks, meters.
+
+Text is wrapped here rather than by fpdf2 so that Latin words stay whole while Chinese breaks
+between characters, and so that every block's height is known before it is drawn (a block
+that does not fit starts the next page instead of being split).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from kamcli.render.fonts import ReportFonts
+
+PAGE_WIDTH = 210.0
+MARGIN = 16.0
+WIDTH = PAGE_WIDTH - 2 * MARGIN
+MM_PER_PT = 25.4 / 72
+LEADING = 1.35
+INK, MUTED, FAINT, RULE, SHADE = 0, 80, 130, 185, 238
+ELLIPSIS = "…"
+BOLD_STROKE = 0.012  # outline width (mm per point of type size) for bold without a bold font
+# Punctuation that must not start (closing) or end (opening) a line.
+_CLOSING = set("）)」』】》〉、，。：；！？,.;:!?")
+_OPENING = set("（「『【《〈")
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """Words of narrow characters and single wide ones, each with "a space came before".
+
+    Closing punctuation sticks to what precedes it and a wide opening bracket to what
+    follows, so neither starts or ends a line on its own.
+    """
+    tokens: list[tuple[str, bool]] = []
+    word, spaced = "", False
+    for char in text:
+        if char.isspace():
+            if word:
+                tokens.append((word, spaced))
+                word = ""
+            spaced = True
+        elif char in _CLOSING and not word and tokens and not spaced:
+            tokens[-1] = (tokens[-1][0] + char, tokens[-1][1])
+        elif _wide(char):
+            if word:
+                tokens.append((word, spaced))
+                word, spaced = "", False
+            tokens.append((char, spaced))
+            spaced = False
+        else:
+            word += char
+    if word:
+        tokens.append((word, spaced))
+    merged: list[tuple[str, bool]] = []
+    for token, spaced in tokens:
+        if merged and merged[-1][0][-1] in _OPENING and not spaced:
+            merged[-1] = (merged[-1][0] + token, merged[-1][1])
+        else:
+            merged.append((token, spaced))
+    return merged
+
+
+def _fitting_prefix(text: str, width: float, measure: Callable[[str], float]) -> int:
+    """How many leading characters fit in `width` (at least one), by binary search."""
+    low, high = 1, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if measure(text[:middle]) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def wrap_text(
+    text: str,
+    width: float,
+    measure: Callable[[str], float],
+    max_lines: int = 0,
+    ellipsis: str = ELLIPSIS,
+) -> list[str]:
+    """Greedy lines no wider than `width`; a word wider than a line is cut; `max_lines` > 0
+    keeps that many lines, the last ending in an ellipsis."""
+    lines: list[str] = []
+    current = ""
+    for token, spaced in _tokens(text):
+        candidate = f"{current} {token}" if current and spaced else current + token
+        if current and measure(candidate) > width:
+            lines.append(current)
+            current = token
+        else:
+            current = candidate
+        while len(current) > 1 and measure(current) > width:
+            cut = _fitting_prefix(current, width, measure)
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    if 0 < max_lines < len(lines):
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while last and measure(last + ellipsis) > width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + ellipsis
+    return lines or [""]
+
+
+def line_height(size: float) -> float:
+    return size * MM_PER_PT * LEADING
+
+
+class Sheet:
+    """fpdf2 with the report's fonts: every text is made printable before it is measured."""
+
+    def __init__(self, pdf: Any, fonts: ReportFonts) -> None:
+        self.pdf = pdf
+        self.fonts = fonts
+        self.stroked_bold = False
+        self.gray = INK
+
+    @property
+    def y(self) -> float:
+        return float(self.pdf.get_y())
+
+    def font(self, size: float, bold: bool = False, gray: int = INK) -> None:
+        self.pdf.set_font(self.fonts.family, "B" if bold and self.fonts.real_bold else "", size)
+        self.pdf.set_text_color(gray)
+        self.stroked_bold = bold and not self.fonts.real_bold
+        self.gray = gray
+
+    def width_of(self, text: str) -> float:
+        return float(self.pdf.get_string_width(text))
+
+    def wrap(self, text: str, width: float, max_lines: int = 0) -> list[str]:
+        printable = self.fonts.printable
+        return wrap_text(printable(text), width, self.width_of, max_lines, printable(ELLIPSIS))
+
+    def write(self, lines: list[str], x: float, y: float, width: float, size: float,
+              align: str = "L") -> float:  # fmt: skip
+        """Draw already wrapped lines from (x, y); the y below the last line."""
+        if self.stroked_bold:  # outline the glyphs too: reads as bold without a bold font
+            stroke = {"line_width": size * BOLD_STROKE, "draw_color": self.gray}
+            with self.pdf.local_context(text_mode="FILL_STROKE", **stroke):
+                return self._cells(lines, x, y, width, line_height(size), align)
+        return self._cells(lines, x, y, width, line_height(size), align)
+
+    def _cells(self, lines: list[str], x: float, y: float, width: float, height: float,
+               align: str) -> float:  # fmt: skip
+        for line in lines:
+            self.pdf.set_xy(x, y)
+            self.pdf.cell(width, height, line, align=align)
+            y += height
+        return y
+
+    def ensure(self, height: float) -> None:
+        """Start a new page unless `height` mm still fit on this one."""
+        if self.y + height > self.pdf.page_break_trigger:
+            self.pdf.add_page()
+
+    def paragraph(self, text: str, size: float = 9.5, *, bold: bool = False, gray: int = INK,
+                  align: str = "L", after: float = 1.5) -> None:  # fmt: skip
+        self.font(size, bold, gray)
+        lines = self.wrap(text, WIDTH)
+        self.ensure(len(lines) * line_height(size))
+        self.pdf.set_y(self.write(lines, MARGIN, self.y, WIDTH, size, align) + after)
+
+    def heading(self, text: str, keep_with: float = 20.0) -> None:
+        """A section title with a rule, moved to the next page with the start of its text."""
+        self.ensure(12.0 + keep_with)
+        self.pdf.set_y(self.y + 3.0)
+        self.paragraph(text, 12.5, bold=True, after=0.8)
+        self.rule(self.y, INK, 0.35)
+        self.pdf.set_y(self.y + 2.5)
+
+    def rule(self, y: float, gray: int = RULE, width: float = 0.2) -> None:
+        self.pdf.set_draw_color(gray)
+        self.pdf.set_line_width(width)
+        self.pdf.line(MARGIN, y, MARGIN + WIDTH, y)
+
+    def bar(self, x: float, y: float, width: float, share: float | None,
+            target: float | None = None, height: float = 2.6) -> None:  # fmt: skip
+        """A meter: grey track, dark fill up to `share`, a black tick at `target` (0..1)."""
+        pdf = self.pdf
+        pdf.set_line_width(0.2)
+        pdf.set_draw_color(FAINT)
+        pdf.set_fill_color(SHADE)
+        pdf.rect(x, y, width, height, style="DF")
+        if share is not None and share > 0:
+            pdf.set_fill_color(MUTED)
+            pdf.rect(x, y, width * min(share, 1.0), height, style="F")
+        if target is not None:
+            pdf.set_draw_color(INK)
+            pdf.set_line_width(0.5)
+            tick = x + width * min(max(target, 0.0), 1.0)
+            pdf.line(tick, y - 0.9, tick, y + height + 0.9)
