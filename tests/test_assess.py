@@ -294,7 +294,7 @@ def test_template_answers_round_trip(runner: CliRunner, tmp_path: Path) -> None:
     made = runner.invoke(app, ["template", "answers", "--stage", "early", "-o", str(target)])
     assert made.exit_code == 0
     text = target.read_text(encoding="utf-8")
-    for competency, item in MODEL.items():
+    for _competency, item in MODEL.items():
         assert f"  {item.id}:    # {item.text['en']}" in text
     filled = text.replace(":    #", ": 4    #")
     target.write_text(filled.replace("diag_", "diag_"), encoding="utf-8")

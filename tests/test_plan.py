@@ -2,9 +2,9 @@
 
 Properties run on the default model (unit weights, reverse items, digit fast path) and on
 variants of the tiny model from docs/model-format.md: as written (an item of weight 2, so
-digits are decoded and scored the slow way), with unit weights (competencies of different
-sizes: two window sums that must be put back in model order) and with a 0..10 scale (no
-digit path at all).
+digits are decoded and scored the slow way), with a weighted reverse item too, with unit
+weights (competencies of different sizes: two window sums that must be put back in model
+order) and with a 0..10 scale (no digit path at all).
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Competenc
     )
     return {
         "weighted": tiny_variant(root / "weighted", {}),
+        "weighted_reverse": tiny_variant(
+            root / "weighted_reverse",
+            {"competencies/honesty.yaml": ("reverse: true}", "reverse: true, weight: 1.5}")},
+        ),
         "unit": tiny_variant(root / "unit", {"competencies/selling.yaml": (", weight: 2}", "}")}),
         "wide": tiny_variant(
             root / "wide",
@@ -120,6 +124,39 @@ def test_score_digits_matches_score_assessment(data: st.DataObject, stage: str) 
     assert row == DEFAULT_PLAN.score(values, stage)
 
 
+@PROPERTY
+@given(data=st.data(), stage=st.sampled_from(DEFAULT.stage_ids))
+def test_digit_keys_tables_and_fits_agree_with_score_digits(
+    data: st.DataObject, stage: str
+) -> None:
+    values = data.draw(answer_rows(DEFAULT, allow_missing=False))
+    digits = "".join(str(v) for v in values).encode("ascii")
+    row = DEFAULT_PLAN.score_digits(digits, stage)
+    keys = DEFAULT_PLAN.digit_keys(digits)
+    assert row is not None and keys is not None
+    entries = [table[key] for table, key in zip(DEFAULT_PLAN.stage_table(stage), keys, strict=True)]
+    assert tuple(e[0] for e in entries) == row.scores
+    assert tuple(e[1] for e in entries) == row.gaps
+    assert tuple(e[2] for e in entries) == row.statuses
+    assert DEFAULT_PLAN.fits(keys, stage) == (row.fit, row.next_fit)
+
+
+def test_digit_keys_refuse_what_score_digits_refuses(
+    tiny_models: dict[str, CompetencyModel],
+) -> None:
+    assert DEFAULT_PLAN.has_digit_keys
+    assert DEFAULT_PLAN.digit_keys(b"6" * 70) is None
+    assert DEFAULT_PLAN.digit_keys(b"3" * 69) is None
+    weighted = ScoringPlan(tiny_models["weighted"])
+    assert not weighted.has_digit_keys
+    assert weighted.digit_keys(b"312") is None
+    with pytest.raises(ValueError, match="no digit keys"):
+        weighted.stage_table("first")
+    unit = ScoringPlan(tiny_models["unit"])
+    # honesty: 3 and reverse 1 -> offsets 2 + 2 = 4; selling: 2 -> offset 1
+    assert unit.digit_keys(b"312") == (4, 1)
+
+
 @pytest.mark.parametrize("stage", DEFAULT.stage_ids)
 @pytest.mark.parametrize("value", range(1, 6))
 def test_score_digits_on_uniform_answers(stage: str, value: int) -> None:
@@ -164,8 +201,13 @@ def test_unknown_stage_and_wrong_length_are_errors() -> None:
         DEFAULT_PLAN.score_digits(b"3" * 70, "late")
     with pytest.raises(ValueError, match="unknown stage"):
         DEFAULT_PLAN.score([3] * 70, "late")
+    with pytest.raises(ValueError, match="unknown stage"):
+        DEFAULT_PLAN.fits((10,) * 14, "late")
     with pytest.raises(ValueError, match="expected 70 values, got 3"):
         DEFAULT_PLAN.score([3, 3, 3], "mid")
+    for off_scale in (0, 6):
+        with pytest.raises(ValueError, match=r"on the scale 1\.\.5"):
+            DEFAULT_PLAN.score([3] * 69 + [off_scale], "mid")
 
 
 def test_too_little_coverage_is_insufficient_not_zero() -> None:
@@ -208,7 +250,7 @@ def test_priorities_honour_top() -> None:
 
 @PROPERTY
 @given(data=st.data())
-@pytest.mark.parametrize("variant", ["weighted", "unit", "wide"])
+@pytest.mark.parametrize("variant", ["weighted", "weighted_reverse", "unit", "wide"])
 def test_tiny_models_match_score_assessment(
     tiny_models: dict[str, CompetencyModel], variant: str, data: st.DataObject
 ) -> None:

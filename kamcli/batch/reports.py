@@ -7,7 +7,6 @@ but only used when a report or a saved record is asked for.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,12 +21,6 @@ if TYPE_CHECKING:
     from kamcli.scoring.result import AssessmentResult
 
 
-class BatchReportFormat(StrEnum):
-    html = "html"
-    md = "md"
-    pdf = "pdf"
-
-
 def full_result(
     model: CompetencyModel, row: GoodRow, answers: dict[str, int | None], lang: str
 ) -> AssessmentResult:
@@ -37,7 +30,7 @@ def full_result(
     return score_assessment(
         model,
         answers,
-        stage=row.score.stage,
+        stage=row.stage,
         lang=lang,
         created_at=now_iso(),
         person=row.name,

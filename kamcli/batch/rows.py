@@ -43,7 +43,12 @@ class Layout:
 
 @dataclass(slots=True)  # not frozen: frozen dataclasses are slower to build, per row
 class GoodRow:
-    """A scored row: who, at which stage, its answers and its RowScore."""
+    """A scored row: who, at which stage, its answers and how it scored.
+
+    On the fast path the row keeps its answers as `digits` (b"4352…") and its scores as the
+    plan's digit `keys`, which is all a CSV line needs; the RowScore is built only when
+    something asks for it (see `row_score`).
+    """
 
     line: int
     respondent_id: str
@@ -51,15 +56,26 @@ class GoodRow:
     account: str | None
     subject: str | None
     rater: str | None
-    values: tuple[int | None, ...] | None  # in plan item order; None on the fast path …
-    digits: bytes | None  # … which keeps the answers as b"4352…" instead
-    score: RowScore
+    stage: str
+    values: tuple[int | None, ...] | None  # in plan item order, or None when `digits`
+    digits: bytes | None
+    keys: tuple[int, ...] | None
+    score: RowScore | None
 
     def answers(self, item_ids: Sequence[str]) -> dict[str, int | None]:
         """The answered items as kam assess stores them (unanswered items left out)."""
         values = self.values if self.digits is None else [b - 48 for b in self.digits]
         assert values is not None
         return {i: v for i, v in zip(item_ids, values, strict=True) if v is not None}
+
+
+def row_score(plan: ScoringPlan, row: GoodRow) -> RowScore:
+    """The row's RowScore, computed from its digits the first time it is asked for."""
+    if row.score is None:
+        assert row.digits is not None
+        row.score = plan.score_digits(row.digits, row.stage)
+        assert row.score is not None  # the digits were checked when the row was read
+    return row.score
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,19 +148,35 @@ class RowChecker:
         layout: Layout,
         seen: SeenIds,
         stage: str | None,
+        *,
+        text_only: bool = False,
     ) -> None:
+        """`text_only`: every cell is a str (CSV), so cells are stripped without type checks."""
         self._plan = plan
+        self._strip: Callable[[object], str] = str.strip if text_only else _stripped  # type: ignore[assignment]
         self._layout = layout
         self._seen = seen
         self._stage = stage
-        self._stages = {s.casefold(): s for s in plan.stage_ids}
+        self._ids = plan.stage_ids
+        self._stages = {s.casefold(): s for s in self._ids}
+        self._width = layout.width
+        present = [key for key in META_COLUMNS if key in layout.meta]
+        if present == list(META_COLUMNS[: len(present)]):  # only trailing ones missing
+            self._meta_of = _getter([layout.meta[key] for key in present])
+            self._meta_pad: tuple[str, ...] = ("",) * (len(META_COLUMNS) - len(present))
+        else:
+            self._meta_of = lambda cells: tuple(
+                cells[layout.meta[key]] if key in layout.meta else "" for key in META_COLUMNS
+            )
+            self._meta_pad = ()
         self._low, self._high = model.scale.min, model.scale.max
         self._min_coverage = model.min_coverage
         self._n_items = len(plan.item_ids)
         self._item_ids = plan.item_ids
         self._meta = layout.meta
         columns = layout.item_columns
-        self._fast = None not in columns and 0 <= self._low and self._high <= 9
+        self._fast = None not in columns and self._low >= 0 and self._high <= 9
+        self._keys_of = plan.digit_keys if plan.has_digit_keys else None
         self._items_of = _getter([c for c in columns if c is not None])
         self._present = tuple(c is not None for c in columns)
         self._separators = SEPARATOR * (self._n_items - 1)
@@ -155,22 +187,31 @@ class RowChecker:
     def check(self, line: int, cells: Sequence[object] | RowProblem) -> GoodRow | BadRow:
         if isinstance(cells, RowProblem):
             return BadRow(line, None, cells.reason, cells.cells)
-        width = self._layout.width
+        width = self._width
         if len(cells) != width and not self._only_blank_extras(cells, width):
             return self._bad(line, cells, f"row has {len(cells)} cells, header has {width}")
-        respondent_id = self._text(cells, "respondent_id")
-        if not respondent_id:
+        # the meta cells in META_COLUMNS order ("" when the file has no such column)
+        meta = (*map(self._strip, self._meta_of(cells)), *self._meta_pad)
+        rid, name, account, given_stage, subject, rater = meta
+        if not rid:
             return self._bad(line, cells, "no respondent_id")
-        stage = self._stage or self._row_stage(cells)
-        if stage not in self._plan.stage_ids:
-            return self._bad(line, cells, stage)
+        stages = self._stages
+        stage = self._stage or stages.get(given_stage) or stages.get(given_stage.casefold())
+        if stage is None:
+            return self._bad(line, cells, self._stage_problem(given_stage))
         values: tuple[int | None, ...] | None = None
-        score = None
+        score = keys = None
         digits = self._digits(cells) if self._fast else None
         if digits is not None:
-            score = self._plan.score_digits(digits, stage)
-        if score is None:
-            digits = None
+            if self._keys_of is not None:
+                keys = self._keys_of(digits)
+                if keys is None:
+                    digits = None
+            else:
+                score = self._plan.score_digits(digits, stage)
+                if score is None:
+                    digits = None
+        if digits is None:
             values, problems = self._values(cells)
             if problems:
                 return self._bad(line, cells, "; ".join(problems))
@@ -183,18 +224,22 @@ class RowChecker:
                     f"(at least {self._min_coverage:.0%} needed)",
                 )
             score = self._plan.score(values, stage)
-        if not self._seen.add(respondent_id):
-            return self._bad(line, cells, "duplicate respondent_id: an earlier row with this id was scored")
+        if not self._seen.add(rid):
+            return self._bad(
+                line, cells, "duplicate respondent_id: an earlier row with this id was scored"
+            )
         return GoodRow(
-            line=line,
-            respondent_id=respondent_id,
-            name=self._text(cells, "name") or None,
-            account=self._text(cells, "account") or None,
-            subject=self._optional(cells, "subject"),
-            rater=self._optional(cells, "rater"),
-            values=values,
-            digits=digits,
-            score=score,
+            line,
+            rid,
+            name or None,
+            account or None,
+            subject or None,
+            rater or None,
+            stage,
+            values,
+            digits,
+            keys,
+            score,
         )
 
     def _only_blank_extras(self, cells: Sequence[object], width: int) -> bool:
@@ -208,21 +253,10 @@ class RowChecker:
         cell = cells[index]
         return cell.strip() if type(cell) is str else cell_text(cell).strip()
 
-    def _optional(self, cells: Sequence[object], key: str) -> str | None:
-        return (self._text(cells, key) or None) if key in self._meta else None
-
-    def _row_stage(self, cells: Sequence[object]) -> str:
-        """The row's stage id, or — when it is not one — the reason, to reject the row."""
-        given = self._text(cells, "stage")
+    def _stage_problem(self, given: str) -> str:
         if not given:
-            return f"no stage: fill the stage column or pass --stage ({', '.join(self._stages)})"
-        found = self._stages.get(given.casefold())
-        if found is None:
-            return (
-                f"unknown stage {given!r} (stages: {', '.join(self._plan.stage_ids)}; "
-                "or pass --stage)"
-            )
-        return found
+            return f"no stage: fill the stage column or pass --stage ({', '.join(self._ids)})"
+        return f"unknown stage {given!r} (stages: {', '.join(self._ids)}; or pass --stage)"
 
     def _digits(self, cells: Sequence[object]) -> bytes | None:
         """b"4352…" when every answer cell is one character, else None (the slow path).
@@ -282,13 +316,23 @@ class RowChecker:
         return BadRow(line, respondent_id or None, reason, tuple(cell_text(c) for c in cells))
 
 
-def _getter(columns: list[int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
-    """itemgetter that always returns a tuple, even for one column."""
+def _getter(columns: list[int]) -> Callable[[Sequence[object]], Sequence[object]]:
+    """The cells at `columns`, in that order: a slice when they sit side by side."""
+    first = columns[0]
+    if columns == list(range(first, first + len(columns))):
+        block: Callable[[Sequence[object]], Sequence[object]] = itemgetter(
+            slice(first, first + len(columns))
+        )
+        return block
     if len(columns) == 1:
         only = columns[0]
         return lambda cells: (cells[only],)
-    getter: Callable[[Sequence[object]], tuple[object, ...]] = itemgetter(*columns)
+    getter: Callable[[Sequence[object]], Sequence[object]] = itemgetter(*columns)
     return getter
+
+
+def _stripped(cell: object) -> str:
+    return cell.strip() if type(cell) is str else cell_text(cell).strip()
 
 
 def _number(text: str) -> int | float | None:

@@ -48,7 +48,12 @@ def _short(key: str) -> int:
 
 
 class BatchStore(Store):
-    """The history store plus the one operation batches need: insert only unseen keys."""
+    """The history store plus the one operation batches need: insert only unseen keys.
+
+    Store has no public conditional insert, so this subclass uses its transaction helper
+    (`_write`) and row writer (`_insert`): the key check and the inserts must share one
+    IMMEDIATE transaction. A candidate for Store itself (`save_many_complete(..., keys)`).
+    """
 
     def __init__(self, path: Path) -> None:
         self._known: set[int] = set()
@@ -61,7 +66,8 @@ class BatchStore(Store):
         with self._write() as conn:
             for row_id, key in conn.execute(
                 "SELECT id, json_extract(result_json, '$.batch.key') FROM assessments"
-                " WHERE id > ? AND status = 'complete'",
+                " WHERE id > ? AND status = 'complete'"
+                " AND instr(result_json, '\"batch\"') > 0 AND json_valid(result_json)",
                 (self._watermark,),
             ):
                 self._watermark = max(self._watermark, row_id)
@@ -73,7 +79,9 @@ class BatchStore(Store):
                     continue
                 self._known.add(short)
                 columns = {k: v for k, v in record.items() if k not in ("answers", "result")}
-                new_id = self._insert(conn, "complete", columns, record["answers"], record["result"])
+                new_id = self._insert(
+                    conn, "complete", columns, record["answers"], record["result"]
+                )
                 self._watermark = max(self._watermark, new_id)
                 inserted += 1
         return inserted
@@ -90,7 +98,9 @@ class BatchSaver:
         self.saved = 0
         self.skipped = 0
 
-    def add(self, respondent_id: str, result: AssessmentResult, answers: dict[str, int | None]) -> None:
+    def add(
+        self, respondent_id: str, result: AssessmentResult, answers: dict[str, int | None]
+    ) -> None:
         key = batch_key(
             self._model, respondent_id, result.person, result.account, result.stage, answers
         )

@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from kamcli.batch.reports import BatchReportFormat
+from kamcli.batch.formats import BatchReportFormat, OutputFormat
 from kamcli.cli.common import settings
 from kamcli.errors import NothingReadError, RowsRejectedError
-from kamcli.io.batch_write import OutputFormat
 
 
 def batch(
@@ -20,7 +19,8 @@ def batch(
         typer.Argument(help="CSV, XLSX or JSON Lines files ('-' = stdin).", show_default=False),
     ],
     stage: Annotated[
-        str | None, typer.Option("--stage", "-s", help="Stage for every row (overrides the column).")
+        str | None,
+        typer.Option("--stage", "-s", help="Stage for every row (overrides the column)."),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write results to FILE (default: stdout).")
@@ -43,7 +43,8 @@ def batch(
     ] = False,
     summary: Annotated[bool, typer.Option("--summary", help="Print the cohort summary.")] = False,
     summary_out: Annotated[
-        Path | None, typer.Option("--summary-out", help="Write the cohort summary (.html/.md/.json).")
+        Path | None,
+        typer.Option("--summary-out", help="Write the cohort summary (.html/.md/.json)."),
     ] = None,
     report_dir: Annotated[
         Path | None, typer.Option("--report-dir", help="Write one report per respondent here.")
@@ -57,10 +58,12 @@ def batch(
 ) -> None:
     """Score many respondents from a response sheet (`kam template responses` writes one).
 
-    Bad rows are reported on stderr as FILE:ROW: reason and, with --rejects, written to a
-    CSV; the other rows are still scored. The last line says `N scored, M rejected`.
-    Exit 0: all scored; 10: some rows rejected (or --strict stopped); 11: nothing scored.
-    The cohort summary goes to stdout when -o is given, else to stderr.
+    Bad rows are reported on stderr as FILE:ROW: reason (and written to --rejects FILE);
+    the other rows are still scored. The last line says: N scored, M rejected.
+
+    Exit codes: 0 all scored; 10 some rows rejected, or --strict stopped; 11 nothing scored.
+
+    --summary prints to stdout when -o is given, else to stderr.
     """
     from kamcli.batch.pipeline import BatchOptions, BatchRun
 
@@ -83,10 +86,10 @@ def batch(
         font=font,
     )
     counts = BatchRun(cfg.model(), options).run()
-    if counts.scored == 0:
-        raise NothingReadError(counts.line())
     if counts.stopped:
         raise RowsRejectedError(f"stopped at the first problem (--strict): {counts.line()}")
+    if counts.scored == 0:
+        raise NothingReadError(counts.line())
     if counts.rejected or counts.unreadable:
         raise RowsRejectedError(counts.line())
     typer.echo(counts.line(), err=True)

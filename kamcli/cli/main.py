@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -28,6 +29,9 @@ class KamGroup(TyperGroup):
                 traceback.print_exc()
             typer.echo(f"kam: error: {exc.render()}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            _silence_stdout()  # e.g. `kam … | head`: the reader left, nothing more to say
+            raise typer.Exit(ExitCode.OK) from None
         except KeyboardInterrupt:
             typer.echo("\nkam: interrupted.", err=True)
             raise typer.Exit(ExitCode.INTERRUPTED) from None
@@ -41,6 +45,11 @@ class KamGroup(TyperGroup):
                 err=True,
             )
             raise typer.Exit(ExitCode.INTERNAL) from None
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _debug(ctx: Any) -> bool:
@@ -122,6 +131,12 @@ _register()
 
 def main() -> None:
     try:
-        app(prog_name="kam")
+        try:
+            app(prog_name="kam")
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(ExitCode.OK)
     except KeyboardInterrupt:  # pragma: no cover - raised outside a command
         sys.exit(ExitCode.INTERRUPTED)

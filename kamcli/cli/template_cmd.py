@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kamcli.cli.common import settings, stderr_console
+from kamcli.cli.common import Lang, settings, stderr_console
 from kamcli.cli.model_cmd import check_stage
+from kamcli.errors import UsageError
 
 app = typer.Typer(
     help="Write files to fill in (answers, batch response sheets).", no_args_is_help=True
@@ -38,4 +40,51 @@ def answers(
     write_atomic(output, text)
     stderr_console().print(
         f"Wrote {output}. Fill it in, then: kam assess --answers {output}", markup=False
+    )
+
+
+class SheetFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command("responses")
+def responses(
+    ctx: typer.Context,
+    fmt: Annotated[SheetFormat, typer.Option("--format", "-f", help="Sheet format.")] = (
+        SheetFormat.csv
+    ),
+    stage: Annotated[
+        str | None,
+        typer.Option("--stage", "-s", help="The stage the team will be scored at (xlsx: targets)."),
+    ] = None,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="Language of the xlsx items sheet.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE (required for xlsx).")
+    ] = None,
+) -> None:
+    """Write a blank response sheet for `kam batch`: one row per respondent, one column per item."""
+    from kamcli.batch.template import responses_csv, responses_xlsx
+    from kamcli.io.atomic import write_atomic
+
+    cfg = settings(ctx)
+    model = cfg.model()
+    check_stage(stage, model.stage_ids)
+    if fmt is SheetFormat.xlsx and output is None:
+        raise UsageError("--format xlsx writes a binary file: add -o FILE.xlsx")
+    if fmt is SheetFormat.csv:
+        text = responses_csv(model)
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        write_atomic(output, text, encoding="utf-8-sig")
+    else:
+        assert output is not None
+        write_atomic(output, responses_xlsx(model, lang.value if lang else cfg.lang, stage))
+    option = f" --stage {stage}" if stage else ""
+    stderr_console().print(
+        f"Wrote {output}. Fill in one row per respondent, then: kam batch {output}{option}",
+        markup=False,
     )

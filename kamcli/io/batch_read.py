@@ -6,11 +6,8 @@ starts in the original file (the CSV or JSONL line, the sheet row), counting the
 that are skipped, so messages point at the right place. A row the reader itself cannot use
 (invalid JSON, a formula cell) arrives as a `RowProblem` instead of cells; it is never dropped.
 
-CSV text is decoded incrementally: a BOM decides (UTF-8 or UTF-16, as Excel saves "Unicode
-text"); otherwise the text is UTF-8 until the first non-ASCII bytes say it is not, then
-GB18030 (what Chinese Excel saves as "CSV"). Deciding at the first non-ASCII bytes rather than
-on a fixed-size sample means an ASCII start followed by Chinese names deep in the file still
-decodes right.
+Text is decoded incrementally by kamcli.batch.decoding (UTF-8, UTF-8 with BOM, GB18030,
+UTF-16 with BOM).
 """
 
 from __future__ import annotations
@@ -21,21 +18,27 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from itertools import chain
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
+from kamcli.batch import decoding
+from kamcli.batch.decoding import (
+    BadBytes,
+    ReadFailure,
+    StreamDecoder,
+    bom_encoding,
+    refuse_binary,
+    text_lines,
+)
 from kamcli.errors import InputError, MissingFeatureError, NotFoundError
 
-CHUNK_BYTES = 1 << 20
-MAX_LINE_CHARS = 16 * 1024 * 1024
 STDIN_NAME = "<stdin>"
 META_COLUMNS = ("respondent_id", "name", "account", "stage", "subject", "rater")
 DELIMITERS = (",", ";", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
-UTF16_BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
 XLSX_HINT = "Reading .xlsx files needs the xlsx extra: pip install 'kamcli[xlsx]'"
 
 
@@ -55,14 +58,6 @@ SUFFIXES = {
     ".ndjson": InputFormat.jsonl,
     ".json": InputFormat.jsonl,
 }
-
-
-class ReadFailure(InputError):
-    """Reading stopped part-way through a file (bad bytes, an endless line, a CSV error)."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +104,7 @@ def check_sources(sources: Sequence[str]) -> None:
         if source == "-":
             continue
         path = Path(source)
-        if not path.is_file():
+        if not path.exists() or path.is_dir():  # a pipe (`<(cmd)`) is fine
             what = "is a directory" if path.is_dir() else "does not exist"
             raise NotFoundError(f"Input file {source} {what}.")
 
@@ -130,7 +125,8 @@ def open_table(source: str, item_ids: Sequence[str], on_unknown_key: UnknownKey)
             stream = path.open("rb")
         except OSError as exc:
             raise InputError(f"{source}: cannot be read: {exc.strerror or exc}.") from None
-        name, size, closers = source, path.stat().st_size, [stream.close]
+        regular = path.is_file()
+        name, size, closers = source, path.stat().st_size if regular else None, [stream.close]
     try:
         table = _open_stream(stream, name, SUFFIXES.get(Path(source).suffix.lower()), item_ids)
     except BaseException:
@@ -139,10 +135,10 @@ def open_table(source: str, item_ids: Sequence[str], on_unknown_key: UnknownKey)
         raise
     table.size = size if table.format is not InputFormat.xlsx else table.size
     table._closers[:0] = closers
-    if table.format is not InputFormat.xlsx and source != "-":
+    if table.format is not InputFormat.xlsx and size is not None:
         table.position = stream.tell
     if table.format is InputFormat.jsonl:
-        table.rows = _jsonl_rows(table.rows, name, item_ids, on_unknown_key)
+        table.rows = _jsonl_rows(table.rows, item_ids, on_unknown_key)
     return table
 
 
@@ -160,7 +156,7 @@ def _open_stream(
     stream: IO[bytes], name: str, declared: InputFormat | None, item_ids: Sequence[str]
 ) -> Table:
     try:
-        head = stream.read(CHUNK_BYTES)
+        head = stream.read(decoding.CHUNK_BYTES)
     except OSError as exc:
         raise InputError(f"{name}: cannot be read: {exc.strerror or exc}.") from None
     if not head.strip():
@@ -174,9 +170,9 @@ def _open_stream(
         return _xlsx_table(stream, head, name)
     if kind is InputFormat.xlsx:
         raise InputError(f"{name}: not an .xlsx workbook (it is not a zip file).")
-    encoding = _bom_encoding(head)
-    _refuse_binary(head, name, encoding)
-    lines = _text_lines(stream, head, name, encoding)
+    encoding = bom_encoding(head)
+    refuse_binary(head, name, encoding)
+    lines = text_lines(stream, head, name, encoding)
     if kind is InputFormat.jsonl:
         if head.lstrip()[:1] == b"[":
             raise InputError(
@@ -195,86 +191,11 @@ def _sniff(head: bytes) -> InputFormat:
     return InputFormat.jsonl if stripped[:1] in (b"{", b"[") else InputFormat.csv
 
 
-def _bom_encoding(head: bytes) -> str | None:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    for bom, encoding in UTF16_BOMS.items():
-        if head.startswith(bom):
-            return encoding
-    return None
-
-
-def _refuse_binary(head: bytes, name: str, encoding: str | None) -> None:
-    if encoding is not None and encoding.startswith("utf-16"):
-        return
-    sample = head[:8192]
-    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32 and byte != 27)
-    if b"\x00" in sample or controls > len(sample) // 20:
-        raise InputError(
-            f"{name}: this is a binary file, not CSV or JSON Lines text "
-            "(kam batch reads .csv, .xlsx and .jsonl files)."
-        )
-
-
-class _Decoder:
-    """Incremental decoding; without a BOM, UTF-8 unless the first non-ASCII bytes are not."""
-
-    def __init__(self, encoding: str | None) -> None:
-        self.encoding = encoding
-        self._inner = None if encoding is None else codecs.getincrementaldecoder(encoding)()
-
-    def decode(self, data: bytes, final: bool) -> str:
-        if self._inner is None:
-            if data.isascii():
-                return data.decode("ascii")
-            try:
-                codecs.getincrementaldecoder("utf-8")().decode(data, final)
-                self.encoding = "utf-8"
-            except UnicodeDecodeError:
-                self.encoding = "gb18030"
-            self._inner = codecs.getincrementaldecoder(self.encoding)()
-        return self._inner.decode(data, final)
-
-
-def _text_lines(stream: IO[bytes], head: bytes, name: str, encoding: str | None) -> Iterator[str]:
-    """Physical lines with their line ends (split at \\n only, like a CSV reader counts)."""
-    decoder = _Decoder(encoding)
-    pending = ""
-    data = head
-    line = 0
-    while True:
-        final = not data
-        try:
-            text = pending + decoder.decode(data, final)
-        except UnicodeDecodeError:
-            raise ReadFailure(
-                f"{name}: line {line + 1 + pending.count(chr(10))}: the bytes are not valid "
-                f"{decoder.encoding or 'text'}; save the file as UTF-8 (or GB18030) CSV",
-                line + 1,
-            ) from None
-        if final:
-            if text:
-                yield text
-            return
-        parts = text.split("\n")
-        pending = parts.pop()
-        if len(pending) > MAX_LINE_CHARS:
-            raise ReadFailure(
-                f"{name}: line {line + len(parts) + 1} is longer than "
-                f"{MAX_LINE_CHARS // 1048576} Mi characters; is this really a CSV file?",
-                line + len(parts) + 1,
-            )
-        for part in parts:
-            yield part + "\n"
-        line += len(parts)
-        try:
-            data = stream.read(CHUNK_BYTES)
-        except OSError as exc:
-            raise ReadFailure(f"{name}: reading stopped: {exc.strerror or exc}.") from None
-
-
 def _csv_table(lines: Iterator[str], head: bytes, name: str, encoding: str | None) -> Table:
-    sample = _Decoder(encoding).decode(head, final=False)
+    try:
+        sample = StreamDecoder(encoding).decode(head, final=False)
+    except BadBytes as exc:  # reported at its line when the rows get there
+        sample = exc.text
     delimiter, skip_sep_line = _delimiter(sample)
     if skip_sep_line:
         next(lines, None)
@@ -340,29 +261,40 @@ def _xlsx_table(stream: IO[bytes], head: bytes, name: str) -> Table:
         import openpyxl
     except ImportError:
         raise MissingFeatureError(f"{name}: {XLSX_HINT}") from None
-    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - closed by the Table
+    closers: list[Callable[[], object]] = []
     try:
-        spool.write(head)
-        while chunk := stream.read(CHUNK_BYTES):
-            spool.write(chunk)
-        spool.seek(0)
-        workbook = openpyxl.load_workbook(spool, read_only=True, data_only=False)
+        if stream.seekable():
+            stream.seek(0)
+            source: IO[bytes] = stream
+        else:  # a pipe: openpyxl needs to seek, so keep a copy (on disk past 4 MiB)
+            source = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
+            closers.append(source.close)
+            source.write(head)
+            while chunk := stream.read(decoding.CHUNK_BYTES):
+                source.write(chunk)
+            source.seek(0)
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
     except Exception as exc:
-        spool.close()
+        for closer in closers:
+            closer()
         raise InputError(f"{name}: not a readable .xlsx workbook ({exc}).") from None
+    closers.append(workbook.close)
     sheet = workbook["responses"] if "responses" in workbook.sheetnames else workbook.worksheets[0]
     rows = _xlsx_rows(sheet.iter_rows())
     for _line, cells in rows:
         if isinstance(cells, RowProblem):
-            continue
+            problem = f"{name}: the header row cannot be used: {cells.reason}."
+            break
         header = _trim(tuple("" if cell is None else str(cell).strip() for cell in cells))
         table = Table(name, InputFormat.xlsx, header, _padded(rows, len(header)))
         table.size = sheet.max_row
-        table._closers += [spool.close, workbook.close]
+        table._closers += closers
         return table
-    workbook.close()
-    spool.close()
-    raise InputError(f"{name}: the first sheet is empty (no header, no rows).")
+    else:
+        problem = f"{name}: the first sheet is empty (no header, no rows)."
+    for closer in closers:
+        closer()
+    raise InputError(problem)
 
 
 def _xlsx_rows(sheet_rows: Iterator[tuple[Any, ...]]) -> Iterator[Row]:
@@ -400,9 +332,9 @@ def _padded(rows: Iterator[Row], width: int) -> Iterator[Row]:
 
 
 def _jsonl_rows(
-    lines: Iterator[Row], name: str, item_ids: Sequence[str], on_unknown_key: UnknownKey
+    lines: Iterator[Row], item_ids: Sequence[str], on_unknown_key: UnknownKey
 ) -> Iterator[Row]:
-    """One object per line, with `answers: {item: value}` or flat item keys; cells in header order."""
+    """One object per line, `answers: {item: value}` or flat item keys; cells in header order."""
     columns = {key: index for index, key in enumerate((*META_COLUMNS, *item_ids))}
     columns["person"] = columns["name"]
     width = len(META_COLUMNS) + len(item_ids)

@@ -20,20 +20,29 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
-from enum import StrEnum
+from collections.abc import Sequence
+from itertools import chain
+from operator import getitem
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
+from kamcli.batch.formats import OutputFormat
+from kamcli.batch.rows import row_score
 from kamcli.errors import OutputError
 from kamcli.io.cells import neutralise
-from kamcli.model.schema import CompetencyModel
-from kamcli.scoring.plan import RowScore
+
+if TYPE_CHECKING:
+    from kamcli.batch.rows import GoodRow
+    from kamcli.model.schema import CompetencyModel
+    from kamcli.scoring.plan import RowScore, ScoringPlan
 
 DECIMALS = 2
+NEGATIVE_ZERO = "-0." + "0" * DECIMALS  # a tiny negative gap rounds to 0.00, not -0.00
+INSUFFICIENT = "insufficient"  # the status of a competency without a score (plan.INSUFFICIENT)
 # Distinct numbers whose text is cached; scores repeat a lot (a competency of 5 items on a
 # 1–5 scale has 21 possible scores), so nearly every lookup hits and memory stays bounded.
-CACHE_LIMIT = 65536
+CACHE_LIMIT = 4096
+WRITE_BATCH = 256
 LONG_COLUMNS = (
     "respondent_id",
     "name",
@@ -50,32 +59,41 @@ LONG_COLUMNS = (
 _CSV_SPECIAL = re.compile(r'[,"\r\n]')
 
 
-class OutputFormat(StrEnum):
-    csv = "csv"
-    jsonl = "jsonl"
-    json = "json"
-
-
 def wide_columns(model: CompetencyModel) -> tuple[str, ...]:
     per_competency = [
         f"{c.id}_{part}" for c in model.competencies for part in ("score", "gap", "status")
     ]
-    return ("respondent_id", "name", "account", "stage", *per_competency, "fit", "next_fit", "coverage")
+    return (
+        "respondent_id",
+        "name",
+        "account",
+        "stage",
+        *per_competency,
+        "fit",
+        "next_fit",
+        "coverage",
+    )
 
 
 class NumberText(dict[float | None, str]):
-    """Rounded numbers as text (CSV: "" for None; JSON: "null"), cached by value."""
+    """Numbers as text with 2 decimals (CSV: "" for None; JSON: null), cached by value."""
 
     def __init__(self, none: str) -> None:
         super().__init__()
         self._none = none
 
     def __missing__(self, value: float | None) -> str:
-        # + 0.0 turns a rounded -0.0 into 0.0
-        text = self._none if value is None else repr(round(value, DECIMALS) + 0.0)
+        text = self.uncached(value)
         if len(self) < CACHE_LIMIT:
             self[value] = text
         return text
+
+    def uncached(self, value: float | None) -> str:
+        """For numbers that rarely repeat (fit), which would only fill the cache."""
+        if value is None:
+            return self._none
+        text = f"{value:.{DECIMALS}f}"
+        return text[1:] if text == NEGATIVE_ZERO else text
 
 
 def csv_text(value: str | None) -> str:
@@ -94,17 +112,19 @@ def json_text(value: str | None) -> str:
     return "null" if value is None else json.dumps(value, ensure_ascii=False)
 
 
-class _Triples(dict[tuple[float | None, float | None, str], str]):
-    """`score,gap,status` CSV text per competency result, cached (few distinct ones)."""
+class _GapText(dict[float | None, str]):
+    """`gap,status` CSV text, cached: the status is the model's band for the gap, as scored."""
 
-    def __init__(self, numbers: NumberText) -> None:
+    def __init__(self, numbers: NumberText, model: CompetencyModel) -> None:
         super().__init__()
         self._numbers = numbers
+        self._model = model
 
-    def __missing__(self, key: tuple[float | None, float | None, str]) -> str:
-        text = f"{self._numbers[key[0]]},{self._numbers[key[1]]},{key[2]}"
+    def __missing__(self, gap: float | None) -> str:
+        status = INSUFFICIENT if gap is None else self._model.band_for_gap(gap).id
+        text = f"{self._numbers[gap]},{status}"
         if len(self) < CACHE_LIMIT:
-            self[key] = text
+            self[gap] = text
         return text
 
 
@@ -112,17 +132,23 @@ class RecordFormatter:
     """Output lines from scored rows; targets and names are looked up once, not per row.
 
     Lines are built as text directly (numbers from a cache, user text quoted and
-    neutralised), which is several times faster than a csv.writer fed with floats.
+    neutralised), which is several times faster than a csv.writer fed with floats. A wide
+    CSV line of a fully answered row is joined from texts made once per run for every entry
+    of the plan's stage tables, indexed by the row's digit keys.
     """
 
-    def __init__(self, model: CompetencyModel, lang: str, long: bool, fmt: OutputFormat) -> None:
+    def __init__(
+        self, model: CompetencyModel, plan: ScoringPlan, lang: str, long: bool, fmt: OutputFormat
+    ) -> None:
         self.long = long
         self.format = fmt
         self.columns = LONG_COLUMNS if long else wide_columns(model)
+        self._plan = plan
         is_csv = fmt is OutputFormat.csv
         self._text = csv_text if is_csv else json_text
         self._numbers = NumberText("" if is_csv else "null")
-        self._triples = _Triples(self._numbers).__getitem__
+        self._fits = self._numbers.uncached
+        self._gap_text = _GapText(self._numbers, model).__getitem__
         self._stages = {s.id: self._text(s.id) for s in model.stages}
         self._keys = tuple(json.dumps(c, ensure_ascii=False) + ": " for c in self.columns)
         self._competencies = tuple(
@@ -135,23 +161,70 @@ class RecordFormatter:
             )
             for stage in model.stages
         }
-
-    def lines(
-        self, respondent_id: str, name: str | None, account: str | None, row: RowScore
-    ) -> list[str]:
-        """One line (wide) or one per competency (long), each ending in a newline."""
-        text = self._text
-        if self.long:
-            return self._long(text(respondent_id), text(name), text(row.stage), row)
         number = self._numbers
-        cells = [text(respondent_id), text(name), text(account), self._stages[row.stage]]
-        if self.format is OutputFormat.csv:
-            cells += map(self._triples, zip(row.scores, row.gaps, row.statuses))
-        else:
-            for score, gap, status in zip(row.scores, row.gaps, row.statuses, strict=True):
-                cells += (number[score], number[gap], text(status))
-        cells += (number[row.fit], number[row.next_fit], number[row.coverage])
+        self._entry_texts = {
+            stage: tuple(
+                tuple(f"{number[e[0]]},{number[e[1]]},{e[2]}" for e in entries)
+                for entries in plan.stage_table(stage)
+            )
+            for stage in plan.stage_ids
+        } if plan.has_digit_keys else {}  # fmt: skip
+        self._full = number[1.0]
+
+    def lines(self, row: GoodRow) -> list[str]:
+        """One line (wide) or one per competency (long); CSV lines end in CRLF."""
+        text = self._text
+        if self.format is OutputFormat.csv and not self.long:
+            return [self.wide_csv_line(row)]
+        score = row_score(self._plan, row)
+        if self.long:
+            return self._long(text(row.respondent_id), text(row.name), text(score.stage), score)
+        number = self._numbers
+        cells = [
+            text(row.respondent_id),
+            text(row.name),
+            text(row.account),
+            self._stages[row.stage],
+        ]
+        for value, gap, status in zip(score.scores, score.gaps, score.statuses, strict=True):
+            cells += (number[value], number[gap], text(status))
+        fits = self._fits
+        cells += (fits(score.fit), fits(score.next_fit), number[score.coverage])
         return [self._join(cells)]
+
+    def wide_csv_line(self, row: GoodRow) -> str:
+        """The hot path of a default run: one C-level join over ready-made texts."""
+        fits = self._fits
+        fit: float | None
+        if row.keys is not None:
+            results = ",".join(map(getitem, self._entry_texts[row.stage], row.keys))
+            fit, next_fit = self._plan.fits(row.keys, row.stage)
+            coverage = self._full
+        else:
+            score = row_score(self._plan, row)
+            number = self._numbers
+            texts = zip(
+                map(number.__getitem__, score.scores),
+                map(self._gap_text, score.gaps),
+                strict=True,
+            )
+            results = ",".join(chain.from_iterable(texts))
+            fit, next_fit, coverage = score.fit, score.next_fit, number[score.coverage]
+        return (
+            ",".join(
+                (
+                    csv_text(row.respondent_id),
+                    csv_text(row.name),
+                    csv_text(row.account),
+                    self._stages[row.stage],
+                    results,
+                    fits(fit),
+                    fits(next_fit),
+                    coverage,
+                )
+            )
+            + "\r\n"
+        )
 
     def _long(self, rid: str, name: str, stage: str, row: RowScore) -> list[str]:
         number = self._numbers
@@ -201,9 +274,11 @@ class StreamTarget:
             raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
         self._temp = Path(name)
         binary = os.fdopen(handle, "wb")
-        self.stream = io.TextIOWrapper(
-            binary, encoding="utf-8-sig" if bom else "utf-8", newline="", write_through=False
-        )
+        # plain utf-8 plus a BOM written by hand: TextIOWrapper's C fast path covers "utf-8"
+        # only, and "utf-8-sig" would cost twice as much per write
+        self.stream = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=False)
+        if bom:
+            self.stream.write("\ufeff")
 
     def commit(self) -> None:
         """Make the file appear under its name, complete; stdout is only flushed."""
@@ -240,24 +315,40 @@ def _umask() -> int:
 
 
 class RecordWriter:
-    """Writes formatted lines; `finish` closes the format (the JSON array's `]`)."""
+    """Writes formatted lines; the header (or `[`) goes out with the first line, so a run
+    that scores nothing writes nothing to stdout; `finish` closes the format."""
 
     def __init__(self, target: StreamTarget, formatter: RecordFormatter) -> None:
         self.target = target
         self.formatter = formatter
         self.format = formatter.format
         self.count = 0
+        self._started = False
         self._write = target.stream.write
         self._lines = formatter.lines
+        self._wide_csv = self.format is OutputFormat.csv and not formatter.long
+        self._wide_line = formatter.wide_csv_line
+        self._pending: list[str] = []  # wide CSV lines, written WRITE_BATCH at a time
+
+    def _start(self) -> None:
+        self._started = True
         if self.format is OutputFormat.csv:
-            self._write(formatter.header())
+            self._write(self.formatter.header())
         elif self.format is OutputFormat.json:
             self._write("[")
 
-    def write(
-        self, respondent_id: str, name: str | None, account: str | None, row: RowScore
-    ) -> None:
-        lines = self._lines(respondent_id, name, account, row)
+    def write(self, row: GoodRow) -> None:
+        if not self._started:
+            self._start()
+        if self._wide_csv:
+            pending = self._pending
+            pending.append(self._wide_line(row))
+            if len(pending) >= WRITE_BATCH:
+                self._write("".join(pending))
+                pending.clear()
+            self.count += 1
+            return
+        lines = self._lines(row)
         if self.format is OutputFormat.json:
             for line in lines:
                 self._write(("\n" if self.count == 0 else ",\n") + line)
@@ -269,6 +360,11 @@ class RecordWriter:
         self.count += len(lines)
 
     def finish(self) -> None:
+        if not self._started:
+            self._start()
+        if self._pending:
+            self._write("".join(self._pending))
+            self._pending.clear()
         if self.format is OutputFormat.json:
             self._write("\n]\n" if self.count else "]\n")
 

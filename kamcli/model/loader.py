@@ -147,6 +147,7 @@ def check_model(path: Path | None = None) -> tuple[CompetencyModel | None, list[
         "description": head.description,
         "scale": head.scale,
         "min_coverage": head.min_coverage,
+        "anonymity_threshold": head.anonymity_threshold,
         "status_bands": head.status_bands,
         "stages": stages,
         "competencies": competencies,
@@ -157,15 +158,22 @@ def check_model(path: Path | None = None) -> tuple[CompetencyModel | None, list[
 
 
 def _content_hash(body: dict[str, Any]) -> str:
-    """Hash of the validated content, so reformatting or comments do not change it."""
-    plain = {k: _plain(v) for k, v in body.items()}
+    """Hash of the validated content, so reformatting or comments do not change it.
+
+    Defaults are left out, so a model keeps its hash when a later kamcli adds optional keys.
+    """
+    plain = {k: _plain(v) for k, v in body.items() if _DEFAULTS.get(k, _NONE) != v}
     canonical = json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
+_DEFAULTS: dict[str, object] = {"anonymity_threshold": 3, "min_coverage": 0.5}
+_NONE = object()
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
+        return value.model_dump(mode="json", exclude_defaults=True)
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value

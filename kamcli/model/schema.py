@@ -7,7 +7,7 @@ passed in the validation context by the loader.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -109,6 +109,8 @@ class ModelFile(Strict):
     description: Text
     scale: Scale
     min_coverage: Annotated[float, Field(gt=0, le=1)] = 0.5
+    # 360 reports never show a peer/customer/other group with fewer raters than this.
+    anonymity_threshold: Annotated[int, Field(ge=1)] = 3
     status_bands: Annotated[list[StatusBand], Field(min_length=1)]
     stages: Annotated[list[StageInfo], Field(min_length=1)]
     competencies: Annotated[list[Id], Field(min_length=1)]
@@ -134,11 +136,20 @@ class ModelFile(Strict):
         return self
 
 
+RATER_ROLES = ("self", "manager", "peer", "customer", "other")
+RaterRole = Literal["self", "manager", "peer", "customer", "other"]
+
+
 class Item(Strict):
     id: Id
     text: Text
     reverse: bool = False
     weight: Annotated[float, Field(gt=0)] = 1.0
+    # Who may rate this item; absent = everyone. E.g. [self] for an item only the person knows.
+    raters: Annotated[list[RaterRole] | None, Field(min_length=1)] = None
+
+    def rated_by(self, role: str) -> bool:
+        return self.raters is None or role in self.raters
 
 
 class Competency(Strict):
@@ -209,6 +220,7 @@ class CompetencyModel(Strict):
     description: Text
     scale: Scale
     min_coverage: float
+    anonymity_threshold: int = 3
     status_bands: list[StatusBand]
     stages: list[Stage]
     competencies: list[Competency]

@@ -153,6 +153,146 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # PDF report (pdf.py)
     "page_number": {"zh": "第 {page} 页，共 {pages} 页", "en": "Page {page} of {pages}"},
+    # 360° subject report (subject*.py). Role names: "role_<group id>"; "note_*" are the
+    # scoring core's notes (multirater.py) in words each language can say; the English ones
+    # must read exactly like the core's (a test checks it).
+    "subject_title": {"zh": "360° 多方评估报告", "en": "360° feedback report"},
+    "raters": {"zh": "评估人数", "en": "Raters"},
+    "rater_count": {"zh": "{role} {count}", "en": "{role} {count}"},
+    "no_raters": {"zh": "无", "en": "none"},
+    "role_self": {"zh": "本人", "en": "Self"},
+    "role_manager": {"zh": "上级", "en": "Manager"},
+    "role_peer": {"zh": "同事", "en": "Peers"},
+    "role_customer": {"zh": "客户", "en": "Customers"},
+    "role_other": {"zh": "其他评估人", "en": "Other raters"},
+    "role_others_folded": {"zh": "其他（合并）", "en": "Others (combined)"},
+    "role_others": {"zh": "所有他人", "en": "All others"},
+    "col_gap_others": {"zh": "差距（他人）", "en": "Gap (others)"},
+    "col_flag": {"zh": "自评与他评", "en": "Self vs others"},
+    "col_sd": {"zh": "标准差", "en": "SD"},
+    "col_n": {"zh": "人数", "en": "n"},
+    "cell_n": {"zh": "{n} 人", "en": "n={n}"},
+    "cell_sd": {"zh": "±{sd}", "en": "±{sd}"},
+    "blind_spot": {"zh": "盲点", "en": "Blind spot"},
+    "hidden_strength": {"zh": "隐藏优势", "en": "Hidden strength"},
+    "blind_spots": {"zh": "盲点", "en": "Blind spots"},
+    "hidden_strengths": {"zh": "隐藏优势", "en": "Hidden strengths"},
+    "blind_spots_intro": {
+        "zh": "自评比他人评分高出至少 {threshold}（{low}–{high} 量表的三分之一）的能力，"
+        "附模型为本阶段建议的行动。",
+        "en": "Competencies rated at least {threshold} higher by the person than by others (a "
+        "third of the {low}–{high} scale), with the model's actions for this stage.",
+    },
+    "hidden_strengths_intro": {
+        "zh": "他人评分比自评高出至少 {threshold} 的能力：他人看到了本人低估的长处。",
+        "en": "Competencies rated at least {threshold} higher by others than by the person: "
+        "strengths others see that the person underrates.",
+    },
+    "flag_line": {
+        "zh": "{name}：自评 {self}，他人 {others}（相差 {difference}）",
+        "en": "{name}: self {self}, others {others} (difference {difference})",
+    },
+    "no_blind_spots": {"zh": "没有发现盲点。", "en": "No blind spots found."},
+    "no_hidden_strengths": {"zh": "没有发现隐藏优势。", "en": "No hidden strengths found."},
+    "no_flags_without_self": {
+        "zh": "没有自评，无法比较盲点与隐藏优势。",
+        "en": "Without a self rating there are no blind spots or hidden strengths to find.",
+    },
+    "notes": {"zh": "关于这些数据", "en": "About these figures"},
+    "withheld": {"zh": "不显示", "en": "withheld"},
+    "legend_suppressed": {
+        "zh": "组别栏中的 —：该组为这项能力评分的人少于 {threshold} 人，为保护评估人不显示其数值；"
+        "任何组都不显示最高分和最低分。",
+        "en": "— in a group's column: fewer than {threshold} of its raters scored this "
+        "competency, so its figures are not shown to protect them; no group's highest or "
+        "lowest score is ever shown.",
+    },
+    "legend_subject_gap": {
+        "zh": "差距 = 目标 − 所有他人的平均分，正数表示低于目标。各组分数旁为评分人数和 ± 标准差"
+        "（组内分歧）。",
+        "en": "gap = target − the mean of all others; positive means below target. With each "
+        "group's figure: its raters (n) and ± their standard deviation (how far they differ).",
+    },
+    "note_withheld": {
+        "zh": "{names}：同事、客户或其他评估人中只有不到 {threshold} 人为此评分，"
+        "为免识别评估人，不显示所有他人的分数、差距和状态。",
+        "en": "{names}: fewer than {threshold} peer, customer or other raters scored this, so "
+        "the others' figures, gap and status are withheld to keep them unidentifiable.",
+    },
+    "fit_others": {"zh": "他人眼中的阶段匹配度：{fit}", "en": "Stage fit in others' eyes: {fit}"},
+    "radar_subject": {"zh": "自评、他评与目标", "en": "Self, others and target by competency"},
+    "subject_table": {"zh": "各项能力：自评与他评", "en": "Self and others by competency"},
+    "method_subject_others": {
+        "zh": "所有他人 = 上级及所有单独或合并显示的组的评分汇总，"
+        "按单个评分求平均（不是各组均值的平均）。",
+        "en": "All others pools the ratings of the manager and of every group shown alone or "
+        "combined: the mean of the individual scores, not of the group means.",
+    },
+    "method_subject_flags": {
+        "zh": "盲点：自评 − 他人均值 ≥ {threshold}；隐藏优势：他人均值 − 自评 ≥ {threshold}"
+        "（量表范围的三分之一）。",
+        "en": "Blind spot: self − others' mean ≥ {threshold}; hidden strength: others' mean − "
+        "self ≥ {threshold} (a third of the scale's range).",
+    },
+    "method_subject_anonymity": {
+        "zh": "同事、客户和其他评估人不足 {threshold} 人时不单独显示：合并为“其他（合并）”，"
+        "合并后仍不足则不计入任何数据。本人和上级总是显示。标准差为样本标准差（n − 1）。",
+        "en": "Peers, customers and other raters are shown as a group only from {threshold} "
+        "raters on; smaller groups are combined, and left out of every figure when even "
+        "combined they are fewer. Self and manager are always shown. SD is the sample "
+        "standard deviation (n − 1).",
+    },
+    "note_rating_one": {"zh": "{count} 份{role}评分", "en": "{count} {role} rating"},
+    "note_rating_many": {"zh": "{count} 份{role}评分", "en": "{count} {role} ratings"},
+    "note_list_comma": {"zh": "、", "en": ", "},
+    "note_list_and": {"zh": "和 ", "en": " and "},
+    "note_role_peer": {"zh": "同事", "en": "peer"},
+    "note_role_customer": {"zh": "客户", "en": "customer"},
+    "note_role_other": {"zh": "其他评估人", "en": "other"},
+    "note_self_many": {
+        "zh": "共有 {count} 份自评，只采用最新（最后）一份。",
+        "en": "{count} self ratings were given; only the latest (the last one) is used.",
+    },
+    "note_nothing": {
+        "zh": "没有此人的任何评分，无从比较。",
+        "en": "No ratings of this subject: nothing to compare.",
+    },
+    "note_only_self": {
+        "zh": "只有自评，无法比较。",
+        "en": "Only a self rating: no comparison possible.",
+    },
+    "note_only_self_shown": {
+        "zh": "只能显示自评，无法比较。",
+        "en": "Only the self rating can be shown: no comparison possible.",
+    },
+    "note_no_self": {
+        "zh": "没有自评：盲点和隐藏优势需要自评才能判断。",
+        "en": "No self rating: blind spots and hidden strengths need one.",
+    },
+    "note_folded": {
+        "zh": "{listing}人数太少（阈值 {threshold}），不单独显示：合并显示为“{group}”。",
+        "en": "{listing} were too few to show alone (threshold {threshold}): together they "
+        "are shown as '{group}'.",
+    },
+    "note_folded_group": {"zh": "其他（合并）", "en": "others (combined)"},
+    "note_left_out_one": {
+        "zh": "{listing}不计入任何数据：少于 {threshold} 份评分可能暴露评估人身份。",
+        "en": "{listing} was left out of every figure: fewer than {threshold} ratings could "
+        "identify the rater.",
+    },
+    "note_left_out_many": {
+        "zh": "{listing}不计入任何数据：少于 {threshold} 份评分可能暴露评估人身份。",
+        "en": "{listing} were left out of every figure: fewer than {threshold} ratings could "
+        "identify the raters.",
+    },
+    "note_others_unscored": {
+        "zh": "其他评估人答题太少，无法为任何能力评分。",
+        "en": "The other raters answered too few items to score any competency.",
+    },
+    "note_self_unscored": {
+        "zh": "自评答题太少，无法为任何能力评分。",
+        "en": "The self rating answered too few items to score any competency.",
+    },
 }
 
 

@@ -1,32 +1,48 @@
 """Score many respondents fast, with exactly the numbers of `score_assessment`.
 
 `kam batch` scores up to millions of rows, so the model is compiled once per stage into flat
-tuples (and, for fully answered rows, lookup tables indexed by a competency's answer sum)
-instead of walking pydantic objects per answer. The arithmetic is the same as in score.py,
-operation for operation, so a batch row and `kam assess` never disagree. Pure: no I/O.
+tuples and lookup tables (for unit item weights, a competency's score, gap, status and share
+of the fit depend only on how many items were answered and the sum of the answers) instead
+of walking pydantic objects per answer. The arithmetic is the same as in score.py, operation
+for operation, so a batch row and `kam assess` never disagree. Pure: no I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import add, getitem, itemgetter
+from typing import NamedTuple
 
 from kamcli.model.schema import CompetencyModel
 from kamcli.scoring.score import EPSILON, INSUFFICIENT, TOP_N
 
 __all__ = ["INSUFFICIENT", "RowScore", "ScoringPlan"]
 
-# Byte that marks "not a scale digit" after translating ASCII digits to scale offsets.
-_INVALID = 0xFF
-# A window sum of answer offsets must fit in one byte for the multiplication trick below.
-_BYTE_MAX = 0xFF
+_INVALID = 0xFF  # marks a byte that is not a scale digit, after translation to offsets
+_BYTE_MAX = 0xFF  # a window sum must fit in a byte for the multiplication trick below
+_TABLE_LIMIT = 4096  # larger tables (huge scales) are not built: the generic loop is used
 
 
-@dataclass(frozen=True, slots=True)
-class RowScore:
-    """One respondent scored against one stage; tuples follow the model's competency order."""
+def _reduce_sum(values: Iterable[float]) -> float:
+    return reduce(add, values, 0.0)
+
+
+# stage_fit adds left to right; so does sum() of floats before 3.12 (faster than reduce),
+# while 3.12+ compensates rounding, which would change the last bit.
+_sequential_sum: Callable[[Iterable[float]], float] = (
+    sum if sys.version_info < (3, 12) else _reduce_sum
+)
+
+
+class RowScore(NamedTuple):
+    """One respondent scored against one stage; tuples follow the model's competency order.
+
+    A NamedTuple rather than a frozen dataclass: just as immutable, and built about four
+    times faster, which counts when a batch builds one per respondent.
+    """
 
     stage: str
     scores: tuple[float | None, ...]
@@ -40,30 +56,37 @@ class RowScore:
 
 @dataclass(frozen=True, slots=True)
 class _Competency:
-    """Where a competency's items sit in item order, and how each counts."""
+    """Where a competency's items sit in the row, and how each counts."""
 
     start: int
     stop: int
+    size: int
     weights: tuple[float, ...]
     reverse: tuple[bool, ...]
+    reverse_positions: tuple[int, ...]  # reverse-keyed items as indexes into the whole row
     unit_weights: bool
 
 
-# One fully answered competency at one stage, indexed by its answer sum:
-# (score, gap, status, reached × weight at this stage, the same at the next stage).
+# A scored competency at one stage: (score, gap, status, reached × weight at this stage,
+# the same at the next stage). _Tables holds them per unanswered count (None: too few
+# answers count), each indexed by the sum of answer offsets (answer − scale min).
 _Entry = tuple[float, float, str, float, float]
+_Table = tuple[_Entry, ...]
+_Tables = tuple[_Table | None, ...] | None  # None: weights other than 1, no tables
+_Floats = tuple[float, ...]
+_Profile = tuple[_Floats, _Floats, _Floats | None, _Floats | None]  # targets, weights, next
 
 
 @dataclass(frozen=True, slots=True)
 class _Stage:
-    """A stage's target profile as flat tuples, plus the fast path's lookup tables."""
+    """A stage's target profile as flat tuples, plus its lookup tables."""
 
     stage_id: str
-    targets: tuple[float, ...]
-    weights: tuple[float, ...]
-    next_targets: tuple[float, ...] | None
-    next_weights: tuple[float, ...] | None
-    lookups: tuple[tuple[_Entry, ...], ...]
+    profile: _Profile
+    tables: tuple[_Tables, ...]
+    lookups: tuple[_Table, ...]  # fully answered competencies: the digit fast path
+    reached: tuple[_Floats, ...]  # the lookups' reached × weight, for fits()
+    next_reached: tuple[_Floats, ...]
     weight_sum: float
     next_weight_sum: float
 
@@ -71,6 +94,10 @@ class _Stage:
 def _weighted_mean(pairs: list[tuple[float, int]]) -> float:
     """Same expression as score._weighted_mean, so the float result is bit-identical."""
     return sum(weight * value for weight, value in pairs) / sum(weight for weight, _ in pairs)
+
+
+def _clamp(fit: float) -> float:
+    return min(100.0, max(0.0, fit))
 
 
 class ScoringPlan:
@@ -81,18 +108,29 @@ class ScoringPlan:
         self.item_ids: tuple[str, ...] = tuple(model.item_ids())
         self.competency_ids: tuple[str, ...] = tuple(c.id for c in model.competencies)
         self.stage_ids: tuple[str, ...] = tuple(model.stage_ids)
-        self._low = model.scale.min
-        self._high = model.scale.max
+        self._size = len(self.item_ids)
+        self._low, self._high = model.scale.min, model.scale.max
         self._min_coverage = model.min_coverage
         self._bands = tuple(
             (None if b.max_gap is None else b.max_gap + EPSILON, b.id) for b in model.status_bands
         )
         self._competencies = self._compile_competencies()
+        span = self._high - self._low
         self._digit_scale = self._low >= 0 and self._high <= 9
-        self._fast = self._fast_path_possible()
+        # Digits fast path: sums replace weighted means; each window sum must fit in a byte.
+        self._fast = self._digit_scale and all(
+            c.unit_weights and c.size * span <= _BYTE_MAX for c in self._competencies
+        )
         self._stages = {stage.id: self._compile_stage(stage.id) for stage in model.stages}
-        self._full_coverages = (1.0,) * len(self.competency_ids)
-        self._compile_digit_decoding()
+        self._digit_keys = self._compile_digit_keys()
+        self._digit_scorers = {sid: self._digit_scorer(plan) for sid, plan in self._stages.items()}
+        self._fitters = {sid: self._fitter(plan) for sid, plan in self._stages.items()}
+        # digit_keys(digits): per competency, the index of the row's entry in `stage_table`
+        # (the same for every stage); None when score_digits would return None, or when the
+        # model has no digit keys. An attribute, not a method: one call less per row.
+        self.digit_keys: Callable[[bytes], tuple[int, ...] | None] = (
+            self._digit_keys if self._fast else _no_keys
+        )
 
     # --- compilation ---------------------------------------------------------------------
 
@@ -100,108 +138,140 @@ class ScoringPlan:
         compiled = []
         start = 0
         for competency in self.model.competencies:
-            stop = start + len(competency.items)
             weights = tuple(float(item.weight) for item in competency.items)
+            reverse = tuple(item.reverse for item in competency.items)
+            positions = tuple(start + i for i, r in enumerate(reverse) if r)
+            unit = all(weight == 1.0 for weight in weights)
+            stop = start + len(reverse)
             compiled.append(
-                _Competency(
-                    start=start,
-                    stop=stop,
-                    weights=weights,
-                    reverse=tuple(item.reverse for item in competency.items),
-                    unit_weights=all(weight == 1.0 for weight in weights),
-                )
+                _Competency(start, stop, len(reverse), weights, reverse, positions, unit)
             )
             start = stop
         return tuple(compiled)
 
-    def _fast_path_possible(self) -> bool:
-        """Sums replace weighted means for unit weights; each window sum must fit in a byte."""
-        span = self._high - self._low
-        return (
-            self._digit_scale
-            and all(c.unit_weights for c in self._competencies)
-            and all((c.stop - c.start) * span <= _BYTE_MAX for c in self._competencies)
-        )
-
     def _compile_stage(self, stage_id: str) -> _Stage:
-        stage = self.model.stage(stage_id)
-        following = self.model.next_stage(stage_id)
-        targets = tuple(float(stage.targets[c].target) for c in self.competency_ids)
-        weights = tuple(float(stage.targets[c].weight) for c in self.competency_ids)
-        next_targets = next_weights = None
-        if following is not None:
-            next_targets = tuple(float(following.targets[c].target) for c in self.competency_ids)
-            next_weights = tuple(float(following.targets[c].weight) for c in self.competency_ids)
-        lookups: tuple[tuple[_Entry, ...], ...] = ()
-        if self._fast:
-            lookups = tuple(
-                self._lookup_table(index, targets, weights, next_targets, next_weights)
-                for index in range(len(self._competencies))
+        def profile_of(stage_id: str) -> tuple[_Floats, _Floats]:
+            targets = self.model.stage(stage_id).targets
+            return (
+                tuple(float(targets[c].target) for c in self.competency_ids),
+                tuple(float(targets[c].weight) for c in self.competency_ids),
             )
+
+        targets, weights = profile_of(stage_id)
+        following = self.model.next_stage(stage_id)
+        next_targets, next_weights = (None, None) if following is None else profile_of(following.id)
+        profile = (targets, weights, next_targets, next_weights)
+        tables = tuple(self._tables(index, profile) for index in range(len(self._competencies)))
+        lookups = tuple(_full_table(t) for t in tables) if self._fast else ()
         return _Stage(
             stage_id=stage_id,
-            targets=targets,
-            weights=weights,
-            next_targets=next_targets,
-            next_weights=next_weights,
+            profile=profile,
+            tables=tables,
             lookups=lookups,
-            weight_sum=reduce(add, weights, 0.0),
-            next_weight_sum=0.0 if next_weights is None else reduce(add, next_weights, 0.0),
+            reached=tuple(tuple(entry[3] for entry in table) for table in lookups),
+            next_reached=tuple(tuple(entry[4] for entry in table) for table in lookups),
+            weight_sum=_reduce_sum(weights),
+            next_weight_sum=0.0 if next_weights is None else _reduce_sum(next_weights),
         )
 
-    def _lookup_table(
-        self,
-        index: int,
-        targets: tuple[float, ...],
-        weights: tuple[float, ...],
-        next_targets: tuple[float, ...] | None,
-        next_weights: tuple[float, ...] | None,
-    ) -> tuple[_Entry, ...]:
-        """Every possible answer sum of a fully answered, unit-weight competency, precomputed."""
-        size = self._competencies[index].stop - self._competencies[index].start
-        table = []
-        for offset_sum in range(size * (self._high - self._low) + 1):
-            score = (offset_sum + size * self._low) / size
-            gap = targets[index] - score
-            reached_next = 0.0
-            if next_targets is not None and next_weights is not None:
-                reached_next = next_weights[index] * self._reached(score, next_targets[index])
-            table.append(
-                (
-                    score,
-                    gap,
-                    self.band(gap),
-                    weights[index] * self._reached(score, targets[index]),
-                    reached_next,
+    def _entry(self, index: int, score: float, profile: _Profile) -> _Entry:
+        """Everything a competency's score implies at a stage, computed as score.py does."""
+        targets, weights, next_targets, next_weights = profile
+        gap = targets[index] - score
+        reached_next = 0.0
+        if next_targets is not None and next_weights is not None:
+            reached_next = next_weights[index] * self._reached(score, next_targets[index])
+        reached = weights[index] * self._reached(score, targets[index])
+        return (score, gap, self.band(gap), reached, reached_next)
+
+    def _tables(self, index: int, profile: _Profile) -> _Tables:
+        """Entries for every (unanswered count, answer sum) of a unit-weight competency."""
+        competency = self._competencies[index]
+        span = self._high - self._low
+        if not competency.unit_weights or competency.size * span > _TABLE_LIMIT:
+            return None
+        by_missing: list[_Table | None] = []
+        for missing in range(competency.size + 1):
+            answered = competency.size - missing
+            if not answered or answered / competency.size < self._min_coverage - EPSILON:
+                by_missing.append(None)
+                continue
+            by_missing.append(
+                tuple(
+                    self._entry(index, (offset + answered * self._low) / answered, profile)
+                    for offset in range(answered * span + 1)
                 )
             )
-        return tuple(table)
+        return tuple(by_missing)
 
-    def _compile_digit_decoding(self) -> None:
-        """Tables for score_digits: byte → offset on the scale, reverse masks, window sums."""
-        size = len(self.item_ids)
+    def _compile_digit_keys(self) -> Callable[[bytes], tuple[int, ...] | None]:
+        """digit_keys as a closure over its constants (the hot path of `kam batch`)."""
         table = bytearray([_INVALID]) * 256
         if self._digit_scale:
             for value in range(self._low, self._high + 1):
                 table[ord("0") + value] = value - self._low
-        self._to_offset = bytes(table)
+        to_offset = self._to_offset = bytes(table)
         reverse = [r for c in self._competencies for r in c.reverse]
-        span = self._high - self._low
-        self._reverse_mask = int.from_bytes(bytes(_BYTE_MAX * r for r in reverse), "little")
-        self._reverse_span = int.from_bytes(bytes(span * r for r in reverse), "little")
+        span, size = self._high - self._low, self._size
+        reverse_mask = int.from_bytes(bytes(_BYTE_MAX * r for r in reverse), "little")
+        reverse_span = int.from_bytes(bytes(span * r for r in reverse), "little")
         # Multiplying by 1 + 256 + … + 256**(k-1) puts in byte p the sum of bytes p-k+1..p:
         # one big-int product gives every window sum of length k; read those ending a group.
         windows: list[tuple[int, int, Callable[[bytes], tuple[int, ...]]]] = []
         positions: list[int] = []
-        for length in sorted({c.stop - c.start for c in self._competencies}):
-            ends = [c.stop - 1 for c in self._competencies if c.stop - c.start == length]
+        for length in sorted({c.size for c in self._competencies}):
+            ends = [c.stop - 1 for c in self._competencies if c.size == length]
             windows.append((sum(256**j for j in range(length)), size + length, _picker(ends)))
-            positions.extend(
-                i for i, c in enumerate(self._competencies) if c.stop - c.start == length
+            positions.extend(i for i, c in enumerate(self._competencies) if c.size == length)
+        # Window sums come grouped by length; this puts them back in competency order.
+        reorder = _picker(sorted(range(len(positions)), key=positions.__getitem__))
+        single = windows[0] if len(windows) == 1 else None
+
+        def digit_keys(digits: bytes) -> tuple[int, ...] | None:
+            offsets = digits.translate(to_offset)
+            if len(offsets) != size or _INVALID in offsets:
+                return None
+            number = int.from_bytes(offsets, "little")
+            # A reverse answer at offset x counts as span - x: add span, subtract x twice.
+            number += reverse_span - ((number & reverse_mask) << 1)
+            if single is not None:
+                return single[2]((number * single[0]).to_bytes(single[1], "little"))
+            sums: tuple[int, ...] = ()
+            for window, length, pick in windows:
+                sums += pick((number * window).to_bytes(length, "little"))
+            return reorder(sums)
+
+        return digit_keys
+
+    def _digit_scorer(self, plan: _Stage) -> Callable[[bytes], RowScore | None]:
+        """score_digits for one stage, as a closure over its constants (hot path)."""
+        if not self._fast:
+            return lambda digits: self._decoded(digits.translate(self._to_offset), plan)
+        digit_keys, lookups = self._digit_keys, plan.lookups
+        stage_id, coverages = plan.stage_id, (1.0,) * len(self.competency_ids)
+        weight_sum, next_weight_sum = plan.weight_sum, plan.next_weight_sum
+        has_next = plan.profile[2] is not None
+        total, new_row = _sequential_sum, tuple.__new__
+
+        def score_digits(digits: bytes) -> RowScore | None:
+            keys = digit_keys(digits)
+            if keys is None:
+                return None
+            scores, gaps, statuses, reached, reached_next = zip(
+                *map(getitem, lookups, keys), strict=False
             )
-        self._windows = tuple(windows)
-        order = sorted(range(len(positions)), key=positions.__getitem__)
-        self._reorder = None if order == list(range(len(order))) else _picker(order)
+            fit = 100 * total(reached) / weight_sum
+            if not 0.0 <= fit <= 100.0:
+                fit = _clamp(fit)
+            next_fit = None
+            if has_next:
+                next_fit = 100 * total(reached_next) / next_weight_sum
+                if not 0.0 <= next_fit <= 100.0:
+                    next_fit = _clamp(next_fit)
+            row = (stage_id, scores, gaps, statuses, coverages, fit, next_fit, 1.0)
+            return new_row(RowScore, row)
+
+        return score_digits
 
     # --- scoring ---------------------------------------------------------------------------
 
@@ -209,9 +279,10 @@ class ScoringPlan:
         try:
             return self._stages[stage_id]
         except KeyError:
-            raise ValueError(
-                f"unknown stage {stage_id!r} (stages: {', '.join(self.stage_ids)})"
-            ) from None
+            raise self._unknown_stage(stage_id) from None
+
+    def _unknown_stage(self, stage_id: str) -> ValueError:
+        return ValueError(f"unknown stage {stage_id!r} (stages: {', '.join(self.stage_ids)})")
 
     def band(self, gap: float) -> str:
         """The status band id for a gap, as CompetencyModel.band_for_gap decides it."""
@@ -226,67 +297,88 @@ class ScoringPlan:
             return 1.0
         return (min(score, target) - self._low) / (target - self._low)
 
-    def _fit(
-        self, scores: Sequence[float | None], targets: tuple[float, ...], weights: tuple[float, ...]
-    ) -> float | None:
-        reached_sum = 0.0
-        weight_sum = 0.0
-        for score, target, weight in zip(scores, targets, weights, strict=True):
-            if score is None:
-                continue
-            reached_sum += weight * self._reached(score, target)
-            weight_sum += weight
-        if weight_sum == 0:
-            return None
-        return min(100.0, max(0.0, 100 * reached_sum / weight_sum))
-
     def score(self, values: Sequence[int | None], stage: str) -> RowScore:
-        """Score one row: `values` in item_ids order, ints on the scale or None (unanswered)."""
+        """Score one row: `values` in item_ids order, ints on the scale or None (unanswered).
+
+        The caller validates answers (and reports bad ones); off-scale values raise here
+        rather than index the wrong table entry.
+        """
         plan = self._stage(stage)
-        if len(values) != len(self.item_ids):
-            raise ValueError(f"expected {len(self.item_ids)} values, got {len(values)}")
-        mirror = self._low + self._high
-        scores: list[float | None] = []
+        if len(values) != self._size:
+            raise ValueError(f"expected {self._size} values, got {len(values)}")
+        low, mirror = self._low, self._low + self._high
+        filled = [low if value is None else value for value in values]
+        if min(filled) < low or max(filled) > self._high:
+            raise ValueError(f"answers must be on the scale {low}..{self._high}")
+        entries: list[_Entry | None] = []
         coverages: list[float] = []
-        answered_total = 0
-        for competency in self._competencies:
-            answered = values[competency.start : competency.stop]
-            counted = [
-                mirror - raw if reverse else raw
-                for raw, reverse in zip(answered, competency.reverse, strict=True)
-                if raw is not None
-            ]
-            total = competency.stop - competency.start
-            coverage = len(counted) / total
-            coverages.append(coverage)
-            answered_total += len(counted)
-            if not counted or coverage < self._min_coverage - EPSILON:
-                scores.append(None)
-            elif competency.unit_weights:
-                scores.append(sum(counted) / len(counted))
-            else:
-                weights = [
-                    w
-                    for w, raw in zip(competency.weights, answered, strict=True)
-                    if raw is not None
-                ]
-                scores.append(_weighted_mean(list(zip(weights, counted, strict=True))))
-        gaps = tuple(
-            None if score is None else target - score
-            for score, target in zip(scores, plan.targets, strict=True)
-        )
-        next_fit = None
-        if plan.next_targets is not None and plan.next_weights is not None:
-            next_fit = self._fit(scores, plan.next_targets, plan.next_weights)
+        for index, (competency, tables) in enumerate(
+            zip(self._competencies, plan.tables, strict=True)
+        ):
+            answers = values[competency.start : competency.stop]
+            missing = answers.count(None)
+            coverages.append((competency.size - missing) / competency.size)
+            if tables is None:
+                entries.append(self._generic_entry(index, answers, plan))
+                continue
+            table = tables[missing]
+            if table is None:
+                entries.append(None)
+                continue
+            # Unanswered items were filled with the scale min: they add nothing to the offset.
+            offset = sum(filled[competency.start : competency.stop]) - competency.size * low
+            for position in competency.reverse_positions:
+                raw = values[position]
+                if raw is not None:
+                    offset += mirror - 2 * raw
+            entries.append(table[offset])
+        return self._row(plan, entries, coverages, values.count(None))
+
+    def _generic_entry(
+        self, index: int, answers: Sequence[int | None], plan: _Stage
+    ) -> _Entry | None:
+        """A competency with weights other than 1: score.py's weighted mean, as it does it."""
+        competency = self._competencies[index]
+        mirror = self._low + self._high
+        pairs = [
+            (weight, mirror - raw if reverse else raw)
+            for raw, reverse, weight in zip(
+                answers, competency.reverse, competency.weights, strict=True
+            )
+            if raw is not None
+        ]
+        if not pairs or len(pairs) / competency.size < self._min_coverage - EPSILON:
+            return None
+        return self._entry(index, _weighted_mean(pairs), plan.profile)
+
+    def _row(
+        self, plan: _Stage, entries: list[_Entry | None], coverages: list[float], missing: int
+    ) -> RowScore:
+        """Assemble a RowScore; fits add up the scored competencies in order, as stage_fit."""
+        _, weights, _, next_weights = plan.profile
+        reached_sum = weight_sum = next_reached_sum = next_weight_sum = 0.0
+        for entry, weight, next_weight in zip(
+            entries, weights, next_weights or weights, strict=True
+        ):
+            if entry is not None:
+                reached_sum += entry[3]
+                weight_sum += weight
+                next_reached_sum += entry[4]
+                next_weight_sum += next_weight
+        fit = next_fit = None
+        if weight_sum != 0:
+            fit = _clamp(100 * reached_sum / weight_sum)
+            if next_weights is not None:
+                next_fit = _clamp(100 * next_reached_sum / next_weight_sum)
         return RowScore(
             stage=plan.stage_id,
-            scores=tuple(scores),
-            gaps=gaps,
-            statuses=tuple(INSUFFICIENT if gap is None else self.band(gap) for gap in gaps),
+            scores=tuple(None if e is None else e[0] for e in entries),
+            gaps=tuple(None if e is None else e[1] for e in entries),
+            statuses=tuple(INSUFFICIENT if e is None else e[2] for e in entries),
             coverages=tuple(coverages),
-            fit=self._fit(scores, plan.targets, plan.weights),
+            fit=fit,
             next_fit=next_fit,
-            coverage=answered_total / len(self.item_ids),
+            coverage=(self._size - missing) / self._size,
         )
 
     def score_digits(self, digits: bytes, stage: str) -> RowScore | None:
@@ -297,45 +389,83 @@ class ScoringPlan:
         The caller must make sure each digit came from its own cell. Models with item weights
         other than 1 are decoded and scored by `score` (same numbers, not the table lookup).
         """
-        plan = self._stage(stage)
-        offsets = digits.translate(self._to_offset)
-        if len(offsets) != len(self.item_ids) or _INVALID in offsets:
+        try:
+            scorer = self._digit_scorers[stage]
+        except KeyError:
+            raise self._unknown_stage(stage) from None
+        return scorer(digits)
+
+    def _decoded(self, offsets: bytes, plan: _Stage) -> RowScore | None:
+        """score_digits for models whose weights rule out the lookup tables."""
+        if len(offsets) != self._size or _INVALID in offsets:
             return None
-        if not self._fast:
-            return self.score([offset + self._low for offset in offsets], stage)
-        number = int.from_bytes(offsets, "little")
-        if self._reverse_mask:
-            # A reverse answer at offset x counts as span - x: add span, subtract x twice.
-            number = number + self._reverse_span - ((number & self._reverse_mask) << 1)
-        sums: tuple[int, ...] = ()
-        for window, length, pick in self._windows:
-            sums += pick((number * window).to_bytes(length, "little"))
-        if self._reorder is not None:
-            sums = self._reorder(sums)
-        scores, gaps, statuses, reached, reached_next = zip(
-            *map(getitem, plan.lookups, sums), strict=True
-        )
-        fit = min(100.0, max(0.0, 100 * reduce(add, reached, 0.0) / plan.weight_sum))
-        next_fit = None
-        if plan.next_targets is not None:
-            next_fit = min(
-                100.0, max(0.0, 100 * reduce(add, reached_next, 0.0) / plan.next_weight_sum)
-            )
-        return RowScore(
-            plan.stage_id, scores, gaps, statuses, self._full_coverages, fit, next_fit, 1.0
-        )
+        return self.score([offset + self._low for offset in offsets], plan.stage_id)
+
+    # The fast path in two steps, for callers that only need text: `digit_keys` (set in
+    # __init__) gives each competency's index in `stage_table`, whose entries can be
+    # formatted once per run; `fits` adds up the fit of such a row.
+
+    @property
+    def has_digit_keys(self) -> bool:
+        """Whether digit_keys/stage_table/fits work for this model (unit weights, digits)."""
+        return self._fast
+
+    def stage_table(self, stage: str) -> tuple[tuple[_Entry, ...], ...]:
+        """Per competency, the fully answered entries (score, gap, status, reached × weight,
+        next stage's reached × weight) indexed by digit key."""
+        table = self._stage(stage).lookups
+        if not table:
+            raise ValueError("this model has no digit keys (see has_digit_keys)")
+        return table
+
+    def fits(self, keys: Sequence[int], stage: str) -> tuple[float, float | None]:
+        """Stage fit and next-stage fit of a row given by its digit keys."""
+        try:
+            fitter = self._fitters[stage]
+        except KeyError:
+            raise self._unknown_stage(stage) from None
+        return fitter(keys)
+
+    def _fitter(self, plan: _Stage) -> Callable[[Sequence[int]], tuple[float, float | None]]:
+        """fits() for one stage, as a closure over its constants (hot path)."""
+        reached, next_reached = plan.reached, plan.next_reached
+        weight_sum, next_weight_sum = plan.weight_sum, plan.next_weight_sum
+        has_next, total = plan.profile[2] is not None, _sequential_sum
+
+        def fits(keys: Sequence[int]) -> tuple[float, float | None]:
+            fit = 100 * total(map(getitem, reached, keys)) / weight_sum
+            if not 0.0 <= fit <= 100.0:
+                fit = _clamp(fit)
+            if not has_next:
+                return fit, None
+            next_fit = 100 * total(map(getitem, next_reached, keys)) / next_weight_sum
+            if not 0.0 <= next_fit <= 100.0:
+                next_fit = _clamp(next_fit)
+            return fit, next_fit
+
+        return fits
 
     def priorities(self, row: RowScore, stage: str, top: int = TOP_N) -> tuple[str, ...]:
         """The competencies to develop first: largest gap × stage weight, as score.py ranks."""
-        plan = self._stage(stage)
+        weights = self._stage(stage).profile[1]
         ranked = [
             (-(gap * weight), -weight, index, competency_id)
             for index, (competency_id, gap, weight) in enumerate(
-                zip(self.competency_ids, row.gaps, plan.weights, strict=True)
+                zip(self.competency_ids, row.gaps, weights, strict=True)
             )
             if gap is not None and gap > EPSILON
         ]
         return tuple(entry[-1] for entry in sorted(ranked)[:top])
+
+
+def _no_keys(_digits: bytes) -> None:
+    return None
+
+
+def _full_table(tables: _Tables) -> _Table:
+    """The table of a fully answered competency (none unanswered)."""
+    assert tables is not None and tables[0] is not None, "the fast path needs unit weights"
+    return tables[0]
 
 
 def _picker(indexes: Sequence[int]) -> Callable[[Sequence[int]], tuple[int, ...]]:

@@ -1,0 +1,149 @@
+"""Bytes to text for `kam batch`, incrementally, so a file is never read whole.
+
+A BOM decides the encoding (UTF-8, or UTF-16 as Excel saves "Unicode text"); otherwise the
+text is UTF-8 unless its first non-ASCII bytes say otherwise, then GB18030 (what Chinese
+Excel saves as "CSV"). Deciding on the first non-ASCII bytes, wherever they are, rather than
+on a fixed-size sample means an ASCII start followed by Chinese names deep in the file still
+decodes right. Bytes that turn out invalid later stop reading at their line, after the
+lines before them were delivered.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from typing import IO
+
+from kamcli.errors import InputError
+
+CHUNK_BYTES = 1 << 18  # 256 KiB: big enough to be fast, small enough to keep memory flat
+MAX_LINE_CHARS = 16 * 1024 * 1024
+DECIDE_AFTER = 32
+HOLD_LIMIT = 1 << 16
+UTF16_BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_ASCII = bytes(range(128))
+
+
+class ReadFailure(InputError):
+    """Reading stopped part-way through a file (bad bytes, an endless line, a CSV error)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def bom_encoding(head: bytes) -> str | None:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for bom, encoding in UTF16_BOMS.items():
+        if head.startswith(bom):
+            return encoding
+    return None
+
+
+def refuse_binary(head: bytes, name: str, encoding: str | None) -> None:
+    if encoding is not None and encoding.startswith("utf-16"):
+        return
+    sample = head[:8192]
+    controls = sum(1 for byte in sample if byte < 9 or (13 < byte < 32 and byte != 27))
+    if b"\x00" in sample or controls > len(sample) // 20:
+        raise InputError(
+            f"{name}: this is a binary file, not CSV or JSON Lines text "
+            "(kam batch reads .csv, .xlsx and .jsonl files)."
+        )
+
+
+class StreamDecoder:
+    """Incremental decoding; without a BOM, UTF-8 unless the first non-ASCII bytes are not.
+
+    GB18030 text can look like UTF-8 for a character or two, so the choice waits until
+    DECIDE_AFTER non-ASCII bytes have been seen (or HOLD_LIMIT bytes, or the end); the
+    bytes from the first non-ASCII one on are held back until then.
+    """
+
+    def __init__(self, encoding: str | None) -> None:
+        self.encoding = encoding
+        self._inner = None if encoding is None else codecs.getincrementaldecoder(encoding)()
+        self._held = b""
+
+    def decode(self, data: bytes, final: bool) -> str:
+        if self._inner is None:
+            data = self._held + data
+            self._held = b""
+            if data.isascii():
+                return data.decode("ascii")
+            first = _NON_ASCII.search(data)
+            assert first is not None
+            start = first.start()
+            rest = data[start:]
+            non_ascii = len(rest.translate(None, _ASCII))
+            if not final and non_ascii < DECIDE_AFTER and len(rest) < HOLD_LIMIT:
+                self._held = rest
+                return data[:start].decode("ascii")
+            try:
+                codecs.getincrementaldecoder("utf-8")().decode(rest, final)
+                self.encoding = "utf-8"
+            except UnicodeDecodeError as exc:
+                # GB18030 fails UTF-8 within its first characters; UTF-8 that was fine for a
+                # while and then breaks is damaged UTF-8, reported where it breaks.
+                valid = len(rest[: exc.start].translate(None, _ASCII))
+                self.encoding = "utf-8" if valid >= DECIDE_AFTER else "gb18030"
+            self._inner = codecs.getincrementaldecoder(self.encoding)()
+        try:
+            return self._inner.decode(data, final)
+        except UnicodeDecodeError as exc:
+            # exc.start counts from the decoder's buffered bytes; everything before is valid
+            good = max(0, exc.start - len(getattr(self._inner, "buffer", b"")))
+            raise BadBytes(self._inner.decode(data[:good], False) if good else "") from None
+
+
+class BadBytes(Exception):
+    """Bytes that are not valid in the chosen encoding; `text` is what decoded before them."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def text_lines(stream: IO[bytes], head: bytes, name: str, encoding: str | None) -> Iterator[str]:
+    """Physical lines with their line ends (split at \\n only, like a CSV reader counts)."""
+    decoder = StreamDecoder(encoding)
+    pending = ""
+    data = head
+    line = 0
+    while True:
+        final = not data
+        broken = False
+        try:
+            decoded = decoder.decode(data, final)
+        except BadBytes as exc:
+            decoded, broken = exc.text, True
+        parts = (pending + decoded).split("\n")
+        pending = parts.pop()
+        if broken or final:
+            yield from (part + "\n" for part in parts)
+            if broken:
+                where = line + len(parts) + 1
+                raise ReadFailure(
+                    f"{name}: line {where}: the bytes are not valid {decoder.encoding}; "
+                    "save the file as UTF-8 (or GB18030) CSV",
+                    where,
+                )
+            if pending:
+                yield pending
+            return
+        if len(pending) > MAX_LINE_CHARS:
+            raise ReadFailure(
+                f"{name}: line {line + len(parts) + 1} is longer than "
+                f"{MAX_LINE_CHARS // 1048576} Mi characters; is this really a CSV file?",
+                line + len(parts) + 1,
+            )
+        for part in parts:
+            yield part + "\n"
+        line += len(parts)
+        try:
+            data = stream.read(CHUNK_BYTES)
+        except OSError as exc:
+            raise ReadFailure(f"{name}: reading stopped: {exc.strerror or exc}.") from None

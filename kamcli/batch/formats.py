@@ -1,0 +1,18 @@
+"""The output choices of `kam batch`, kept import-light: the CLI builds its options from them
+at start-up, before any batch work (and its imports) is needed."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OutputFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+    json = "json"
+
+
+class BatchReportFormat(StrEnum):
+    html = "html"
+    md = "md"
+    pdf = "pdf"

@@ -1,0 +1,157 @@
+"""Blank response sheets for `kam batch`: `kam template responses` (CSV or XLSX).
+
+Columns are respondent_id, name, account, stage (optional per row: `kam batch --stage`
+sets it for all), then one column per item id in model order — exactly what `kam batch`
+reads. The XLSX adds an "items" sheet with each item's competency and text in the chosen
+language, the scale legend and the stage ids, and cell checks that keep answers on the scale.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from kamcli.errors import MissingFeatureError
+from kamcli.io.batch_read import META_COLUMNS
+from kamcli.io.cells import write_csv_text
+
+if TYPE_CHECKING:
+    from kamcli.model.schema import CompetencyModel
+
+SHEET_COLUMNS = META_COLUMNS[:4]  # respondent_id, name, account, stage
+VALIDATED_ROWS = 5000
+XLSX_HINT = "Writing .xlsx files needs the xlsx extra: pip install 'kamcli[xlsx]'"
+
+LABELS = {
+    "en": {
+        "item": "item id",
+        "competency": "competency",
+        "text": "statement",
+        "target": "target at stage {stage}",
+        "scale": "scale",
+        "meaning": "meaning",
+        "stage": "stage id",
+        "stage_name": "stage",
+        "how": (
+            "Fill one row per respondent on the 'responses' sheet: a unique respondent_id, "
+            "and one answer per item column ({low}–{high}; leave empty to skip). Then run: "
+            "kam batch FILE.xlsx{stage_option}"
+        ),
+    },
+    "zh": {
+        "item": "题目编号",
+        "competency": "能力",
+        "text": "描述",
+        "target": "{stage} 阶段目标",
+        "scale": "分值",
+        "meaning": "含义",
+        "stage": "阶段编号",
+        "stage_name": "阶段",
+        "how": (
+            "请在 responses 工作表中每位被评估人填写一行：唯一的 respondent_id，"
+            "以及每个题目列的答案（{low}–{high}，不适用请留空）。然后运行："
+            "kam batch FILE.xlsx{stage_option}"
+        ),
+    },
+}
+
+
+def response_columns(model: CompetencyModel) -> list[str]:
+    return [*SHEET_COLUMNS, *model.item_ids()]
+
+
+def responses_csv(model: CompetencyModel) -> str:
+    """The header row only; CRLF like Excel (encode with utf-8-sig for a file)."""
+    return write_csv_text([response_columns(model)])
+
+
+def responses_xlsx(model: CompetencyModel, lang: str, stage: str | None) -> bytes:
+    """A workbook: the blank "responses" sheet, then the "items" reference sheet."""
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.datavalidation import DataValidation
+    except ImportError:
+        raise MissingFeatureError(XLSX_HINT) from None
+    words = LABELS.get(lang, LABELS["en"])
+    workbook = Workbook()
+    sheet: Any = workbook.active
+    sheet.title = "responses"
+    columns = response_columns(model)
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 20
+    sheet.column_dimensions["C"].width = 20
+    last_row = VALIDATED_ROWS + 1
+    stages = DataValidation(
+        type="list", formula1=f'"{",".join(model.stage_ids)}"', allow_blank=True
+    )
+    stages.add(f"D2:D{last_row}")
+    low, high = model.scale.min, model.scale.max
+    answers = DataValidation(
+        type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True
+    )
+    first_item, last_item = (
+        get_column_letter(len(SHEET_COLUMNS) + 1),
+        get_column_letter(len(columns)),
+    )
+    answers.add(f"{first_item}2:{last_item}{last_row}")
+    sheet.add_data_validation(stages)
+    sheet.add_data_validation(answers)
+    _items_sheet(workbook.create_sheet("items"), model, lang, stage, words)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _items_sheet(
+    sheet: Any, model: CompetencyModel, lang: str, stage: str | None, words: dict[str, str]
+) -> None:
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    option = f" --stage {stage}" if stage else ""
+    _row(
+        sheet, [words["how"].format(low=model.scale.min, high=model.scale.max, stage_option=option)]
+    )
+    _row(sheet, [])
+    header = [words["item"], words["competency"], words["text"]]
+    if stage:
+        header.append(words["target"].format(stage=stage))
+    _row(sheet, header, bold)
+    targets = model.stage(stage).targets if stage else None
+    for competency, item in model.items():
+        row: list[object] = [
+            item.id,
+            model.text(competency.name, lang),
+            model.text(item.text, lang),
+        ]
+        if targets is not None:
+            row.append(targets[competency.id].target)
+        _row(sheet, row)
+    _row(sheet, [])
+    _row(sheet, [words["scale"], words["meaning"]], bold)
+    for value, anchor in zip(model.scale.values, model.scale.anchors, strict=True):
+        _row(sheet, [value, model.text(anchor, lang)])
+    _row(sheet, [])
+    _row(sheet, [words["stage"], words["stage_name"]], bold)
+    for each in model.stages:
+        _row(sheet, [each.id, model.text(each.name, lang)])
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 24
+    sheet.column_dimensions["C"].width = 80
+
+
+def _row(sheet: Any, values: Sequence[object], font: Any = None) -> None:
+    """Append a row; text is always stored as text, never as a formula."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+        if font is not None:
+            cell.font = font

@@ -1,0 +1,407 @@
+"""The 360° report as an A4 PDF (fpdf2, the `pdf` extra), readable in black and white.
+
+The wording comes from the HTML page's `subject_context`, so both documents say the same;
+the figures from `subject_view`, where anonymity is applied. Layout reuses the person
+report's fonts and `Sheet` (pdf_layout.py): text wrapped and measured before it is drawn,
+so no block is split across pages. Series differ by line style and marks, not colour.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from kamcli.errors import MissingFeatureError
+from kamcli.render.fonts import load_fonts
+from kamcli.render.labels import label
+from kamcli.render.pdf import PDF_EXTRA, _footer, _method  # shared with the person report
+from kamcli.render.pdf_layout import (
+    FAINT,
+    INK,
+    MARGIN,
+    MUTED,
+    PAGE_WIDTH,
+    RULE,
+    WIDTH,
+    Sheet,
+    line_height,
+)
+from kamcli.render.radar import radar
+from kamcli.render.subject import FLAG_GLYPHS, SubjectView
+from kamcli.render.subject_html import (
+    MIN_RADAR_AXES,
+    FlagItem,
+    TableRow,
+    radar_series,
+    subject_context,
+)
+
+if TYPE_CHECKING:
+    from kamcli.model import CompetencyModel
+    from kamcli.render.formats import RenderOptions
+    from kamcli.scoring.multirater import SubjectReport
+
+# Radar: centre offset from the top of its area, radius and label box widths, in mm.
+RADAR_HALF_HEIGHT = 58.0
+RADAR_RADIUS = 44.0
+RADAR_LABEL_GAP = 3.5
+SIDE_LABEL_WIDTH = 40.0
+MIDDLE_LABEL_WIDTH = 34.0
+LABEL_SIZE = 7.8
+# Table columns in mm: self, each group, target, gap and status are fixed; names get the rest.
+SELF_COLUMN, GROUP_COLUMN, TARGET_COLUMN, GAP_COLUMN, STATUS_COLUMN = 11.0, 19.0, 12.0, 15.0, 27.0
+FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)  # no assessment date: same report, same bytes
+
+
+def _header(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
+    sheet.paragraph(context["model_name"], 8.5, gray=MUTED, after=0.5)
+    sheet.paragraph(label("subject_title", lang), 20, bold=True, after=2.0)
+    sheet.rule(sheet.y, INK, 0.5)
+    pairs: list[tuple[str, str]] = context["header"]
+    gutter = 5.0
+    column = (WIDTH - 2 * gutter) / 3
+    top = sheet.y + 2.5
+    for start in range(0, len(pairs), 3):
+        bottom = top
+        for index, (name, value) in enumerate(pairs[start : start + 3]):
+            x = MARGIN + index * (column + gutter)
+            sheet.font(7.5, gray=MUTED)
+            y = sheet.write(sheet.wrap(name, column, 1), x, top, column, 7.5)
+            sheet.font(9.5)
+            bottom = max(bottom, sheet.write(sheet.wrap(value, column, 4), x, y, column, 9.5))
+        top = bottom + 2.0
+    sheet.rule(top - 0.5)
+    sheet.pdf.set_y(top + 2.0)
+
+
+def _notes(sheet: Sheet, notes: list[str], lang: str) -> None:
+    """The folding and withholding notes in a framed box, so nobody misses them."""
+    if not notes:
+        return
+    sheet.font(9)
+    wrapped = [sheet.wrap(note, WIDTH - 12) for note in notes]
+    height = 9.0 + sum(len(lines) for lines in wrapped) * line_height(9) + len(notes) * 0.8
+    sheet.ensure(height)
+    top = sheet.y + 1.0
+    pdf = sheet.pdf
+    pdf.set_draw_color(INK)
+    pdf.set_line_width(0.3)
+    pdf.set_fill_color(246)
+    pdf.rect(MARGIN, top, WIDTH, height, style="DF")
+    pdf.set_line_width(1.2)
+    pdf.line(MARGIN + 0.6, top, MARGIN + 0.6, top + height)
+    sheet.font(9.5, bold=True)
+    y = sheet.write(
+        sheet.wrap(label("notes", lang), WIDTH - 8, 1), MARGIN + 4, top + 2.0, WIDTH - 8, 9.5
+    )
+    for lines in wrapped:
+        sheet.font(9)
+        sheet.write([sheet.fonts.printable("•")], MARGIN + 5, y, 4, 9)
+        y = sheet.write(lines, MARGIN + 9, y, WIDTH - 12, 9) + 0.8
+    pdf.set_y(top + height + 2.0)
+
+
+def _radar(sheet: Sheet, context: dict[str, Any], model: CompetencyModel, lang: str) -> None:
+    pdf = sheet.pdf
+    sheet.heading(label("radar_subject", lang), keep_with=2 * RADAR_HALF_HEIGHT + 12)
+    view: SubjectView = context["view"]
+    low, high = model.scale.min, model.scale.max
+    center = (PAGE_WIDTH / 2, sheet.y + RADAR_HALF_HEIGHT)
+    series_values = radar_series(view)
+    others, selfs = series_values["others"], series_values["self"]
+    has_others, has_self = bool(view.group_ids), view.has_self
+    chart = radar(
+        [row.name for row in view.rows],
+        series_values,
+        low,
+        high,
+        center=center,
+        radius=RADAR_RADIUS,
+        label_gap=RADAR_LABEL_GAP,
+    )
+    series = dict(chart.series)
+    if has_others:
+        pdf.set_fill_color(222)
+        pdf.polygon(series["others"], style="F")
+    for value, ring in chart.rings:
+        pdf.set_draw_color(FAINT if value == high else RULE)
+        pdf.set_line_width(0.3 if value == high else 0.15)
+        pdf.polygon(ring, style="D")
+        sheet.font(6, gray=FAINT)
+        sheet.write([f"{value:g}"], center[0] + 0.8, ring[0][1] - 2.8, 6, 6)
+    for axis in chart.axes:
+        pdf.set_draw_color(RULE)
+        pdf.set_line_width(0.15)
+        pdf.set_dash_pattern(dash=0.6, gap=0.6) if axis.missing else pdf.set_dash_pattern()
+        pdf.line(*center, *axis.end)
+    pdf.set_draw_color(INK)
+    pdf.set_dash_pattern(dash=1.6, gap=1.0)
+    pdf.set_line_width(0.45)
+    pdf.polygon(series["target"], style="D")
+    if has_others:
+        pdf.set_dash_pattern()
+        pdf.set_line_width(0.7)
+        pdf.polygon(series["others"], style="D")
+        pdf.set_fill_color(INK)
+        for (x, y), mean in zip(series["others"], others, strict=True):
+            if mean is not None:
+                pdf.ellipse(x - 0.8, y - 0.8, 1.6, 1.6, style="F")
+    if has_self:
+        pdf.set_dash_pattern(dash=0.4, gap=0.7)
+        pdf.set_line_width(0.5)
+        pdf.polygon(series["self"], style="D")
+        pdf.set_dash_pattern()
+        pdf.set_fill_color(255)
+        pdf.set_line_width(0.35)
+        for (x, y), score in zip(series["self"], selfs, strict=True):
+            if score is not None:
+                pdf.rect(x - 0.9, y - 0.9, 1.8, 1.8, style="DF")
+    pdf.set_dash_pattern()
+    for axis in chart.axes:
+        width = MIDDLE_LABEL_WIDTH if axis.anchor == "middle" else SIDE_LABEL_WIDTH
+        sheet.font(LABEL_SIZE, gray=FAINT if axis.missing else INK)
+        lines = sheet.wrap(axis.label, width, 3)
+        if axis.missing:
+            lines += sheet.wrap(label("no_data", lang), width, 1)
+        block = len(lines) * line_height(LABEL_SIZE)
+        x, y = axis.label_at
+        top = y - (1 + math.cos(axis.angle)) * block / 2
+        left = {"start": x, "end": x - width, "middle": x - width / 2}[axis.anchor]
+        align = {"start": "L", "end": "R", "middle": "C"}[axis.anchor]
+        sheet.write(lines, left, top, width, LABEL_SIZE, align)
+    pdf.set_y(center[1] + RADAR_HALF_HEIGHT + 1.0)
+    _radar_legend(sheet, lang, has_others, has_self)
+    note = label("radar_note", lang).format(low=low, high=high)
+    if any(axis.missing for axis in chart.axes):
+        note = f"{label('legend_no_data', lang)} · {note}"
+    sheet.paragraph(note, 8, gray=MUTED, align="C")
+
+
+def _radar_legend(sheet: Sheet, lang: str, has_others: bool, has_self: bool) -> None:
+    """One key per drawn series: filled solid = others, dotted with squares = self, dashed."""
+    pdf = sheet.pdf
+    keys = [
+        key
+        for key, drawn in (
+            ("role_others", has_others),
+            ("role_self", has_self),
+            ("col_target", True),
+        )
+        if drawn
+    ]
+    sheet.font(8.5)
+    texts = [sheet.fonts.printable(label(key, lang)) for key in keys]
+    swatch, gap, between = 8.0, 2.0, 8.0
+    width = sum(swatch + gap + sheet.width_of(t) for t in texts) + between * (len(texts) - 1)
+    x, y = PAGE_WIDTH / 2 - width / 2, sheet.y + 2.0
+    for key, text in zip(keys, texts, strict=True):
+        pdf.set_draw_color(INK)
+        if key == "role_others":
+            pdf.set_fill_color(222)
+            pdf.rect(x, y - 1.2, swatch, 2.4, style="F")
+            pdf.set_line_width(0.7)
+        elif key == "role_self":
+            pdf.set_line_width(0.5)
+            pdf.set_dash_pattern(dash=0.4, gap=0.7)
+        else:
+            pdf.set_line_width(0.45)
+            pdf.set_dash_pattern(dash=1.6, gap=1.0)
+        pdf.line(x, y, x + swatch, y)
+        pdf.set_dash_pattern()
+        if key == "role_self":
+            pdf.set_fill_color(255)
+            pdf.set_line_width(0.35)
+            pdf.rect(x + swatch / 2 - 0.9, y - 0.9, 1.8, 1.8, style="DF")
+        x += swatch + gap
+        sheet.write([text], x, y - line_height(8.5) / 2, sheet.width_of(text) + 1, 8.5)
+        x += sheet.width_of(text) + between
+    pdf.set_y(y + 3.0)
+
+
+def _widths(groups: int) -> list[float]:
+    fixed = [SELF_COLUMN, *[GROUP_COLUMN] * groups, TARGET_COLUMN, GAP_COLUMN, STATUS_COLUMN]
+    return [WIDTH - sum(fixed), *fixed]
+
+
+def _table_head(sheet: Sheet, context: dict[str, Any], widths: list[float], lang: str) -> None:
+    headings = [
+        label("col_competency", lang),
+        context["self_heading"],
+        *context["columns"],
+        label("col_target", lang),
+        label("col_gap_others", lang),
+        label("col_status", lang),
+    ]
+    sheet.font(7, bold=True)
+    x, top, bottom = MARGIN, sheet.y, sheet.y
+    for index, (heading, width) in enumerate(zip(headings, widths, strict=True)):
+        align = "L" if index in (0, len(widths) - 1) else "R"
+        lines = sheet.wrap(heading, width - 2, 2)
+        bottom = max(bottom, sheet.write(lines, x + 1, top, width - 2, 7, align))
+        x += width
+    sheet.rule(bottom + 0.6, INK, 0.35)
+    sheet.pdf.set_y(bottom + 1.2)
+
+
+def _status_lines(sheet: Sheet, row: TableRow, glyphs: bool) -> list[str]:
+    lines = sheet.wrap(f"{row.glyph} {row.word}" if glyphs else row.word, STATUS_COLUMN - 2, 2)
+    if row.flag:
+        flag = f"{row.flag_glyph} {row.flag_word}" if glyphs else row.flag_word
+        lines += sheet.wrap(flag, STATUS_COLUMN - 2, 2)
+    return lines
+
+
+def _table(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) -> None:
+    rows: list[TableRow] = context["rows"]
+    widths = _widths(len(context["columns"]))
+    sheet.heading(label("subject_table", lang), keep_with=min(14.0 + 10.0 * len(rows), 200.0))
+    _table_head(sheet, context, widths, lang)
+    detail = line_height(6.5)
+    for number, row in enumerate(rows):
+        sheet.font(8.5, bold=bool(row.flag))
+        name = sheet.wrap(row.name, widths[0] - 2, 4)
+        sheet.font(8.5)
+        status = _status_lines(sheet, row, glyphs)
+        height = max(len(name), len(status), 1) * line_height(8.5)
+        height = max(height, line_height(8.5) + detail) + 2.0
+        if sheet.y + height > sheet.pdf.page_break_trigger:
+            sheet.pdf.add_page()
+            _table_head(sheet, context, widths, lang)
+        top = sheet.y + 1.0
+        if number % 2:
+            sheet.pdf.set_fill_color(246)
+            sheet.pdf.rect(MARGIN, sheet.y, WIDTH, height, style="F")
+        sheet.font(8.5, bold=bool(row.flag))
+        sheet.write(name, MARGIN + 1, top, widths[0] - 2, 8.5)
+        x = MARGIN + widths[0]
+        plain = [(row.self_score, "")]
+        figures = [
+            *plain,
+            *((c.value, c.detail) for c in row.cells),
+            (row.target, ""),
+            (row.gap, ""),
+        ]
+        for (value, note), width in zip(figures, widths[1:-1], strict=True):
+            sheet.font(8.5)
+            sheet.write([sheet.fonts.printable(value)], x + 1, top, width - 2, 8.5, "R")
+            if note:
+                sheet.font(6.5, gray=MUTED)
+                sheet.write(
+                    sheet.wrap(note, width - 2, 1),
+                    x + 1,
+                    top + line_height(8.5),
+                    width - 2,
+                    6.5,
+                    "R",
+                )
+            x += width
+        sheet.font(8.5, gray=FAINT if row.status in ("insufficient", "withheld") else INK)
+        sheet.write(status, x + 1, top, STATUS_COLUMN - 2, 8.5)
+        sheet.pdf.set_y(sheet.y + height)
+    sheet.rule(sheet.y, INK, 0.35)
+    sheet.pdf.set_y(sheet.y + 1.5)
+    for text in context["legends"]:
+        sheet.paragraph(text, 8, gray=MUTED, after=0.8)
+
+
+def _flag_section(
+    sheet: Sheet, title: str, intro: str, items: list[FlagItem], empty: str, lang: str, glyphs: bool
+) -> None:
+    sheet.heading(title, keep_with=30.0)
+    if not items:
+        sheet.paragraph(empty)
+        return
+    sheet.paragraph(intro, 9, gray=MUTED, after=2.0)
+    for item in items:
+        sheet.font(10.5, bold=True)
+        heading = (
+            f"{item.glyph} {item.word} · {item.name}" if glyphs else f"{item.word} · {item.name}"
+        )
+        head = sheet.wrap(heading, WIDTH - 4)
+        sheet.font(9)
+        line = sheet.wrap(item.line, WIDTH - 4)
+        actions = [sheet.wrap(action, WIDTH - 9) for action in item.actions]
+        height = (
+            len(head) * line_height(10.5)
+            + len(line) * line_height(9)
+            + 4.0
+            + (line_height(9) + 1.0 if actions else 0.0)
+            + sum(len(lines) for lines in actions) * line_height(9)
+        )
+        sheet.ensure(height)
+        top = sheet.y + 1.0
+        sheet.pdf.set_draw_color(INK)
+        sheet.pdf.set_line_width(0.8)
+        sheet.pdf.line(MARGIN, top, MARGIN, top + height - 2.0)
+        sheet.font(10.5, bold=True)
+        y = sheet.write(head, MARGIN + 3, top, WIDTH - 4, 10.5)
+        sheet.font(9, gray=MUTED)
+        y = sheet.write(line, MARGIN + 3, y + 0.5, WIDTH - 4, 9)
+        if actions:
+            sheet.font(9, bold=True)
+            y = sheet.write(
+                sheet.wrap(label("suggested_actions", lang), WIDTH - 4, 1),
+                MARGIN + 3,
+                y + 1.0,
+                WIDTH - 4,
+                9,
+            )
+            sheet.font(9)
+        for lines in actions:
+            sheet.write([sheet.fonts.printable("•")], MARGIN + 4, y, 4, 9)
+            y = sheet.write(lines, MARGIN + 8, y, WIDTH - 9, 9)
+        sheet.pdf.set_y(top + height)
+
+
+def render_subject_pdf(
+    model: CompetencyModel, report: SubjectReport, lang: str, options: RenderOptions
+) -> bytes:
+    """The whole 360° report as PDF bytes; MissingFeatureError without fpdf2 or a font."""
+    try:
+        import fpdf
+    except ImportError:
+        raise MissingFeatureError(PDF_EXTRA) from None
+    pdf: Any = fpdf.FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_margins(MARGIN, 14.0, MARGIN)
+    pdf.set_auto_page_break(True, margin=18.0)
+    sheet = Sheet(pdf, load_fonts(pdf, lang, options.font))
+    context: dict[str, Any] = subject_context(model, report, lang)
+    glyph_chars = {ch for band in model.status_bands for ch in band.glyph}
+    glyph_chars |= {"?", "—", *FLAG_GLYPHS.values()}
+    glyphs = sheet.fonts.covered is not None and all(
+        sheet.fonts.has_glyph(ord(ch)) for ch in glyph_chars if not ch.isspace()
+    )
+    title: str = context["page_title"]
+    pdf.set_title(title)
+    pdf.set_lang(lang)
+    pdf.set_creator("kamcli")
+    pdf.set_creation_date(FIXED_DATE)
+    pdf.alias_nb_pages()
+    pdf.footer = lambda: _footer(sheet, title, lang)
+    pdf.add_page()
+    _header(sheet, context, lang)
+    _notes(sheet, context["notes"], lang)
+    if context["radar"] is not None and len(context["rows"]) >= MIN_RADAR_AXES:
+        _radar(sheet, context, model, lang)
+    _table(sheet, context, lang, glyphs)
+    _flag_section(
+        sheet,
+        label("blind_spots", lang),
+        context["blind_intro"],
+        context["blind_spots"],
+        context["no_blind"],
+        lang,
+        glyphs,
+    )
+    _flag_section(
+        sheet,
+        label("hidden_strengths", lang),
+        context["hidden_intro"],
+        context["hidden_strengths"],
+        context["no_hidden"],
+        lang,
+        glyphs,
+    )
+    _method(sheet, context, lang)
+    return bytes(pdf.output())
