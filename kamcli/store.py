@@ -492,13 +492,18 @@ class Store:
             raise self._not_found(assessment_id)
         return found[0]
 
-    def list(self, *, person: str | None = None, status: str | None = None) -> RecordList:
-        """Newest first; the person matches regardless of case (Unicode-aware)."""
+    def list(
+        self, *, person: str | None = None, status: str | None = None, subject: str | None = None
+    ) -> RecordList:
+        """Newest first; person and subject match regardless of case (Unicode-aware)."""
         conditions: list[str] = []
         params: list[object] = []
         if person is not None:
             conditions.append("kam_casefold(person) = ?")
             params.append(person.casefold())
+        if subject is not None:  # who was rated: the subject, or the person for self ratings
+            conditions.append("kam_casefold(COALESCE(subject, person)) = ?")
+            params.append(subject.casefold())
         if status is not None:
             conditions.append("status = ?")
             params.append(status)

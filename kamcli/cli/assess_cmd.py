@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +15,14 @@ from kamcli.errors import ExitCode, UsageError
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.result import AssessmentResult
+
+
+class RaterRole(StrEnum):
+    self_ = "self"
+    manager = "manager"
+    peer = "peer"
+    customer = "customer"
+    other = "other"
 
 
 class ReportFormat(StrEnum):
@@ -70,6 +79,12 @@ def assess(
     plain: Annotated[
         bool, typer.Option("--plain", help="Typed answers instead of arrow-key menus.")
     ] = False,
+    rater: Annotated[
+        RaterRole, typer.Option("--rater", help="Who is rating: self, or someone rating a manager.")
+    ] = RaterRole.self_,
+    about: Annotated[
+        str | None, typer.Option("--about", help="The manager being rated (with --rater).")
+    ] = None,
 ) -> None:
     """Answer the questionnaire (or score an answers file) and print the gap report."""
     cfg = settings(ctx)
@@ -78,15 +93,26 @@ def assess(
         raise UsageError(
             f"Unknown stage {stage!r}; the model's stages are {', '.join(model.stage_ids)}."
         )
+    who = Who(name, account, rater.value, about)
     if answers is not None:
-        result = _from_file(cfg, model, answers, stage, name, account, allow_missing, no_save)
+        result = _from_file(cfg, model, answers, stage, who, allow_missing, no_save)
     else:
         if draft_id is not None and not resume:
             raise UsageError(f"To resume draft {draft_id} write: kam assess --resume {draft_id}")
         if not stdin_is_terminal():
             raise UsageError(NOT_A_TTY)
-        result = _interactive(cfg, model, draft_id, resume, stage, name, account, plain)
+        result = _interactive(cfg, model, draft_id, resume, stage, who, plain)
     print_report(model, result, cfg.lang, fmt)
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who answers and about whom: the person, their account, the rater role, the subject."""
+
+    name: str | None
+    account: str | None
+    rater: str
+    about: str | None
 
 
 def _from_file(
@@ -94,8 +120,7 @@ def _from_file(
     model: CompetencyModel,
     source: str,
     stage: str | None,
-    name: str | None,
-    account: str | None,
+    who: Who,
     allow_missing: bool,
     no_save: bool,
 ) -> AssessmentResult:
@@ -107,8 +132,10 @@ def _from_file(
         lang=cfg.lang,
         stage=stage,
         allow_missing=allow_missing,
-        person=name,
-        account=account,
+        person=who.name,
+        account=who.account,
+        rater=who.rater if who.rater != "self" else None,
+        subject=who.about,
     )
     if not no_save:
         from kamcli.store import Store
@@ -124,6 +151,8 @@ def _from_file(
                 model_id=model.id,
                 model_version=model.version,
                 model_hash=model.content_hash,
+                rater=result.rater,
+                subject=result.subject,
             )
         stderr_console().print(
             f"Saved as assessment #{record_id} (kam history show {record_id}).", markup=False
@@ -137,8 +166,7 @@ def _interactive(
     draft_id: int | None,
     resume: bool,
     stage: str | None,
-    name: str | None,
-    account: str | None,
+    who: Who,
     plain: bool,
 ) -> AssessmentResult:
     from kamcli.questionnaire import flow
@@ -152,10 +180,17 @@ def _interactive(
     with Store.open_default() as store:
         draft = None
         try:
-            draft = flow.pick_draft(store, model, prompter, draft_id, force=resume)
+            draft = flow.pick_draft(store, model, prompter, draft_id, force=resume, rater=who.rater)
             if draft is None:
                 draft = flow.start_draft(
-                    store, model, prompter, person=name, account=account, stage=stage
+                    store,
+                    model,
+                    prompter,
+                    person=who.name,
+                    account=who.account,
+                    stage=stage,
+                    rater=who.rater,
+                    subject=who.about,
                 )
             if draft.stage is None:
                 flow.choose_stage(store, model, prompter, draft)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kamcli.cli.common import Lang, settings, stderr_console
 from kamcli.errors import UsageError
 from kamcli.render.formats import BINARY, RenderOptions, ReportFormat, renderer
+
+if TYPE_CHECKING:
+    from kamcli.model.schema import CompetencyModel
+    from kamcli.scoring.result import AssessmentResult
 
 
 def report(
@@ -47,25 +51,57 @@ def report(
             "--font", envvar="KAM_FONT", help="TTF/OTF font for PDF (a CJK font for Chinese)."
         ),
     ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option("--subject", help="360 report: combine every rating of this person."),
+    ] = None,
 ) -> None:
-    """Write a gap report for one assessment (history id, `latest`, or --answers FILE)."""
-    from kamcli.cli.sources import score_file, stored_result
-    from kamcli.io.atomic import write_atomic
-
+    """Write a gap report for one assessment (history id, `latest`, --answers FILE) or a 360."""
     cfg = settings(ctx)
     model = cfg.model()
     language = lang.value if lang else cfg.lang
-    if (source is None) == (answers is None):
-        raise UsageError("Give exactly one of: a history id, `latest`, or --answers FILE.")
+    if [source, answers, subject].count(None) != 2:
+        raise UsageError("Give exactly one of: a history id, `latest`, --answers FILE, --subject.")
     if fmt in BINARY and output is None:
         raise UsageError(f"--format {fmt.value} writes a binary file: add -o FILE.{fmt.value}")
-    if answers is not None:
-        result, _ = score_file(
-            model, answers, lang=language, stage=stage, allow_missing=allow_missing
-        )
+    if stage is not None and stage not in model.stage_ids:
+        raise UsageError(f"Unknown stage {stage!r}; stages: {', '.join(model.stage_ids)}.")
+    options = RenderOptions(font=font)
+    if subject is not None:
+        from kamcli.cli.sources import subject_report
+        from kamcli.render.subject import subject_renderer
+
+        combined = subject_report(model, subject, stage)
+        content = subject_renderer(fmt)(model, combined, language, options)
     else:
-        result = stored_result(str(source))
-    content = renderer(fmt)(model, result, language, RenderOptions(font=font))
+        content = renderer(fmt)(
+            model,
+            _result(model, source, answers, stage, allow_missing, language),
+            language,
+            options,
+        )
+    _emit(content, output)
+
+
+def _result(
+    model: CompetencyModel,
+    source: str | None,
+    answers: str | None,
+    stage: str | None,
+    allow_missing: bool,
+    lang: str,
+) -> AssessmentResult:
+    from kamcli.cli.sources import score_file, stored_result
+
+    if answers is not None:
+        result, _ = score_file(model, answers, lang=lang, stage=stage, allow_missing=allow_missing)
+        return result
+    return stored_result(str(source))
+
+
+def _emit(content: str | bytes, output: Path | None) -> None:
+    from kamcli.io.atomic import write_atomic
+
     if output is None:
         typer.echo(content if isinstance(content, str) else content.decode("utf-8-sig"), nl=False)
         return

@@ -8,6 +8,7 @@ from kamcli.errors import InputError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
+    from kamcli.scoring.multirater import SubjectReport
     from kamcli.scoring.result import AssessmentResult
 
 
@@ -20,6 +21,8 @@ def score_file(
     allow_missing: bool,
     person: str | None = None,
     account: str | None = None,
+    rater: str | None = None,
+    subject: str | None = None,
 ) -> tuple[AssessmentResult, dict[str, int | None]]:
     """Read, check and score one answers file; also return every raw answer given."""
     from kamcli.io.answers import read_answers
@@ -37,6 +40,8 @@ def score_file(
             created_at=now_iso(),
             person=person or sheet.person,
             account=account or sheet.account,
+            rater=rater or sheet.rater or "self",
+            subject=subject or sheet.subject,
             diagnostic_answers=sheet.diagnostic or None,
         )
     except AnswerError as exc:  # pragma: no cover - read_answers checks the same rules first
@@ -73,3 +78,28 @@ def stored_result(source: str) -> AssessmentResult:
         return AssessmentResult.from_dict(record.result)
     except ResultDataError as exc:
         raise InputError(f"Assessment #{record.id} in history is damaged: {exc}") from None
+
+
+def subject_report(model: CompetencyModel, subject: str, stage: str | None) -> SubjectReport:
+    """Every completed rating of `subject` in history, combined into one 360 report."""
+    from collections import Counter
+
+    from kamcli.scoring.multirater import build_subject_report, rating_from_result
+    from kamcli.scoring.result import AssessmentResult
+    from kamcli.store import Store
+
+    with Store.open_default() as store:
+        records = store.list(subject=subject, status="complete")
+    results = [AssessmentResult.from_dict(r.result) for r in reversed(records) if r.result]
+    if not results:
+        raise NotFoundError(
+            f"No completed assessment of {subject!r} in history. Ratings are added with "
+            f"kam assess --rater manager --about {subject!r} (or a batch with --save)."
+        )
+    chosen = stage or Counter(r.stage for r in results).most_common(1)[0][0]
+    try:
+        return build_subject_report(
+            model, subject, chosen, [rating_from_result(r) for r in results]
+        )
+    except ValueError as exc:
+        raise InputError(f"Cannot combine the ratings of {subject!r}: {exc}") from None

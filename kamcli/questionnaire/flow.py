@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 TEXTS = {
     "name": {"en": "Your name (optional, Enter to leave out)", "zh": "你的姓名（可选，回车跳过）"},
     "account": {"en": "Key account (optional)", "zh": "大客户名称（可选）"},
+    "about": {
+        "en": "Who are you rating? (the key account manager's name)",
+        "zh": "你要评价谁？（大客户经理的姓名）",
+    },
+    "rater_name": {"en": "Your own name (optional)", "zh": "你自己的姓名（可选）"},
     "stage": {
         "en": "Which stage is the relationship with this account in?",
         "zh": "与该客户的关系处于哪个阶段？",
@@ -58,6 +63,8 @@ class Draft:
     stage: str | None
     person: str | None
     account: str | None
+    rater: str = "self"
+    subject: str | None = None
 
 
 def now_iso() -> str:
@@ -65,12 +72,17 @@ def now_iso() -> str:
 
 
 def pick_draft(
-    store: Store, model: CompetencyModel, prompter: TypedPrompter, resume: int | None, force: bool
+    store: Store,
+    model: CompetencyModel,
+    prompter: TypedPrompter,
+    resume: int | None,
+    force: bool,
+    rater: str = "self",
 ) -> Draft | None:
     """The draft to continue: the one asked for, else (after asking) the latest, else None."""
     if resume is not None:
         return _as_draft(store.get(resume), must_be_draft=True)
-    drafts = [d for d in store.drafts() if d.model_id == model.id]
+    drafts = [d for d in store.drafts() if d.model_id == model.id and (force or d.rater == rater)]
     if not drafts:
         if force:
             raise NotFoundError("There is no unfinished assessment to resume.")
@@ -103,6 +115,8 @@ def _as_draft(record: AssessmentRecord, must_be_draft: bool) -> Draft:
         record.stage,
         record.person,
         record.account,
+        record.rater,
+        record.subject,
     )
 
 
@@ -118,8 +132,11 @@ def start_draft(
     subject: str | None = None,
 ) -> Draft:
     lang = prompter.lang
+    if rater != "self" and subject is None:
+        while not subject:
+            subject = prompter.ask_text(tr("about", lang)) or None
     if person is None:
-        person = prompter.ask_text(tr("name", lang)) or None
+        person = prompter.ask_text(tr("name" if rater == "self" else "rater_name", lang)) or None
     if account is None:
         account = prompter.ask_text(tr("account", lang)) or None
     draft_id = store.create_draft(
@@ -133,7 +150,7 @@ def start_draft(
         rater=rater,
         subject=subject,
     )
-    return Draft(draft_id, {}, 0, stage, person, account)
+    return Draft(draft_id, {}, 0, stage, person, account, rater, subject)
 
 
 def choose_stage(
@@ -177,7 +194,7 @@ def _run_diagnostic(
 
 
 def ask_items(store: Store, model: CompetencyModel, prompter: TypedPrompter, draft: Draft) -> None:
-    questions = build_questions(model, prompter.lang)
+    questions = build_questions(model, prompter.lang, draft.rater)
 
     def save(item_id: str, value: int | None, position: int) -> None:
         store.save_answer(draft.id, item_id, value, position=position)
@@ -199,6 +216,8 @@ def finish(store: Store, model: CompetencyModel, draft: Draft, lang: str) -> Ass
         created_at=now_iso(),
         person=draft.person,
         account=draft.account,
+        rater=draft.rater,
+        subject=draft.subject,
         diagnostic_answers={k: v for k, v in draft.answers.items() if k in statements} or None,
     )
     store.complete(draft.id, result.to_dict())

@@ -30,11 +30,14 @@ class Command:
     value: int | None = None
 
 
-def build_questions(model: CompetencyModel, lang: str) -> list[Question]:
-    total = sum(len(c.items) for c in model.competencies)
+def build_questions(model: CompetencyModel, lang: str, rater: str = "self") -> list[Question]:
+    """Every item this rater role may rate, grouped by competency in model order."""
+    total = sum(1 for _, item in model.items() if item.rated_by(rater))
     questions: list[Question] = []
     for section_number, competency in enumerate(model.competencies, start=1):
         for item in competency.items:
+            if not item.rated_by(rater):
+                continue
             questions.append(
                 Question(
                     number=len(questions) + 1,

@@ -39,6 +39,19 @@ def check_answers(model: CompetencyModel, answers: Mapping[str, object]) -> list
     return answer_problems(model, answers, model.item_ids(), unknown)
 
 
+def rater_problems(model: CompetencyModel, answers: Mapping[str, object], rater: str) -> list[str]:
+    """An unknown rater role, or answers to items the model reserves for other roles."""
+    from kamcli.model.schema import RATER_ROLES
+
+    if rater not in RATER_ROLES:
+        return [f"unknown rater role {rater!r} (roles: {', '.join(RATER_ROLES)})"]
+    return [
+        f"{item.id}: this item is not rated by the rater role {rater!r}"
+        for _, item in model.items()
+        if answers.get(item.id) is not None and not item.rated_by(rater)
+    ]
+
+
 def item_value(model: CompetencyModel, item: Item, raw: int) -> int:
     """The answer as it counts: reverse-keyed items are mirrored on the scale."""
     if item.reverse:
@@ -64,18 +77,23 @@ def score_competency(
     competency: Competency,
     answers: Mapping[str, int | None],
     stage_id: str,
+    rater: str = "self",
 ) -> CompetencyResult:
-    """Score one competency; too few answers give score None and status "insufficient"."""
+    """Score one competency; too few answers give score None and status "insufficient".
+
+    Items the model reserves for other rater roles are not part of this rater's competency.
+    """
     stage = _stage(model, stage_id)
     following = model.next_stage(stage_id)
     target = stage.targets[competency.id]
     pairs: list[tuple[float, int]] = []
-    for item in competency.items:
+    items = [item for item in competency.items if item.rated_by(rater)]
+    for item in items:
         raw = answers.get(item.id)
         if raw is not None:
             pairs.append((item.weight, item_value(model, item, raw)))
-    total = len(competency.items)
-    coverage = len(pairs) / total
+    total = len(items)
+    coverage = len(pairs) / total if total else 0.0
     sufficient = bool(pairs) and coverage >= model.min_coverage - EPSILON
     score = _weighted_mean(pairs) if sufficient else None
     gap = None if score is None else float(target.target) - score
@@ -160,11 +178,12 @@ def score_assessment(
     _stage(model, stage)
     following = model.next_stage(stage)
     problems = check_answers(model, answers)
+    problems += rater_problems(model, answers, rater)
     if diagnostic_answers is not None:
         problems += check_diagnostic_answers(model, diagnostic_answers)
     if problems:
         raise AnswerError(problems)
-    results = tuple(score_competency(model, c, answers, stage) for c in model.competencies)
+    results = tuple(score_competency(model, c, answers, stage, rater) for c in model.competencies)
     scores = {r.competency_id: r.score for r in results}
     return AssessmentResult(
         model_id=model.id,
