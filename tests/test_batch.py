@@ -110,6 +110,8 @@ def test_wide_csv_matches_score_assessment(tmp_path: Path, runner: CliRunner) ->
         "fit",
         "next_fit",
         "coverage",
+        "subject",
+        "rater",
     ]
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with a BOM
     for given, got in zip(rows, written, strict=True):
@@ -137,6 +139,8 @@ def test_long_output_has_one_row_per_competency(tmp_path: Path, runner: CliRunne
         "status",
         "coverage",
         "priority",
+        "subject",
+        "rater",
     ]
     assert len(written) == 2 * len(COMPETENCIES)
     assert [r["competency_id"] for r in written[: len(COMPETENCIES)]] == COMPETENCIES

@@ -111,7 +111,7 @@ RESULTS = {
     "diagnostic_unanswered": lambda: assess(
         diagnostic_answers=dict.fromkeys(s.id for s in MODEL.diagnostic.statements)
     ),
-    "rated_by_other": lambda: assess(rater="Zhang Min", person="Li Wei", subject="Li Wei"),
+    "rated_by_other": lambda: assess(rater="customer", person="Zhang Min", subject="Li Wei"),
 }
 
 

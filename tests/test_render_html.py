@@ -129,7 +129,7 @@ def test_page_is_self_contained() -> None:
 
 
 def test_hostile_names_are_shown_as_text() -> None:
-    result = assess(person=SCRIPT_NAME, account=FORMULA_NAME, rater="<b>coach</b>")
+    result = assess(person=SCRIPT_NAME, account=FORMULA_NAME, rater="peer", subject="<b>coach</b>")
     page = render(result)
     assert "<script" not in page.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -236,8 +236,9 @@ def test_english_report_sections() -> None:
 
 
 def test_rater_shown_for_a_third_party_assessment() -> None:
-    page = render(assess(rater="Coach Chen", subject="Li Wei"))
-    assert "<dt>Rater</dt><dd>Coach Chen</dd>" in page
+    page = render(assess(rater="manager", person="Coach Chen", subject="Li Wei"))
+    assert "<dt>Rater</dt><dd>Manager</dd>" in page
+    assert "<dt>Person</dt><dd>Coach Chen</dd>" in page
     assert "<dt>About</dt><dd>Li Wei</dd>" in page
 
 

@@ -157,7 +157,7 @@ def test_user_text_is_printed_literally_not_as_markup() -> None:
     assert "Li[/]" in output
     assert "[red]x" in output
     assert "[bold]Wu[/bold]" in output
-    assert "peer" in output
+    assert "Peer" in output
 
 
 def test_control_characters_in_user_text_cannot_drive_the_terminal() -> None:

@@ -16,3 +16,5 @@ class BatchReportFormat(StrEnum):
     html = "html"
     md = "md"
     pdf = "pdf"
+    json = "json"
+    csv = "csv"

@@ -14,88 +14,43 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from kamcli.batch.decoding import ReadFailure
 from kamcli.batch.formats import OutputFormat
+from kamcli.batch.options import BatchCounts, BatchOptions, check_options
+from kamcli.batch.output import NullRecordWriter, NullTarget, RatedRecordFormatter
 from kamcli.batch.progress import Progress
+from kamcli.batch.raters import subject_of
 from kamcli.batch.rows import BadRow, GoodRow, Layout, RowChecker, layout_for, row_score
 from kamcli.batch.seen import SeenIds
-from kamcli.errors import InputError, MissingFeatureError, OutputError, UsageError
-from kamcli.io.atomic import write_atomic
-from kamcli.io.batch_read import STDIN_NAME, InputFormat, Table, check_sources, open_table
-from kamcli.io.batch_write import (
-    RecordFormatter,
-    RecordWriter,
-    RejectsWriter,
-    StreamTarget,
+from kamcli.errors import InputError, MissingFeatureError, OutputError
+from kamcli.io.batch_read import (
+    STDIN_NAME,
+    InputFormat,
+    RowProblem,
+    Table,
+    open_table,
 )
+from kamcli.io.batch_write import RecordWriter, RejectsWriter, StreamTarget
 from kamcli.render.labels import clean_text
 from kamcli.scoring.plan import RowScore, ScoringPlan
 
 if TYPE_CHECKING:
     from kamcli.batch.reports import ReportWriter
     from kamcli.batch.save import BatchSaver
+    from kamcli.batch.stats import StatsCollector, StatsResult
+    from kamcli.batch.subjects import SubjectCollector, SubjectReportWriter
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.cohort import CohortStats
 
 HEAT_MAP_ROWS = 500
 PROGRESS_EVERY = 1024
-SUMMARY_SUFFIXES = (".html", ".md", ".json")
-
-
-@dataclass(frozen=True)
-class BatchOptions:
-    inputs: tuple[str, ...]
-    lang: str
-    stage: str | None = None
-    output: Path | None = None
-    fmt: OutputFormat = OutputFormat.csv
-    long: bool = False
-    rejects: Path | None = None
-    strict: bool = False
-    quiet: bool = False
-    save: bool = False
-    summary: bool = False
-    summary_out: Path | None = None
-    report_dir: Path | None = None
-    report_format: str = "html"
-    font: Path | None = None
-
-
-@dataclass
-class BatchCounts:
-    scored: int = 0
-    rejected: int = 0
-    unreadable: int = 0  # files that could not be read (or not to the end)
-    stopped: bool = False  # --strict stopped at the first problem
-
-    def line(self) -> str:
-        text = f"{self.scored} scored, {self.rejected} rejected"
-        if self.unreadable:
-            text += f", {self.unreadable} file{'s' if self.unreadable > 1 else ''} not read"
-        return text
 
 
 class StopBatch(Exception):
     """--strict met a problem: stop reading, keep what was written."""
-
-
-def check_options(model: CompetencyModel, options: BatchOptions) -> None:
-    """Usage problems, found before anything is read or written."""
-    if options.stage is not None and options.stage not in model.stage_ids:
-        raise UsageError(
-            f"Unknown stage {options.stage!r}; the model's stages are {', '.join(model.stage_ids)}."
-        )
-    out = options.summary_out
-    if out is not None and out.suffix.lower() not in SUMMARY_SUFFIXES:
-        raise UsageError(
-            f"--summary-out {out}: the file name must end in {', '.join(SUMMARY_SUFFIXES)}."
-        )
-    check_sources(options.inputs)
 
 
 class BatchRun:
@@ -108,7 +63,9 @@ class BatchRun:
         self.plan = ScoringPlan(model)
         self.counts = BatchCounts()
         self.seen = SeenIds()
-        self.formatter = RecordFormatter(model, self.plan, options.lang, options.long, options.fmt)
+        self.formatter = RatedRecordFormatter(
+            model, self.plan, options.lang, options.long, options.fmt
+        )
         self.heat_rows: list[tuple[str, str | None, RowScore]] = []
         # What only some runs need is imported only then (start-up time counts in a pipeline).
         self.cohort: CohortStats | None = None
@@ -128,6 +85,22 @@ class BatchRun:
             self.reports = ReportWriter(
                 model, options.report_dir, options.report_format, options.lang, options.font
             )
+        self.subjects: SubjectCollector | None = None
+        self.subject_writer: SubjectReportWriter | None = None
+        if options.by_subject or options.by_subject_dir is not None:
+            from kamcli.batch.subjects import SubjectCollector, SubjectReportWriter
+
+            self.subjects = SubjectCollector(model)
+            if options.by_subject_dir is not None:
+                self.subject_writer = SubjectReportWriter(
+                    model, options.by_subject_dir, options.report_format, options.lang, options.font
+                )
+        self.stats: StatsCollector | None = None
+        self.stats_result: StatsResult | None = None
+        if options.stats is not None:
+            from kamcli.batch.stats import StatsCollector
+
+            self.stats = StatsCollector(model, self.plan.item_ids, options.stats)
         self.progress = Progress(enabled=not options.quiet and sys.stderr.isatty())
 
     # --- the run --------------------------------------------------------------------------
@@ -143,11 +116,15 @@ class BatchRun:
 
     def _run(self) -> BatchCounts:
         options = self.options
-        output = StreamTarget(options.output, bom=options.fmt is OutputFormat.csv)
+        output: StreamTarget | NullTarget = NullTarget()
+        self.writer: RecordWriter | NullRecordWriter = NullRecordWriter()
+        if options.write_rows:
+            output = StreamTarget(options.output, bom=options.fmt is OutputFormat.csv)
         rejects_target = None
         try:
             rejects_target = StreamTarget(options.rejects, bom=True) if options.rejects else None
-            self.writer = RecordWriter(output, self.formatter)
+            if isinstance(output, StreamTarget):
+                self.writer = RecordWriter(output, self.formatter)
             self.rejects = RejectsWriter(rejects_target) if rejects_target else None
             try:
                 for source in options.inputs:
@@ -210,19 +187,25 @@ class BatchRun:
             except InputError as exc:
                 self._unreadable(exc.message)
                 return
-            if "stage" not in layout.meta and self.options.stage is None:
+            stage = self.options.stage
+            if "stage" not in layout.meta and stage is None and not self.options.write_rows:
+                stage = self.plan.stage_ids[0]  # `kam stats`: no figure depends on the stage
+            if "stage" not in layout.meta and stage is None:
                 self._unreadable(
                     f"{table.name}: there is no stage column; add one, or pass --stage "
                     f"({', '.join(self.plan.stage_ids)}) for every row"
                 )
                 return
-            self._header_notes(table, layout)
+            time_column = None
+            if self.stats is not None:
+                time_column = self.stats.start_table(_shown(table.name), table.header)
+            self._header_notes(table, layout, time_column)
             checker = RowChecker(
                 self.plan,
                 self.model,
                 layout,
                 self.seen,
-                self.options.stage,
+                stage,
                 text_only=table.format is InputFormat.csv,
             )
             self.progress.start(table)
@@ -240,6 +223,7 @@ class BatchRun:
         )
         # With nothing but the output to feed, a good row is counted and written right here.
         only_write = self.cohort is None and self.saver is None and self.reports is None
+        only_write = only_write and self.subjects is None and self.stats is None
         rows_format = table.format is InputFormat.xlsx
         for count, (line, cells) in enumerate(table.rows, 1):
             result = check(line, cells)
@@ -247,16 +231,21 @@ class BatchRun:
                 counts.scored += 1
                 write(result)
             elif isinstance(result, GoodRow):
-                self._good(result)
+                self._good(result, cells)
             else:
                 self._bad(table, result)
             if count % PROGRESS_EVERY == 0:
                 progress.update(line if rows_format else table.position())
 
-    def _good(self, row: GoodRow) -> None:
+    def _good(self, row: GoodRow, cells: Sequence[object] | RowProblem) -> None:
         counts = self.counts
         counts.scored += 1
         self.writer.write(row)
+        if self.subjects is not None:
+            scores = row_score(self.plan, row).scores
+            self.subjects.add(subject_of(row), row.rater, row.stage, scores)
+        if self.stats is not None and not isinstance(cells, RowProblem):
+            self.stats.add(row, cells)
         if self.cohort is not None:
             score = row_score(self.plan, row)
             self.cohort.add(score)
@@ -286,12 +275,13 @@ class BatchRun:
 
     # --- file-level messages --------------------------------------------------------------
 
-    def _header_notes(self, table: Table, layout: Layout) -> None:
+    def _header_notes(self, table: Table, layout: Layout, time_column: str | None) -> None:
         name = _shown(table.name)
-        if layout.unknown:
+        unknown = [c for c in layout.unknown if c.strip().lower() != time_column]
+        if unknown:
             self._warn(
-                f"{name}: unknown column{'s' if len(layout.unknown) > 1 else ''} "
-                f"{_list(layout.unknown)} (not item ids of this model); "
+                f"{name}: unknown column{'s' if len(unknown) > 1 else ''} "
+                f"{_list(unknown)} (not item ids of this model); "
                 "the other columns are scored"
             )
         if layout.unnamed:
@@ -320,16 +310,22 @@ class BatchRun:
     # --- after the rows -------------------------------------------------------------------
 
     def _finish(self) -> None:
-        options = self.options
-        if self.counts.scored and self.cohort is not None:
+        options, scored = self.options, self.counts.scored
+        if scored and self.stats is not None:
+            self.stats_result = self.stats.result()
+        if scored and options.write_rows:
             self._summaries()
         notes = []
-        if options.output is not None and (self.counts.scored or self.counts.stopped):
+        if options.output is not None and (scored or self.counts.stopped) and options.write_rows:
             notes.append(f"Wrote {self.writer.count} rows to {options.output}.")
         if options.rejects is not None:
             notes.append(f"Wrote {self.counts.rejected} rejected rows to {options.rejects}.")
         if self.reports is not None:
             notes.append(f"Wrote {self.reports.count} reports to {options.report_dir}.")
+        if self.subject_writer is not None:
+            notes.append(
+                f"Wrote {self.subject_writer.count} 360° reports to {options.by_subject_dir}."
+            )
         if self.saver is not None:
             notes.append(
                 f"Saved {self.saver.saved} assessments to history "
@@ -340,30 +336,29 @@ class BatchRun:
                 self.progress.print(note)
 
     def _summaries(self) -> None:
-        from kamcli.render import cohort_text
+        """Cohort summary, 360° summary and psychometrics, printed and/or exported."""
+        from kamcli.batch import summaries
 
-        assert self.cohort is not None
-        model, lang, summary = self.model, self.options.lang, self.cohort.summary()
-        if self.options.summary:
-            from kamcli.cli.common import stderr_console, stdout_console
-
-            console = stdout_console() if self.options.output is not None else stderr_console()
-            console.print(cohort_text.summary_terminal(model, summary, lang))
-        target = self.options.summary_out
-        if target is None:
-            return
-        suffix = target.suffix.lower()
-        if suffix == ".html":
-            from kamcli.render.cohort_html import summary_html
-
-            text = summary_html(model, summary, self.heat_rows, lang)
-        elif suffix == ".md":
-            text = cohort_text.summary_markdown(model, summary, lang)
-        else:
-            text = cohort_text.summary_json(model, summary, lang)
-        write_atomic(target, text)
-        if not self.options.quiet:
-            self.progress.print(f"Wrote the cohort summary to {target}.")
+        model, lang, options = self.model, self.options.lang, self.options
+        stats = self.stats_result
+        shown = []
+        cohort = None if self.cohort is None else self.cohort.summary()
+        if cohort is not None and options.summary:
+            shown.append(summaries.cohort_renderable(model, cohort, lang))
+        if self.subjects is not None:
+            table = summaries.subject_summary(model, self.subjects, self.subject_writer, lang)
+            shown.append(table)
+        if stats is not None and (options.summary or options.summary_out is None):
+            shown.append(summaries.stats_renderable(model, stats, lang))
+        if shown:
+            console = summaries.summary_console(options.output is not None)
+            for renderable in shown:
+                console.print(renderable)
+        if cohort is not None and options.summary_out is not None:
+            target = options.summary_out
+            summaries.export_summary(model, target, cohort, self.heat_rows, stats, lang)
+            if not options.quiet:
+                self.progress.print(f"Wrote the cohort summary to {target}.")
 
 
 def _shown(name: str) -> str:

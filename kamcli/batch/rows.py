@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
+from kamcli.batch.raters import RaterRules
 from kamcli.batch.seen import SeenIds
 from kamcli.errors import InputError
 from kamcli.io.answers import SKIP_WORDS
@@ -55,7 +56,7 @@ class GoodRow:
     name: str | None
     account: str | None
     subject: str | None
-    rater: str | None
+    rater: str  # a role of RATER_ROLES; `self` when the row names none
     stage: str
     values: tuple[int | None, ...] | None  # in plan item order, or None when `digits`
     digits: bytes | None
@@ -183,6 +184,9 @@ class RowChecker:
         self._joined_length = 2 * self._n_items - 1
         self._valid = {str(v): v for v in range(self._low, self._high + 1)}
         self._hint = f"expected a whole number from {self._low} to {self._high}, or empty to skip"
+        self._rules = RaterRules(model, plan.item_ids)
+        self._roles = self._rules.roles
+        self._barred = frozenset(self._rules.forbidden)
 
     def check(self, line: int, cells: Sequence[object] | RowProblem) -> GoodRow | BadRow:
         if isinstance(cells, RowProblem):
@@ -199,9 +203,14 @@ class RowChecker:
         stage = self._stage or stages.get(given_stage) or stages.get(given_stage.casefold())
         if stage is None:
             return self._bad(line, cells, self._stage_problem(given_stage))
+        role = self._roles.get(rater) or self._rules.role(rater)
+        if role is None:
+            return self._bad(line, cells, self._rules.unknown(rater))
+        # A role the model keeps items from is checked and scored the slow way (raters.py).
+        barred = role in self._barred
         values: tuple[int | None, ...] | None = None
         score = keys = None
-        digits = self._digits(cells) if self._fast else None
+        digits = self._digits(cells) if self._fast and not barred else None
         if digits is not None:
             if self._keys_of is not None:
                 keys = self._keys_of(digits)
@@ -213,17 +222,23 @@ class RowChecker:
                     digits = None
         if digits is None:
             values, problems = self._values(cells)
+            if barred:
+                problems += self._rules.problems(role, values)
             if problems:
                 return self._bad(line, cells, "; ".join(problems))
             answered = sum(1 for v in values if v is not None)
-            if answered / self._n_items < self._min_coverage - EPSILON:
+            asked = self._rules.allowed[role] if barred else self._n_items
+            if not asked or answered / asked < self._min_coverage - EPSILON:
                 return self._bad(
                     line,
                     cells,
-                    f"too little coverage: {answered} of {self._n_items} items answered "
+                    f"too little coverage: {answered} of {asked} items answered "
                     f"(at least {self._min_coverage:.0%} needed)",
                 )
-            score = self._plan.score(values, stage)
+            if barred:
+                score = self._rules.score(values, stage, role)
+            else:
+                score = self._plan.score(values, stage)
         if not self._seen.add(rid):
             return self._bad(
                 line, cells, "duplicate respondent_id: an earlier row with this id was scored"
@@ -234,7 +249,7 @@ class RowChecker:
             name or None,
             account or None,
             subject or None,
-            rater or None,
+            role,
             stage,
             values,
             digits,

@@ -50,11 +50,26 @@ def batch(
         Path | None, typer.Option("--report-dir", help="Write one report per respondent here.")
     ] = None,
     report_format: Annotated[
-        BatchReportFormat, typer.Option("--report-format", help="Format of those reports.")
+        BatchReportFormat,
+        typer.Option("--report-format", help="Format of --report-dir and --by-subject-dir files."),
     ] = BatchReportFormat.html,
     font: Annotated[
         Path | None, typer.Option("--font", envvar="KAM_FONT", help="TTF/OTF font for PDF reports.")
     ] = None,
+    by_subject: Annotated[
+        bool,
+        typer.Option(
+            "--by-subject", help="Combine each subject's ratings (360°) and print a summary."
+        ),
+    ] = False,
+    by_subject_dir: Annotated[
+        Path | None,
+        typer.Option("--by-subject-dir", help="Write one 360° report per subject here."),
+    ] = None,
+    stats: Annotated[
+        bool,
+        typer.Option("--stats", help="Add reliability and careless-responding statistics."),
+    ] = False,
 ) -> None:
     """Score many respondents from a response sheet (`kam template responses` writes one).
 
@@ -64,8 +79,21 @@ def batch(
     Exit codes: 0 all scored; 10 some rows rejected, or --strict stopped; 11 nothing scored.
 
     --summary prints to stdout when -o is given, else to stderr.
+
+    360°: columns `subject` (default: the name) and `rater` (self, manager,
+    peer, customer, other; default self) say who rated whom; --by-subject
+    prints a summary per subject (like --summary), --by-subject-dir writes
+    one report each. --stats adds reliability and careless responding to
+    the summaries (printed, and in --summary-out).
     """
-    from kamcli.batch.pipeline import BatchOptions, BatchRun
+    from kamcli.batch.options import BatchOptions
+    from kamcli.batch.pipeline import BatchRun
+
+    stats_options = None
+    if stats:
+        from kamcli.batch.stats import StatsOptions
+
+        stats_options = StatsOptions()
 
     cfg = settings(ctx)
     options = BatchOptions(
@@ -84,6 +112,9 @@ def batch(
         report_dir=report_dir,
         report_format=report_format.value,
         font=font,
+        by_subject=by_subject,
+        by_subject_dir=by_subject_dir,
+        stats=stats_options,
     )
     counts = BatchRun(cfg.model(), options).run()
     if counts.stopped:

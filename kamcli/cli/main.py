@@ -114,6 +114,7 @@ def _register() -> None:
         model_cmd,
         report_cmd,
         stages_cmd,
+        stats_cmd,
         template_cmd,
     )
 
@@ -121,6 +122,7 @@ def _register() -> None:
     report_cmd.register(app)
     batch_cmd.register(app)
     stages_cmd.register(app)
+    stats_cmd.register(app)
     app.add_typer(model_cmd.app, name="model")
     app.add_typer(history_cmd.app, name="history")
     app.add_typer(template_cmd.app, name="template")

@@ -20,6 +20,7 @@ from kamcli.render.labels import (
     fmt_pct,
     fmt_score,
     label,
+    rater_label,
     stage_actions,
     stage_name,
     status_word,
@@ -368,7 +369,7 @@ def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> list
         ("stage", stage_name(model, result.stage, lang)),
     ]
     if result.rater != "self":
-        rows.append(("rater", clean_text(result.rater)))
+        rows.append(("rater", rater_label(result.rater, lang)))
         rows.append(("subject", clean_text(result.subject) if result.subject else missing))
     rows.append(("date", format_created_at(result.created_at)))
     rows.append(("model", f"{result.model_id} {result.model_version} ({result.model_hash})"))

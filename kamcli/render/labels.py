@@ -160,6 +160,11 @@ LABELS: dict[str, dict[str, str]] = {
     "raters": {"zh": "评估人数", "en": "Raters"},
     "rater_count": {"zh": "{role} {count}", "en": "{role} {count}"},
     "no_raters": {"zh": "无", "en": "none"},
+    "rater_self": {"zh": "本人", "en": "Self"},
+    "rater_manager": {"zh": "上级", "en": "Manager"},
+    "rater_peer": {"zh": "同事", "en": "Peer"},
+    "rater_customer": {"zh": "客户", "en": "Customer"},
+    "rater_other": {"zh": "其他评估人", "en": "Other"},
     "role_self": {"zh": "本人", "en": "Self"},
     "role_manager": {"zh": "上级", "en": "Manager"},
     "role_peer": {"zh": "同事", "en": "Peers"},
@@ -362,3 +367,9 @@ def status_word(model: CompetencyModel, status_id: str, lang: str) -> tuple[str,
         if band.id == status_id:
             return band.glyph, model.text(band.label, lang)
     return "?", status_id
+
+
+def rater_label(role: str, lang: str) -> str:
+    """The rater role as a word in the report language (an unknown role shows as given)."""
+    key = f"rater_{role}"
+    return label(key, lang) if key in LABELS else clean_text(role)

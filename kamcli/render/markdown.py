@@ -17,6 +17,7 @@ from kamcli.render.labels import (
     fmt_pct,
     fmt_score,
     label,
+    rater_label,
     stage_actions,
     stage_name,
     status_word,
@@ -52,7 +53,7 @@ def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> list
         ("stage", _stage_name(model, result.stage, lang)),
     ]
     if result.rater != "self":
-        rows.append(("rater", md_escape(result.rater)))
+        rows.append(("rater", md_escape(rater_label(result.rater, lang))))
         rows.append(("subject", md_escape(result.subject) if result.subject else missing))
     model_text = f"{result.model_id} {result.model_version} ({result.model_hash})"
     rows.append(("model", md_escape(model_text)))

@@ -25,6 +25,7 @@ from kamcli.render.labels import (
     fmt_pct,
     fmt_score,
     label,
+    rater_label,
     stage_actions,
     stage_name,
     status_word,
@@ -86,7 +87,7 @@ def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> Tabl
         ("stage", stage_name(model, result.stage, lang)),
     ]
     if result.rater != "self":
-        rows.append(("rater", result.rater))
+        rows.append(("rater", rater_label(result.rater, lang)))
         rows.append(("subject", result.subject or missing))
     rows.append(("model", f"{result.model_id} {result.model_version} ({result.model_hash})"))
     rows.append(("date", format_created_at(result.created_at)))

@@ -1,0 +1,71 @@
+"""What one `kam batch` (or `kam stats`) run is asked to do, its counts, and the usage checks
+made before anything is read or written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kamcli.batch.formats import OutputFormat
+from kamcli.errors import UsageError
+from kamcli.io.batch_read import check_sources
+
+if TYPE_CHECKING:
+    from kamcli.batch.stats import StatsOptions
+    from kamcli.model.schema import CompetencyModel
+
+SUMMARY_SUFFIXES = (".html", ".md", ".json")
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    inputs: tuple[str, ...]
+    lang: str
+    stage: str | None = None
+    output: Path | None = None
+    fmt: OutputFormat = OutputFormat.csv
+    long: bool = False
+    rejects: Path | None = None
+    strict: bool = False
+    quiet: bool = False
+    save: bool = False
+    summary: bool = False
+    summary_out: Path | None = None
+    report_dir: Path | None = None
+    report_format: str = "html"  # of --report-dir and --by-subject-dir files
+    font: Path | None = None
+    by_subject: bool = False  # also implied by by_subject_dir
+    by_subject_dir: Path | None = None
+    stats: StatsOptions | None = None
+    write_rows: bool = True  # False: `kam stats` reads and checks rows, writes none
+
+
+@dataclass
+class BatchCounts:
+    scored: int = 0
+    rejected: int = 0
+    unreadable: int = 0  # files that could not be read (or not to the end)
+    stopped: bool = False  # --strict stopped at the first problem
+
+    def line(self, verb: str = "scored") -> str:
+        text = f"{self.scored} {verb}, {self.rejected} rejected"
+        if self.unreadable:
+            text += f", {self.unreadable} file{'s' if self.unreadable > 1 else ''} not read"
+        return text
+
+
+def check_options(model: CompetencyModel, options: BatchOptions) -> None:
+    """Usage problems, found before anything is read or written."""
+    if options.stage is not None and options.stage not in model.stage_ids:
+        raise UsageError(
+            f"Unknown stage {options.stage!r}; the model's stages are {', '.join(model.stage_ids)}."
+        )
+    out = options.summary_out
+    if out is not None and out.suffix.lower() not in SUMMARY_SUFFIXES:
+        raise UsageError(
+            f"--summary-out {out}: the file name must end in {', '.join(SUMMARY_SUFFIXES)}."
+        )
+    if options.stats is not None:
+        options.stats.check()
+    check_sources(options.inputs)

@@ -1,0 +1,271 @@
+"""kam stats and kam batch --stats: reliability and careless responding from batch inputs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from kamcli.cli.main import app
+from kamcli.errors import ExitCode
+from kamcli.model import CompetencyModel, load_model
+from kamcli.scoring.psychometrics import reliability
+from tests.conftest import write_tiny_model
+
+MODEL = load_model()
+ITEMS = MODEL.item_ids()
+HEADER = ["respondent_id", "name", "stage", *ITEMS]
+MISKEYED = "negotiation_3"  # generated as if reversed, while the model says it is not
+
+
+def write_rows(path: Path, rows: Sequence[Sequence[object]], header: Sequence[str]) -> Path:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def strict_json(text: str) -> Any:
+    """json.loads that refuses NaN and Infinity, which JSON does not have."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} in JSON output")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def stats(runner: CliRunner, *args: str | Path, env: dict[str, str] | None = None) -> Result:
+    return runner.invoke(app, ["stats", *map(str, args)], env=env)
+
+
+def trait_answers(rng: random.Random, missing: float = 0.0) -> list[str]:
+    """One respondent with a latent level per competency; MISKEYED is answered mirrored."""
+    out = []
+    for competency in MODEL.competencies:
+        level = rng.gauss(3, 0.9)
+        for item in competency.items:
+            value = min(5, max(1, round(level + rng.gauss(0, 0.6))))
+            keyed_reversed = item.reverse != (item.id == MISKEYED)
+            answer = 6 - value if keyed_reversed else value
+            out.append("" if rng.random() < missing else str(answer))
+    return out
+
+
+def cohort(n: int, seed: int = 7, missing: float = 0.0) -> list[list[str]]:
+    rng = random.Random(seed)
+    return [[f"R{i:04d}", f"Person {i}", "mid", *trait_answers(rng, missing)] for i in range(n)]
+
+
+def scale(data: dict[str, Any], competency_id: str) -> dict[str, Any]:
+    found = data["reliability"]["competencies"]
+    return next(entry for entry in found if entry["competency_id"] == competency_id)
+
+
+def test_a_miskeyed_item_is_flagged(tmp_path: Path, runner: CliRunner) -> None:
+    rows = cohort(200, missing=0.03)
+    source = write_rows(tmp_path / "c.csv", rows, HEADER)
+    result = stats(runner, source, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = strict_json(result.stdout)
+    assert data["schema_version"] == 1 and data["respondents"] == 200
+    negotiation = scale(data, "negotiation")
+    assert negotiation["item_rest"][MISKEYED] < -0.3
+    others = [r for item, r in negotiation["item_rest"].items() if item != MISKEYED]
+    assert all(r > 0 for r in others)
+    assert any(MISKEYED in w and "mis-keyed" in w for w in negotiation["warnings"])
+    assert negotiation["alpha_if_deleted"][MISKEYED] > negotiation["alpha"]
+    clean = scale(data, "integrity")
+    assert clean["warnings"] == [] and clean["alpha"] > 0.7
+    # the compact storage reads back exactly the answers reliability() gets directly
+    direct = reliability(
+        MODEL, [{i: int(v) for i, v in zip(ITEMS, row[3:], strict=True) if v} for row in rows]
+    )
+    for want in direct:
+        got = scale(data, want.competency_id)
+        assert got["alpha"] == want.alpha and got["n_used"] == want.n_used
+        assert got["item_rest"] == want.item_rest
+    table = stats(runner, source, env={"COLUMNS": "80"})
+    assert table.exit_code == 0, table.stderr
+    assert f"item {MISKEYED} correlates negatively" in table.stdout.replace("\n   ", " ")
+    assert "⚠" in table.stdout
+    assert max(len(line.rstrip()) for line in table.stdout.splitlines()) <= 80
+    assert table.stderr.strip().endswith("200 read, 0 rejected")
+
+
+def test_pairwise_is_reported_and_listwise_loss_warned(tmp_path: Path, runner: CliRunner) -> None:
+    source = write_rows(tmp_path / "c.csv", cohort(60, missing=0.15), HEADER)
+    listwise = strict_json(stats(runner, source, "--format", "json").stdout)
+    pairwise = strict_json(
+        stats(runner, source, "--format", "json", "--missing", "pairwise").stdout
+    )
+    lw, pw = scale(listwise, "integrity"), scale(pairwise, "integrity")
+    assert lw["missing_method"] == "listwise" and pw["missing_method"] == "pairwise"
+    assert lw["n_used"] < pw["n_used"] == 60
+    assert any("consider pairwise" in w for w in lw["warnings"])
+
+
+def tiny_rows(answers: Sequence[Sequence[str]]) -> list[list[str]]:
+    return [[f"T{i}", "", "first", *row] for i, row in enumerate(answers)]
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> tuple[Path, CompetencyModel]:
+    folder = write_tiny_model(tmp_path / "tiny")
+    return folder, load_model(folder)
+
+
+def tiny_stats(
+    runner: CliRunner, folder: Path, source: Path, *args: str
+) -> tuple[Result, dict[str, Any]]:
+    result = runner.invoke(
+        app, ["--model", str(folder), "stats", str(source), "--format", "json", *args]
+    )
+    assert result.exit_code == 0, result.stderr
+    return result, strict_json(result.stdout)
+
+
+def test_zero_variance_one_item_and_tiny_n(
+    tmp_path: Path, runner: CliRunner, tiny: tuple[Path, CompetencyModel]
+) -> None:
+    folder, model = tiny
+    header = ["respondent_id", "name", "stage", *model.item_ids()]
+    same = tiny_rows([["2", "2", str(1 + i % 3)] for i in range(12)])
+    source = write_rows(tmp_path / "same.csv", same, header)
+    _, data = tiny_stats(runner, folder, source)
+    honesty = scale(data, "honesty")
+    assert honesty["alpha"] is None and honesty["ci_low"] is None
+    assert "no variance" in honesty["note"]
+    selling = scale(data, "selling")  # a single item
+    assert selling["alpha"] is None and "single item" in selling["note"]
+    table = runner.invoke(app, ["--model", str(folder), "stats", str(source)])
+    assert table.exit_code == 0, table.stderr
+    assert "alpha undefined" in table.stdout and "nan" not in table.stdout.lower()
+    two = write_rows(tmp_path / "two.csv", tiny_rows([["1", "3", "2"], ["3", "1", "3"]]), header)
+    _, data = tiny_stats(runner, folder, two)
+    honesty = scale(data, "honesty")
+    assert honesty["n_used"] == 2 and honesty["alpha"] is not None
+    assert any("n = 2: too few respondents" in w for w in honesty["warnings"])
+    markdown = runner.invoke(app, ["--model", str(folder), "stats", str(two), "--format", "md"])
+    assert "n = 2: too few respondents" in markdown.stdout
+
+
+def test_an_item_nobody_answered(tmp_path: Path, runner: CliRunner) -> None:
+    rows = cohort(40)
+    column = 3 + ITEMS.index("integrity_2")
+    for row in rows:
+        row[column] = ""
+    source = write_rows(tmp_path / "c.csv", rows, HEADER)
+    for method in ("listwise", "pairwise"):
+        result = stats(runner, source, "--format", "json", "--missing", method)
+        assert result.exit_code == 0, result.stderr
+        integrity = scale(strict_json(result.stdout), "integrity")
+        assert integrity["alpha"] is None
+        assert "integrity_2 was never answered" in integrity["note"]
+        assert any("integrity_2: all answers are missing" in w for w in integrity["warnings"])
+        if method == "pairwise":
+            assert integrity["alpha_if_deleted"]["integrity_2"] is not None
+
+
+def test_careless_respondents_are_listed_and_can_be_excluded(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    rows = cohort(80, seed=3)
+    rows[5][3 + 10 : 3 + 50] = ["3"] * 40  # forty 3s in a row
+    header = [*HEADER, "seconds"]
+    timed = [[*row, "600"] for row in rows]
+    timed[9][-1] = "20"  # 70 items in 20 s
+    timed[11][-1] = "soon"
+    source = write_rows(tmp_path / "c.csv", timed, header)
+    result = stats(runner, source, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "unknown column" not in result.stderr  # the time column is known to kam stats
+    data = strict_json(result.stdout)
+    flagged = {f["respondent_id"]: f for f in data["careless"]["flagged"]}
+    assert set(flagged) == {"R0005", "R0009"}
+    assert flagged["R0005"]["longstring"] >= 40 and "long_string" in flagged["R0005"]["flags"]
+    assert flagged["R0009"]["flags"] == ["too_fast"]
+    assert data["careless"]["time_columns"] == ["seconds"]
+    assert data["careless"]["respondents_timed"] == 79
+    assert any("not a number of seconds" in note for note in data["notes"])
+    kept = scale(data, "integrity")["n_used"]
+    assert data["reliability"]["excluded_flagged"] == 0 and kept == 80
+    excluded = strict_json(stats(runner, source, "--format", "json", "--exclude-flagged").stdout)
+    assert excluded["reliability"]["excluded_flagged"] == 2
+    assert scale(excluded, "integrity")["n_used"] == 78
+    assert len(excluded["careless"]["flagged"]) == 2  # still listed
+    table = stats(runner, source, "--exclude-flagged")
+    assert "R0005" in table.stdout and "2 excluded from the reliability figures" in table.stdout
+    renamed = write_rows(tmp_path / "d.csv", timed, [*HEADER, "Dauer"])
+    custom = strict_json(
+        stats(runner, renamed, "--format", "json", "--time-column", "dauer").stdout
+    )
+    assert "R0009" in {f["respondent_id"] for f in custom["careless"]["flagged"]}
+    lenient = strict_json(stats(runner, source, "--format", "json", "--longstring", "60").stdout)
+    assert "R0005" not in {f["respondent_id"] for f in lenient["careless"]["flagged"]}
+
+
+def test_rejected_rows_and_usage_errors(tmp_path: Path, runner: CliRunner) -> None:
+    rows = cohort(12)
+    rows[3][5] = "9"
+    source = write_rows(tmp_path / "c.csv", rows, HEADER)
+    result = stats(runner, source, "-o", tmp_path / "out.md", "--format", "md")
+    assert result.exit_code == ExitCode.ROWS_REJECTED
+    assert f"{source}:5:" in result.stderr and "11 read, 1 rejected" in result.stderr
+    assert (tmp_path / "out.md").read_text(encoding="utf-8").startswith("# Psychometrics")
+    assert stats(runner, source, "--longstring", "1").exit_code == ExitCode.USAGE
+    assert stats(runner, source, "--irv-min", "-1").exit_code == ExitCode.USAGE
+    empty = write_rows(tmp_path / "e.csv", [["X", "", "mid", *["9"] * len(ITEMS)]], HEADER)
+    assert stats(runner, empty).exit_code == ExitCode.NOTHING_READ
+
+
+def test_no_stage_column_is_fine_for_stats(tmp_path: Path, runner: CliRunner) -> None:
+    rows = [[row[0], *row[3:]] for row in cohort(15)]
+    source = write_rows(tmp_path / "c.csv", rows, ["respondent_id", *ITEMS])
+    result = stats(runner, source, "-o", tmp_path / "s.txt")
+    assert result.exit_code == 0, result.stderr
+    assert "Reliability (Cronbach's alpha)" in (tmp_path / "s.txt").read_text(encoding="utf-8")
+
+
+def test_user_text_is_escaped(tmp_path: Path, runner: CliRunner) -> None:
+    rows = cohort(20)
+    rows[0][0] = "<b>|*x*|"
+    rows[0][3:] = ["3"] * len(ITEMS)
+    source = write_rows(tmp_path / "c.csv", rows, HEADER)
+    markdown = stats(runner, source, "--format", "md").stdout
+    assert "\\<b\\>\\|\\*x\\*\\|" in markdown and "<b>" not in markdown
+    out = tmp_path / "summary.html"
+    result = runner.invoke(app, ["batch", str(source), "--stats", "--summary-out", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "&lt;b&gt;|*x*|" in page and "<b>|" not in page
+    assert page.index('class="psychometrics"') < page.index("</body>")
+
+
+def test_batch_stats_in_every_summary_format(tmp_path: Path, runner: CliRunner) -> None:
+    source = write_rows(tmp_path / "c.csv", cohort(30), HEADER)
+    rows_out = str(tmp_path / "o.csv")
+    printed = runner.invoke(app, ["batch", str(source), "--stats", "--summary", "-o", rows_out])
+    assert printed.exit_code == 0, printed.stderr
+    assert "Cohort summary" in printed.stdout and "Psychometrics" in printed.stdout
+    out = tmp_path / "s.json"
+    result = runner.invoke(app, ["batch", str(source), "--stats", "--summary-out", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    data = strict_json(out.read_text(encoding="utf-8"))
+    assert data["psychometrics"]["schema_version"] == 1
+    assert data["psychometrics"]["respondents"] == 30
+    md = tmp_path / "s.md"
+    runner.invoke(app, ["batch", str(source), "--stats", "--summary-out", str(md), "-q"])
+    text = md.read_text(encoding="utf-8")
+    assert text.index("# Cohort summary") < text.index("## Psychometrics")
+    plain = runner.invoke(app, ["batch", str(source), "--summary-out", str(md), "-q"])
+    assert plain.exit_code == 0 and "Psychometrics" not in md.read_text(encoding="utf-8")
