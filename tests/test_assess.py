@@ -351,3 +351,27 @@ def test_the_installed_command_refuses_piped_stdin() -> None:
     )
     assert done.returncode == ExitCode.USAGE
     assert "--answers" in done.stderr
+
+
+def test_output_to_a_device_is_written_in_place(runner: CliRunner, tmp_path: Path) -> None:
+    """`-o /dev/null` must never replace the device with a regular file (atomic rename)."""
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = runner.invoke(
+        app, ["report", "--answers", str(HAND_MADE), "--allow-missing", "-f", "md", "-o", str(fifo)]
+    )
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode), "the FIFO is still a FIFO"
+    assert b"Hand Made" in received[0]
+    exported = runner.invoke(app, ["history", "export", "-o", os.devnull])
+    assert exported.exit_code == 0
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)

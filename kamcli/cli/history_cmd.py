@@ -378,6 +378,14 @@ def _write_lines_atomically(path: Path, lines: Iterable[str]) -> int:
     """
     if path.is_dir():
         raise OutputError(f"{path} is a directory; give a file name to export to.")
+    from kamcli.io.atomic import writes_in_place
+
+    if writes_in_place(path):  # /dev/null, a FIFO: never rename a file over a device
+        try:
+            with path.open("w", encoding="utf-8", newline="\n") as out:
+                return sum(1 for line in lines if out.write(line + "\n") >= 0)
+        except OSError as exc:
+            raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
     if not path.parent.is_dir():
         raise OutputError(f"Cannot write {path}: the folder {path.parent} does not exist.")
     try:

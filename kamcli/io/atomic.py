@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from kamcli.errors import OutputError
 
 
+def writes_in_place(path: Path) -> bool:
+    """True for an existing path that is not a regular file: /dev/null, a FIFO, /dev/stdout.
+
+    Renaming a temp file over such a path would replace the device or pipe with a plain file
+    (seen: `-o /dev/null` turning /dev/null into a file), so those are written directly.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def write_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> None:
     """A failed or interrupted write leaves no half file: the old file (or none) stays."""
     payload = data.encode(encoding) if isinstance(data, str) else data
+    if writes_in_place(path):
+        try:
+            with path.open("wb") as out:
+                out.write(payload)
+        except OSError as exc:
+            raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        return
     folder = path.parent if str(path.parent) else Path()
     if not folder.is_dir():
         raise OutputError(f"Cannot write {path}: the directory {folder} does not exist.")
