@@ -369,15 +369,6 @@ def summary_html(
     generated_at: datetime | None = None,
 ) -> str:
     """The cohort summary as one HTML document; needs no network, fonts or scripts."""
-    import jinja2
+    from kamcli.render.templating import render_page
 
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("kamcli.render", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    template = environment.get_template(TEMPLATE)
-    return template.render(cohort_context(model, summary, rows, lang, generated_at))
+    return render_page(TEMPLATE, cohort_context(model, summary, rows, lang, generated_at))

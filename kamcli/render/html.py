@@ -411,15 +411,6 @@ def render_html(
 ) -> str:
     """The whole report as one HTML document; needs no network, fonts or scripts to show."""
     del options  # the browser picks a system font; nothing else is configurable
-    import jinja2
+    from kamcli.render.templating import render_page
 
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("kamcli.render", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    template = environment.get_template(TEMPLATE)
-    return template.render(report_context(model, result, lang))
+    return render_page(TEMPLATE, report_context(model, result, lang))

@@ -47,10 +47,10 @@ LABEL_SIZE = 7.8
 COLUMNS = (56.0, 14.0, 14.0, 13.0, 22.0, 30.0, 29.0)
 
 
-def _header(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
-    pdf = sheet.pdf
+def title_block(sheet: Sheet, context: dict[str, Any], title: str) -> None:
+    """Model name, title, and the header pairs in three columns (person and 360 reports)."""
     sheet.paragraph(context["model_name"], 8.5, gray=MUTED, after=0.5)
-    sheet.paragraph(label("title", lang), 20, bold=True, after=2.0)
+    sheet.paragraph(title, 20, bold=True, after=2.0)
     sheet.rule(sheet.y, INK, 0.5)
     pairs: list[tuple[str, str]] = context["header"]
     gutter = 5.0
@@ -65,9 +65,13 @@ def _header(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
             sheet.font(9.5)
             bottom = max(bottom, sheet.write(sheet.wrap(value, column, 4), x, y, column, 9.5))
         top = bottom + 2.0
-    pdf.set_y(top)
+    sheet.pdf.set_y(top)
     sheet.rule(top - 0.5)
-    pdf.set_y(top + 2.0)
+    sheet.pdf.set_y(top + 2.0)
+
+
+def _header(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
+    title_block(sheet, context, label("title", lang))
     if context["stage_summary"]:
         sheet.paragraph(f"{label('stage_focus', lang)} · {context['stage']}", 9.5, bold=True,
                         after=0.5)  # fmt: skip

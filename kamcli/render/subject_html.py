@@ -237,14 +237,6 @@ def render_subject_html(
 ) -> str:
     """The whole 360° report as one HTML document; needs no network, fonts or scripts."""
     del options  # the browser picks a system font; nothing else is configurable
-    import jinja2
+    from kamcli.render.templating import render_page
 
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("kamcli.render", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return environment.get_template(TEMPLATE).render(subject_context(model, report, lang))
+    return render_page(TEMPLATE, subject_context(model, report, lang))

@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 from kamcli.errors import MissingFeatureError
 from kamcli.render.fonts import load_fonts
 from kamcli.render.labels import label
-from kamcli.render.pdf import PDF_EXTRA, _footer, _method  # shared with the person report
+from kamcli.render.pdf import (  # shared with the person report
+    PDF_EXTRA,
+    _footer,
+    _method,
+    title_block,
+)
 from kamcli.render.pdf_layout import (
     FAINT,
     INK,
@@ -55,24 +60,7 @@ FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)  # no assessment date: same report
 
 
 def _header(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
-    sheet.paragraph(context["model_name"], 8.5, gray=MUTED, after=0.5)
-    sheet.paragraph(label("subject_title", lang), 20, bold=True, after=2.0)
-    sheet.rule(sheet.y, INK, 0.5)
-    pairs: list[tuple[str, str]] = context["header"]
-    gutter = 5.0
-    column = (WIDTH - 2 * gutter) / 3
-    top = sheet.y + 2.5
-    for start in range(0, len(pairs), 3):
-        bottom = top
-        for index, (name, value) in enumerate(pairs[start : start + 3]):
-            x = MARGIN + index * (column + gutter)
-            sheet.font(7.5, gray=MUTED)
-            y = sheet.write(sheet.wrap(name, column, 1), x, top, column, 7.5)
-            sheet.font(9.5)
-            bottom = max(bottom, sheet.write(sheet.wrap(value, column, 4), x, y, column, 9.5))
-        top = bottom + 2.0
-    sheet.rule(top - 0.5)
-    sheet.pdf.set_y(top + 2.0)
+    title_block(sheet, context, label("subject_title", lang))
 
 
 def _notes(sheet: Sheet, notes: list[str], lang: str) -> None:
