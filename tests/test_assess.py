@@ -375,3 +375,11 @@ def test_output_to_a_device_is_written_in_place(runner: CliRunner, tmp_path: Pat
     exported = runner.invoke(app, ["history", "export", "-o", os.devnull])
     assert exported.exit_code == 0
     assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)
+    sheet = tmp_path / "team.csv"
+    sheet.write_text(
+        "respondent_id,stage," + ",".join(ITEMS) + "\n1,mid," + ",".join(["3"] * len(ITEMS)) + "\n",
+        encoding="utf-8",
+    )
+    batch = runner.invoke(app, ["batch", str(sheet), "-o", os.devnull, "--quiet"])
+    assert batch.exit_code == 0, batch.output
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)

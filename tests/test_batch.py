@@ -266,6 +266,7 @@ def test_every_row_is_scored_or_rejected_in_a_gb18030_file(
 def test_output_is_atomic_when_the_run_fails(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from kamcli.batch.blocks import BlockScorer
     from kamcli.io.batch_write import RecordFormatter
 
     source = write_csv(tmp_path / "team.csv", [row(f"R{i}") for i in range(50)])
@@ -281,6 +282,8 @@ def test_output_is_atomic_when_the_run_fails(
         return original(self, good)
 
     monkeypatch.setattr(RecordFormatter, "wide_csv_line", failing)
+    # row by row here (the block path has its own test in test_batch_blocks.py)
+    monkeypatch.setattr(BlockScorer, "usable", staticmethod(lambda *args: False))
     result = batch(runner, source, "-o", out, "--rejects", tmp_path / "rej.csv")
     assert result.exit_code == ExitCode.INTERNAL
     assert out.read_text(encoding="utf-8") == "old results\n"

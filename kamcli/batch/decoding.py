@@ -109,6 +109,22 @@ class BadBytes(Exception):
 
 def text_lines(stream: IO[bytes], head: bytes, name: str, encoding: str | None) -> Iterator[str]:
     """Physical lines with their line ends (split at \\n only, like a CSV reader counts)."""
+    for text in text_chunks(stream, head, name, encoding):
+        lines = text.split("\n")
+        last = lines.pop()
+        for line in lines:
+            yield line + "\n"
+        if last:
+            yield last
+
+
+def text_chunks(stream: IO[bytes], head: bytes, name: str, encoding: str | None) -> Iterator[str]:
+    """The text in pieces of whole lines (each ends in \\n, except a last line without one).
+
+    A piece is what one read of CHUNK_BYTES completes, so callers can work on many lines at
+    once. A failure is raised after the whole lines before it were delivered (bad bytes), or
+    before the piece holding an endless line.
+    """
     decoder = StreamDecoder(encoding)
     pending = ""
     data = head
@@ -120,12 +136,14 @@ def text_lines(stream: IO[bytes], head: bytes, name: str, encoding: str | None) 
             decoded = decoder.decode(data, final)
         except BadBytes as exc:
             decoded, broken = exc.text, True
-        parts = (pending + decoded).split("\n")
-        pending = parts.pop()
+        text = pending + decoded
+        end = text.rfind("\n") + 1
+        pending = text[end:]
         if broken or final:
-            yield from (part + "\n" for part in parts)
+            if end:
+                yield text[:end]
             if broken:
-                where = line + len(parts) + 1
+                where = line + text.count("\n", 0, end) + 1
                 raise ReadFailure(
                     f"{name}: line {where}: the bytes are not valid {decoder.encoding}; "
                     "save the file as UTF-8 (or GB18030) CSV",
@@ -135,14 +153,15 @@ def text_lines(stream: IO[bytes], head: bytes, name: str, encoding: str | None) 
                 yield pending
             return
         if len(pending) > MAX_LINE_CHARS:
+            where = line + text.count("\n", 0, end) + 1
             raise ReadFailure(
-                f"{name}: line {line + len(parts) + 1} is longer than "
+                f"{name}: line {where} is longer than "
                 f"{MAX_LINE_CHARS // 1048576} Mi characters; is this really a CSV file?",
-                line + len(parts) + 1,
+                where,
             )
-        for part in parts:
-            yield part + "\n"
-        line += len(parts)
+        if end:
+            yield text[:end]
+            line += text.count("\n", 0, end)
         try:
             data = stream.read(CHUNK_BYTES)
         except OSError as exc:

@@ -1,4 +1,5 @@
-"""The `kam batch` pipeline: read → check → score → write, one row at a time.
+"""The `kam batch` pipeline: read → check → score → write, one row at a time (or, for CSV
+rows that only go to the output, a block of plain rows at a time: blocks.py).
 
 Memory stays flat: rows are streamed from the inputs to the outputs; what is kept is
 counters, the compact set of seen respondent ids (see seen.py), the cohort statistics
@@ -17,6 +18,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from kamcli.batch.csv_rows import PlainLines
 from kamcli.batch.decoding import ReadFailure
 from kamcli.batch.formats import OutputFormat
 from kamcli.batch.options import BatchCounts, BatchOptions, check_options
@@ -29,6 +31,7 @@ from kamcli.errors import InputError, MissingFeatureError, OutputError
 from kamcli.io.batch_read import (
     STDIN_NAME,
     InputFormat,
+    Row,
     RowProblem,
     Table,
     open_table,
@@ -224,6 +227,10 @@ class BatchRun:
         # With nothing but the output to feed, a good row is counted and written right here.
         only_write = self.cohort is None and self.saver is None and self.reports is None
         only_write = only_write and self.subjects is None and self.stats is None
+        wide_csv = self.options.fmt is OutputFormat.csv and not self.options.long
+        if only_write and wide_csv and isinstance(self.writer, RecordWriter) and table.items:
+            self._blocks(table, table.items, checker)
+            return
         rows_format = table.format is InputFormat.xlsx
         for count, (line, cells) in enumerate(table.rows, 1):
             result = check(line, cells)
@@ -236,6 +243,36 @@ class BatchRun:
                 self._bad(table, result)
             if count % PROGRESS_EVERY == 0:
                 progress.update(line if rows_format else table.position())
+
+    def _blocks(self, table: Table, items: Iterable[Row | PlainLines], checker: RowChecker) -> None:
+        """`_rows` for a CSV whose rows only go to the output: runs of plain lines are scored
+        a block at a time (blocks.py), the rows of a block with a problem one at a time."""
+        from kamcli.batch.blocks import BlockScorer, score_blocks
+
+        writer, counts, check = self.writer, self.counts, checker.check
+        assert isinstance(writer, RecordWriter)
+
+        def one_by_one(rows: Iterable[Row]) -> None:
+            for line, cells in rows:
+                result = check(line, cells)
+                if type(result) is GoodRow:
+                    counts.scored += 1
+                    writer.write(result)
+                else:
+                    self._bad(table, result)  # type: ignore[arg-type]
+
+        def scorer_for(delimiter: str) -> BlockScorer | None:
+            if not BlockScorer.usable(self.plan, checker, delimiter):
+                return None
+            return BlockScorer(self.plan, checker, self.formatter, self.seen, delimiter)
+
+        def write(text: str, count: int) -> None:
+            counts.scored += count
+            writer.write_text(text, count)
+
+        score_blocks(
+            items, scorer_for, one_by_one, write, lambda: self.progress.update(table.position())
+        )
 
     def _good(self, row: GoodRow, cells: Sequence[object] | RowProblem) -> None:
         counts = self.counts
@@ -337,6 +374,8 @@ class BatchRun:
 
     def _summaries(self) -> None:
         """Cohort summary, 360° summary and psychometrics, printed and/or exported."""
+        if self.cohort is None and self.subjects is None and self.stats_result is None:
+            return
         from kamcli.batch import summaries
 
         model, lang, options = self.model, self.options.lang, self.options

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kamcli.model.schema import RATER_ROLES, CompetencyModel
-from kamcli.scoring.multirater import unknown_rater_problem
 from kamcli.scoring.plan import RowScore
 from kamcli.scoring.score import score_competency, stage_fit
 
@@ -59,6 +58,8 @@ class RaterRules:
         return self.roles.get(given) or self.roles.get(given.casefold())
 
     def unknown(self, given: str) -> str:
+        from kamcli.scoring.multirater import unknown_rater_problem  # rarely needed: lazily
+
         problem = unknown_rater_problem(given)
         assert problem is not None, "only called for a cell that names no role"
         return problem

@@ -155,7 +155,7 @@ class RowChecker:
         """`text_only`: every cell is a str (CSV), so cells are stripped without type checks."""
         self._plan = plan
         self._strip: Callable[[object], str] = str.strip if text_only else _stripped  # type: ignore[assignment]
-        self._layout = layout
+        self.layout = layout
         self._seen = seen
         self._stage = stage
         self._ids = plan.stage_ids
@@ -256,6 +256,11 @@ class RowChecker:
             keys,
             score,
         )
+
+    def lookups(self) -> tuple[str | None, dict[str, str], dict[str, str], frozenset[str]]:
+        """--stage, the stage a cell names, the role a cell names, and the roles checked and
+        scored the slow way: how kamcli.batch.blocks checks many rows as `check` checks one."""
+        return self._stage, self._stages, self._roles, self._barred
 
     def _only_blank_extras(self, cells: Sequence[object], width: int) -> bool:
         """Trailing empty cells past the header (spreadsheets add them) are not a problem."""

@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from kamcli.batch import decoding
+from kamcli.batch.csv_rows import PlainLines, csv_items, drop_first_line, rows_of
 from kamcli.batch.decoding import (
     BadBytes,
-    ReadFailure,
     StreamDecoder,
     bom_encoding,
     refuse_binary,
+    text_chunks,
     text_lines,
 )
 from kamcli.errors import InputError, MissingFeatureError, NotFoundError
@@ -82,6 +83,9 @@ class Table:
     rows: Iterator[Row]
     size: int | None = None
     position: Callable[[], int] = lambda: 0
+    # CSV only: the same rows as `rows`, with runs of plain lines kept whole (csv_rows.py);
+    # read one or the other
+    items: Iterator[Row | PlainLines] | None = None
     _closers: list[Callable[[], object]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -172,8 +176,8 @@ def _open_stream(
         raise InputError(f"{name}: not an .xlsx workbook (it is not a zip file).")
     encoding = bom_encoding(head)
     refuse_binary(head, name, encoding)
-    lines = text_lines(stream, head, name, encoding)
     if kind is InputFormat.jsonl:
+        lines = text_lines(stream, head, name, encoding)
         if head.lstrip()[:1] == b"[":
             raise InputError(
                 f"{name}: this is a JSON array; kam batch reads JSON Lines "
@@ -181,7 +185,7 @@ def _open_stream(
             )
         header = (*META_COLUMNS, *item_ids)
         return Table(name, kind, header, ((n, (text,)) for n, text in enumerate(lines, 1)))
-    return _csv_table(lines, head, name, encoding)
+    return _csv_table(text_chunks(stream, head, name, encoding), head, name, encoding)
 
 
 def _sniff(head: bytes) -> InputFormat:
@@ -191,18 +195,26 @@ def _sniff(head: bytes) -> InputFormat:
     return InputFormat.jsonl if stripped[:1] in (b"{", b"[") else InputFormat.csv
 
 
-def _csv_table(lines: Iterator[str], head: bytes, name: str, encoding: str | None) -> Table:
+def _csv_table(chunks: Iterator[str], head: bytes, name: str, encoding: str | None) -> Table:
     try:
         sample = StreamDecoder(encoding).decode(head, final=False)
     except BadBytes as exc:  # reported at its line when the rows get there
         sample = exc.text
     delimiter, skip_sep_line = _delimiter(sample)
     if skip_sep_line:
-        next(lines, None)
-    rows = _csv_rows(lines, delimiter, name, 1 if skip_sep_line else 0)
-    for _line, cells in rows:
-        header = tuple(str(cell) for cell in cells)  # type: ignore[union-attr]
-        return Table(name, InputFormat.csv, _trim(header), rows)
+        chunks = drop_first_line(chunks)
+    items = csv_items(chunks, delimiter, name, 1 if skip_sep_line else 0)
+    for item in items:
+        if isinstance(item, PlainLines):
+            first = next(item.rows(), None)
+            if first is None:
+                continue  # only blank lines so far
+            line, cells = first
+            items = chain((item.after(line),), items)
+        else:
+            line, cells = item
+        header = tuple(str(cell) for cell in cells)
+        return Table(name, InputFormat.csv, _trim(header), rows_of(items), items=items)
     raise InputError(f"{name}: the input has only blank lines (no header, no rows).")
 
 
@@ -217,32 +229,6 @@ def _delimiter(sample: str) -> tuple[str, bool]:
         counts = {d: len(next(csv.reader([text], delimiter=d))) for d in DELIMITERS}
         return max(DELIMITERS, key=lambda d: counts[d]), False
     return ",", False
-
-
-def _csv_rows(lines: Iterator[str], delimiter: str, name: str, offset: int) -> Iterator[Row]:
-    """Non-blank rows with the line each starts on.
-
-    A line without a quote is split directly (several times faster than the csv module);
-    a line with one goes through csv.reader, which may read on to later lines when a
-    quoted cell holds a line break.
-    """
-    number = offset
-    blank = delimiter + " \t\r\n"
-    for text in lines:
-        number += 1
-        if '"' not in text:
-            if text.strip(blank):
-                yield number, text.rstrip("\r\n").split(delimiter)
-            continue
-        reader = csv.reader(chain((text,), lines), delimiter=delimiter, strict=False)
-        try:
-            cells = next(reader, None)
-        except csv.Error as exc:
-            raise ReadFailure(f"{name}: line {number}: not valid CSV ({exc})", number) from None
-        start = number
-        number += reader.line_num - 1
-        if cells and any(cell.strip() for cell in cells):
-            yield start, cells
 
 
 def _trim(header: tuple[str, ...]) -> tuple[str, ...]:

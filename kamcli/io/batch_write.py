@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING
 from kamcli.batch.formats import OutputFormat
 from kamcli.batch.rows import row_score
 from kamcli.errors import OutputError
+from kamcli.io.atomic import writes_in_place
 from kamcli.io.cells import neutralise
 
 if TYPE_CHECKING:
@@ -171,6 +172,17 @@ class RecordFormatter:
         } if plan.has_digit_keys else {}  # fmt: skip
         self._full = number[1.0]
 
+    def entry_texts(self, stage: str) -> tuple[tuple[str, ...], ...]:
+        """Per competency, the `score,gap,status` text of each digit key at a stage (wide
+        CSV; only for plans with digit keys)."""
+        return self._entry_texts[stage]
+
+    def stage_text(self, stage: str) -> str:
+        return self._stages[stage]
+
+    def number_text(self, value: float) -> str:
+        return self._numbers[value]
+
     def lines(self, row: GoodRow) -> list[str]:
         """One line (wide) or one per competency (long); CSV lines end in CRLF."""
         text = self._text
@@ -268,6 +280,14 @@ class StreamTarget:
             raise OutputError(f"Cannot write {path}: the directory {folder} does not exist.")
         if path.is_dir():
             raise OutputError(f"Cannot write {path}: it is a directory.")
+        if writes_in_place(path):  # /dev/null, a FIFO: renaming over it would replace it
+            try:
+                self.stream = path.open("w", encoding="utf-8", newline="")
+            except OSError as exc:
+                raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+            if bom:
+                self.stream.write("\ufeff")
+            return
         try:
             handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         except OSError as exc:
@@ -358,6 +378,16 @@ class RecordWriter:
             lines = [line + "\n" for line in lines]
         self._write("".join(lines))
         self.count += len(lines)
+
+    def write_text(self, text: str, count: int) -> None:
+        """`count` wide CSV lines made elsewhere (kamcli.batch.blocks), as one text."""
+        if not self._started:
+            self._start()
+        if self._pending:
+            self._write("".join(self._pending))
+            self._pending.clear()
+        self._write(text)
+        self.count += count
 
     def finish(self) -> None:
         if not self._started:

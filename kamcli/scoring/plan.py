@@ -10,7 +10,7 @@ for operation, so a batch row and `kam assess` never disagree. Pure: no I/O.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import add, getitem, itemgetter
@@ -19,7 +19,7 @@ from typing import NamedTuple
 from kamcli.model.schema import CompetencyModel
 from kamcli.scoring.score import EPSILON, INSUFFICIENT, TOP_N
 
-__all__ = ["INSUFFICIENT", "RowScore", "ScoringPlan"]
+__all__ = ["INSUFFICIENT", "RowScore", "ScoringPlan", "sequential_sum"]
 
 _INVALID = 0xFF  # marks a byte that is not a scale digit, after translation to offsets
 _BYTE_MAX = 0xFF  # a window sum must fit in a byte for the multiplication trick below
@@ -32,7 +32,7 @@ def _reduce_sum(values: Iterable[float]) -> float:
 
 # stage_fit adds left to right; so does sum() of floats before 3.12 (faster than reduce),
 # while 3.12+ compensates rounding, which would change the last bit.
-_sequential_sum: Callable[[Iterable[float]], float] = (
+sequential_sum: Callable[[Iterable[float]], float] = (
     sum if sys.version_info < (3, 12) else _reduce_sum
 )
 
@@ -225,6 +225,14 @@ class ScoringPlan:
             positions.extend(i for i, c in enumerate(self._competencies) if c.size == length)
         # Window sums come grouped by length; this puts them back in competency order.
         reorder = _picker(sorted(range(len(positions)), key=positions.__getitem__))
+        lengths = sorted({c.size for c in self._competencies})
+        self._block_masks: dict[int, tuple[int, int]] = {}
+        self._block_constants = (
+            bytes(_BYTE_MAX * r for r in reverse),
+            bytes(span * r for r in reverse),
+            tuple((sum(256**j for j in range(length)), length) for length in lengths),
+            tuple((lengths.index(c.size), c.stop - 1) for c in self._competencies),
+        )
         single = windows[0] if len(windows) == 1 else None
 
         def digit_keys(digits: bytes) -> tuple[int, ...] | None:
@@ -251,7 +259,7 @@ class ScoringPlan:
         stage_id, coverages = plan.stage_id, (1.0,) * len(self.competency_ids)
         weight_sum, next_weight_sum = plan.weight_sum, plan.next_weight_sum
         has_next = plan.profile[2] is not None
-        total, new_row = _sequential_sum, tuple.__new__
+        total, new_row = sequential_sum, tuple.__new__
 
         def score_digits(digits: bytes) -> RowScore | None:
             keys = digit_keys(digits)
@@ -272,6 +280,29 @@ class ScoringPlan:
             return new_row(RowScore, row)
 
         return score_digits
+
+    def digit_key_rows(self, digits: bytes) -> Iterator[tuple[int, ...]]:
+        """digit_keys of many rows at once, with the same few big-integer operations.
+
+        `digits` holds whole rows back to back, every byte a digit on the scale (the caller
+        has checked that); only for models with digit keys (has_digit_keys).
+        """
+        size = self._size
+        rows = len(digits) // size
+        reverse_mask, reverse_span, windows, ends = self._block_constants
+        masks = self._block_masks.get(rows)
+        if masks is None:  # the same few block sizes come again and again
+            if len(self._block_masks) > 3:
+                self._block_masks.clear()
+            masks = self._block_masks[rows] = (
+                int.from_bytes(reverse_mask * rows, "little"),
+                int.from_bytes(reverse_span * rows, "little"),
+            )
+        number = int.from_bytes(digits.translate(self._to_offset), "little")
+        number += masks[1] - ((number & masks[0]) << 1)
+        stop = rows * size
+        sums = [(number * window).to_bytes(stop + length, "little") for window, length in windows]
+        return zip(*[sums[window][end:stop:size] for window, end in ends], strict=True)
 
     # --- scoring ---------------------------------------------------------------------------
 
@@ -426,11 +457,20 @@ class ScoringPlan:
             raise self._unknown_stage(stage) from None
         return fitter(keys)
 
+    def fit_parts(
+        self, stage: str
+    ) -> tuple[tuple[_Floats, ...], tuple[_Floats, ...], float, float]:
+        """What `fits` adds up at a stage, for callers that add up many rows at once: per
+        competency the reached × weight of each digit key, the same for the next stage, and
+        the two weight sums (the next one 0.0 at the last stage, which has no next fit)."""
+        plan = self._stage(stage)
+        return plan.reached, plan.next_reached, plan.weight_sum, plan.next_weight_sum
+
     def _fitter(self, plan: _Stage) -> Callable[[Sequence[int]], tuple[float, float | None]]:
         """fits() for one stage, as a closure over its constants (hot path)."""
         reached, next_reached = plan.reached, plan.next_reached
         weight_sum, next_weight_sum = plan.weight_sum, plan.next_weight_sum
-        has_next, total = plan.profile[2] is not None, _sequential_sum
+        has_next, total = plan.profile[2] is not None, sequential_sum
 
         def fits(keys: Sequence[int]) -> tuple[float, float | None]:
             fit = 100 * total(map(getitem, reached, keys)) / weight_sum
