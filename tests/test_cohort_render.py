@@ -13,12 +13,8 @@ import os
 import random
 import re
 import shutil
-import signal
 import struct
-import subprocess
-import tempfile
 import zlib
-from contextlib import suppress
 from datetime import datetime
 from html import unescape
 from pathlib import Path
@@ -44,6 +40,7 @@ from kamcli.render.labels import fmt_gap
 from kamcli.scoring.cohort import CohortStats, CohortSummary
 from kamcli.scoring.plan import RowScore, ScoringPlan
 from tests.conftest import write_tiny_model
+from tests.test_browser import run_chromium  # one way to drive headless Chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = load_model()
@@ -333,16 +330,6 @@ def test_html_lists_mixed_stages_per_respondent() -> None:
 
 # --- headless Chromium ----------------------------------------------------------------------
 
-TIMEOUT = 90
-BASE_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?!s)")
 
 
@@ -355,29 +342,6 @@ def chromium() -> str:
             pytest.fail(f"{reason}; CI must have it")
         pytest.skip(reason)
     return found
-
-
-def run_chromium(browser: str, *args: str) -> str:
-    """One headless Chromium with a fresh profile; its whole process group is ended after."""
-    with tempfile.TemporaryDirectory(prefix="kam-chromium-") as profile:
-        command = [browser, *BASE_FLAGS, f"--user-data-dir={profile}", *args]
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        try:
-            stdout, stderr = process.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            stdout, stderr = "", "timed out"
-        finally:
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    assert process.returncode == 0 or stdout, f"chromium failed: {stderr[-2000:]}"
-    return stdout
 
 
 def png_pixels(data: bytes) -> tuple[int, int, bytes]:
