@@ -13,7 +13,8 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -133,6 +134,24 @@ def _prepare_file(path: Path) -> None:
         ) from exc
 
 
+def _while_busy(action: Callable[[], object]) -> None:
+    """Retry `action` while another process holds the lock.
+
+    Two processes opening a brand-new store race to switch it to WAL and create the schema;
+    SQLite answers such lock upgrades with SQLITE_BUSY at once, without the busy handler.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class Store:
     """Assessment history in SQLite; every failure surfaces as StoreError or NotFoundError."""
 
@@ -190,21 +209,29 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.create_function("kam_casefold", 1, _casefold, deterministic=True)
             try:
-                conn.execute("PRAGMA journal_mode = WAL")
+                _while_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"))
             except sqlite3.OperationalError as exc:
                 if not self._is_read_only(exc):
                     raise  # a read-only store can still be listed; writes will say why not
             if version < SCHEMA_VERSION:
-                self._migrate()
+                _while_busy(self._migrate)
 
     def _migrate(self) -> None:
-        with self._write() as conn:
+        """Create or upgrade the schema in one IMMEDIATE transaction."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             current = int(conn.execute("PRAGMA user_version").fetchone()[0])
             self._refuse_newer(current)  # another process may have migrated meanwhile
             for statements in MIGRATIONS[current:]:
                 for statement in statements:
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def _refuse_newer(self, version: int) -> None:
         if version > SCHEMA_VERSION:
