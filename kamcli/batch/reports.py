@@ -7,6 +7,7 @@ but only used when a report or a saved record is asked for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,13 @@ class ReportWriter:
     """Writes `NNNN-slug.ext` files into a folder (created if missing); same names are replaced."""
 
     def __init__(
-        self, model: CompetencyModel, folder: Path, fmt: str, lang: str, font: Path | None
+        self,
+        model: CompetencyModel,
+        folder: Path,
+        fmt: str,
+        lang: str,
+        font: Path | None,
+        render: Callable[..., str | bytes] | None = None,
     ) -> None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -55,7 +62,7 @@ class ReportWriter:
         self._model = model
         self._folder = folder
         self._format = ReportFormat(fmt)
-        self._render = renderer(self._format)
+        self._render: Callable[..., str | bytes] = render or renderer(self._format)
         self._options = RenderOptions(font=font)
         self._lang = lang
         self._taken: set[str] = set()
@@ -64,7 +71,10 @@ class ReportWriter:
     def write(
         self, index: int, name: str | None, respondent_id: str, result: AssessmentResult
     ) -> Path:
-        content = self._render(self._model, result, self._lang, self._options)
+        return self._save(index, name, respondent_id, result)
+
+    def _save(self, index: int, name: str | None, respondent_id: str, report: object) -> Path:
+        content = self._render(self._model, report, self._lang, self._options)
         filename = report_filename(index, name, respondent_id, self._format.value, self._taken)
         path = self._folder / filename
         write_atomic(path, content)

@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kamcli.errors import OutputError
-from kamcli.io.atomic import write_atomic
-from kamcli.io.safe_names import report_filename
+from kamcli.batch.reports import ReportWriter
 from kamcli.scoring.multirater import Rating, SubjectReport, build_subject_report
 
 if TYPE_CHECKING:
@@ -95,37 +93,18 @@ def mixed_note(stages: tuple[tuple[str, int], ...]) -> str:
     )
 
 
-class SubjectReportWriter:
+class SubjectReportWriter(ReportWriter):
     """Writes one 360° report per subject into a folder: `NNNN-slug.ext`, never overwriting
     another subject's file in the same run."""
 
     def __init__(
         self, model: CompetencyModel, folder: Path, fmt: str, lang: str, font: Path | None
     ) -> None:
-        from kamcli.render.formats import RenderOptions, ReportFormat
+        from kamcli.render.formats import ReportFormat
         from kamcli.render.subject import subject_renderer
 
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(
-                f"Cannot create the report folder {folder}: {exc.strerror or exc}."
-            ) from None
-        self._model = model
-        self._folder = folder
-        self._format = ReportFormat(fmt)
-        self._render = subject_renderer(self._format)
-        self._options = RenderOptions(font=font)
-        self._lang = lang
-        self._taken: set[str] = set()
-        self.count = 0
+        render = subject_renderer(ReportFormat(fmt))
+        super().__init__(model, folder, fmt, lang, font, render=render)
 
-    def write(self, outcome: SubjectOutcome) -> Path:
-        content = self._render(self._model, outcome.report, self._lang, self._options)
-        name = report_filename(
-            outcome.index, outcome.subject, outcome.subject, self._format.value, self._taken
-        )
-        path = self._folder / name
-        write_atomic(path, content)
-        self.count += 1
-        return path
+    def save(self, outcome: SubjectOutcome) -> Path:
+        return self._save(outcome.index, outcome.subject, outcome.subject, outcome.report)

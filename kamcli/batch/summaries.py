@@ -93,7 +93,7 @@ def subject_summary(
     lines: list[SubjectLine] = []
     for outcome in subjects.outcomes():
         if writer is not None:
-            writer.write(outcome)
+            writer.save(outcome)
         if len(lines) < MAX_LINES:
             lines.append(subject_line(model, outcome, lang))
     return subject_summary(lines, total, ratings, lang)

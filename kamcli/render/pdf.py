@@ -27,7 +27,7 @@ from kamcli.render.pdf_layout import (
     Sheet,
     line_height,
 )
-from kamcli.render.radar import radar
+from kamcli.render.radar import Radar, radar
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
@@ -68,6 +68,22 @@ def title_block(sheet: Sheet, context: dict[str, Any], title: str) -> None:
     sheet.pdf.set_y(top)
     sheet.rule(top - 0.5)
     sheet.pdf.set_y(top + 2.0)
+
+
+def axis_labels(sheet: Sheet, chart: Radar, lang: str) -> None:
+    """Radar axis names around the chart, 'no data' under axes without a score."""
+    for axis in chart.axes:
+        width = MIDDLE_LABEL_WIDTH if axis.anchor == "middle" else SIDE_LABEL_WIDTH
+        sheet.font(LABEL_SIZE, gray=FAINT if axis.missing else INK)
+        lines = sheet.wrap(axis.label, width, 3)
+        if axis.missing:
+            lines += sheet.wrap(label("no_data", lang), width, 1)
+        block = len(lines) * line_height(LABEL_SIZE)
+        x, y = axis.label_at
+        top = y - (1 + math.cos(axis.angle)) * block / 2
+        left = {"start": x, "end": x - width, "middle": x - width / 2}[axis.anchor]
+        align = {"start": "L", "end": "R", "middle": "C"}[axis.anchor]
+        sheet.write(lines, left, top, width, LABEL_SIZE, align)
 
 
 def _header(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
@@ -124,18 +140,7 @@ def _radar(sheet: Sheet, model: CompetencyModel, result: AssessmentResult, lang:
     for (x, y), axis in zip(series["score"], chart.axes, strict=True):
         if not axis.missing:
             pdf.ellipse(x - 0.8, y - 0.8, 1.6, 1.6, style="F")
-    for axis in chart.axes:
-        width = MIDDLE_LABEL_WIDTH if axis.anchor == "middle" else SIDE_LABEL_WIDTH
-        sheet.font(LABEL_SIZE, gray=FAINT if axis.missing else INK)
-        lines = sheet.wrap(axis.label, width, 3)
-        if axis.missing:
-            lines += sheet.wrap(label("no_data", lang), width, 1)
-        block = len(lines) * line_height(LABEL_SIZE)
-        x, y = axis.label_at
-        top = y - (1 + math.cos(axis.angle)) * block / 2
-        left = {"start": x, "end": x - width, "middle": x - width / 2}[axis.anchor]
-        align = {"start": "L", "end": "R", "middle": "C"}[axis.anchor]
-        sheet.write(lines, left, top, width, LABEL_SIZE, align)
+    axis_labels(sheet, chart, lang)
     pdf.set_y(center[1] + RADAR_HALF_HEIGHT + 1.0)
     _radar_legend(sheet, lang, any(axis.missing for axis in chart.axes))
     note = label("radar_note", lang).format(low=low, high=high)

@@ -8,7 +8,6 @@ so no block is split across pages. Series differ by line style and marks, not co
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from kamcli.render.pdf import (  # shared with the person report
     PDF_EXTRA,
     _footer,
     _method,
+    axis_labels,
     title_block,
 )
 from kamcli.render.pdf_layout import (
@@ -146,18 +146,7 @@ def _radar(sheet: Sheet, context: dict[str, Any], model: CompetencyModel, lang: 
             if score is not None:
                 pdf.rect(x - 0.9, y - 0.9, 1.8, 1.8, style="DF")
     pdf.set_dash_pattern()
-    for axis in chart.axes:
-        width = MIDDLE_LABEL_WIDTH if axis.anchor == "middle" else SIDE_LABEL_WIDTH
-        sheet.font(LABEL_SIZE, gray=FAINT if axis.missing else INK)
-        lines = sheet.wrap(axis.label, width, 3)
-        if axis.missing:
-            lines += sheet.wrap(label("no_data", lang), width, 1)
-        block = len(lines) * line_height(LABEL_SIZE)
-        x, y = axis.label_at
-        top = y - (1 + math.cos(axis.angle)) * block / 2
-        left = {"start": x, "end": x - width, "middle": x - width / 2}[axis.anchor]
-        align = {"start": "L", "end": "R", "middle": "C"}[axis.anchor]
-        sheet.write(lines, left, top, width, LABEL_SIZE, align)
+    axis_labels(sheet, chart, lang)
     pdf.set_y(center[1] + RADAR_HALF_HEIGHT + 1.0)
     _radar_legend(sheet, lang, has_others, has_self)
     note = label("radar_note", lang).format(low=low, high=high)
