@@ -5,7 +5,11 @@ Exit codes are documented in docs/exit-codes.md; a test keeps the two in step.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+
+# OSError numbers that mean "the disk is full" (exit 7, docs/security.md)
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 class ExitCode:
@@ -21,6 +25,7 @@ class ExitCode:
     ROWS_REJECTED = 10
     NOTHING_READ = 11
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM (128 + 15)
 
 
 @dataclass(frozen=True)

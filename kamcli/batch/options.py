@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from kamcli.batch.formats import OutputFormat
 from kamcli.errors import UsageError
 from kamcli.io.batch_read import check_sources
+from kamcli.io.paths import refuse_output_over_input
 
 if TYPE_CHECKING:
     from kamcli.batch.stats import StatsOptions
@@ -69,3 +70,9 @@ def check_options(model: CompetencyModel, options: BatchOptions) -> None:
     if options.stats is not None:
         options.stats.check()
     check_sources(options.inputs)
+    outputs = [
+        ("-o", options.output),
+        ("--rejects", options.rejects),
+        ("--summary-out", options.summary_out),
+    ]
+    refuse_output_over_input(outputs, options.inputs)

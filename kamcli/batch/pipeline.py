@@ -27,7 +27,7 @@ from kamcli.batch.progress import Progress
 from kamcli.batch.raters import subject_of
 from kamcli.batch.rows import BadRow, GoodRow, Layout, RowChecker, layout_for, row_score
 from kamcli.batch.seen import SeenIds
-from kamcli.errors import InputError, MissingFeatureError, OutputError
+from kamcli.errors import DISK_FULL, InputError, MissingFeatureError, OutputError
 from kamcli.io.batch_read import (
     STDIN_NAME,
     InputFormat,
@@ -112,8 +112,16 @@ class BatchRun:
         # The many objects built at start-up (model, CLI) need no more collecting; freezing
         # them keeps the cyclic GC from re-scanning them while rows stream (~12 % faster).
         gc.freeze()
+        folders = [w for w in (self.reports, self.subject_writer) if w is not None]
         try:
-            return self._run()
+            counts = self._run()
+            for folder in folders:
+                folder.commit()
+            return counts
+        except BaseException:
+            for folder in folders:
+                folder.abort()  # an interrupted run leaves the report folders as they were
+            raise
         finally:
             gc.unfreeze()
 
@@ -144,6 +152,13 @@ class BatchRun:
             output.abort()
             if rejects_target is not None:
                 rejects_target.abort()
+            if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+                targets = [str(p) for p in (options.output, options.rejects) if p is not None]
+                where = " and ".join(targets) if options.output else "standard output"
+                raise OutputError(
+                    f"Cannot write {where}: disk full ({exc.strerror}). Nothing was written "
+                    "(partial files were removed); free some space and run again."
+                ) from None
             if isinstance(exc, BrokenPipeError) and options.output is None:
                 _silence_stdout()
                 raise OutputError(
@@ -302,7 +317,8 @@ class BatchRun:
     def _bad(self, table: Table, row: BadRow) -> None:
         self.counts.rejected += 1
         who = f" (respondent_id {clean_text(row.respondent_id)})" if row.respondent_id else ""
-        self.progress.print(f"{_shown(table.name)}:{row.line}: {clean_text(row.reason)}{who}")
+        reason = clean_text(row.brief or row.reason)
+        self.progress.print(f"{_shown(table.name)}:{row.line}: {reason}{who}")
         if self.rejects is not None:
             self.rejects.write(
                 table.name, row.line, row.respondent_id, row.reason, row.cells, table.header
@@ -404,8 +420,8 @@ def _shown(name: str) -> str:
     return clean_text(name)
 
 
-def _list(values: Iterable[str], limit: int = 8) -> str:
-    items = list(values)
+def _list(values: Iterable[str], limit: int = 8, width: int = 60) -> str:
+    items = [v if len(v) <= width else v[: width - 1] + "…" for v in values]
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 

@@ -7,13 +7,15 @@ but only used when a report or a saved record is asked for.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kamcli.errors import OutputError
-from kamcli.io.atomic import write_atomic
+from kamcli.errors import DISK_FULL, OutputError
 from kamcli.io.safe_names import report_filename
+from kamcli.io.tempfiles import new_staging_dir
 from kamcli.render.formats import RenderOptions, ReportFormat, renderer
 
 if TYPE_CHECKING:
@@ -42,7 +44,13 @@ def full_result(
 
 
 class ReportWriter:
-    """Writes `NNNN-slug.ext` files into a folder (created if missing); same names are replaced."""
+    """Writes `NNNN-slug.ext` files for a folder (created if missing); same names are replaced.
+
+    The files go into a hidden staging folder beside the target first and are moved into the
+    target by `commit()` at the end of the run, so an interrupted or failed run (`abort()`)
+    leaves the target folder exactly as it was; a killed run's staging folder is removed by
+    the next run (kamcli.io.tempfiles).
+    """
 
     def __init__(
         self,
@@ -53,14 +61,11 @@ class ReportWriter:
         font: Path | None,
         render: Callable[..., str | bytes] | None = None,
     ) -> None:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(
-                f"Cannot create the report folder {folder}: {exc.strerror or exc}."
-            ) from None
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"Cannot write reports into {folder}: it is a file, not a folder.")
         self._model = model
-        self._folder = folder
+        self._target = folder
+        self._staging: Path | None = None
         self._format = ReportFormat(fmt)
         self._render: Callable[..., str | bytes] = render or renderer(self._format)
         self._options = RenderOptions(font=font)
@@ -76,7 +81,60 @@ class ReportWriter:
     def _save(self, index: int, name: str | None, respondent_id: str, report: object) -> Path:
         content = self._render(self._model, report, self._lang, self._options)
         filename = report_filename(index, name, respondent_id, self._format.value, self._taken)
-        path = self._folder / filename
-        write_atomic(path, content)
+        path = self._staging_dir() / filename
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        try:
+            with path.open("wb") as out:
+                out.write(data)
+        except OSError as exc:
+            raise OutputError(f"Cannot write {self._target / filename}: {_why(exc)}.") from None
         self.count += 1
-        return path
+        return self._target / filename
+
+    def _staging_dir(self) -> Path:
+        if self._staging is None:
+            parent = self._target.parent
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+                self._staging = new_staging_dir(parent, self._target.name)
+            except OSError as exc:
+                raise OutputError(
+                    f"Cannot create the report folder {self._target}: {_why(exc)}."
+                ) from None
+        return self._staging
+
+    def commit(self) -> None:
+        """Move the reports into the target folder (a rename when it did not exist)."""
+        staging, target = self._staging, self._target
+        try:
+            if staging is None:
+                target.mkdir(parents=True, exist_ok=True)
+                return
+            if not target.exists():
+                staging.chmod(0o777 & ~_umask())
+                staging.rename(target)
+            else:
+                for entry in sorted(staging.iterdir()):
+                    entry.replace(target / entry.name)
+                staging.rmdir()
+        except OSError as exc:
+            raise OutputError(
+                f"Cannot move the reports into {target}: {_why(exc)}. They are in {staging}."
+            ) from None
+        self._staging = None
+
+    def abort(self) -> None:
+        """Forget this run's reports: the target folder stays as it was."""
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+
+
+def _why(exc: OSError) -> str:
+    return "disk full" if exc.errno in DISK_FULL else str(exc.strerror or exc)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

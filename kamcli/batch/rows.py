@@ -87,6 +87,17 @@ class BadRow:
     respondent_id: str | None
     reason: str
     cells: tuple[str, ...]
+    brief: str = ""  # for the terminal: the first few problems and how many more
+
+
+SHOWN_PROBLEMS = 3
+
+
+def brief_reason(problems: Sequence[str]) -> str:
+    """One short line however many problems a row has (the rejects file keeps them all)."""
+    shown = "; ".join(problems[:SHOWN_PROBLEMS])
+    more = len(problems) - SHOWN_PROBLEMS
+    return shown + (f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else "")
 
 
 def layout_for(header: Sequence[str], item_ids: Sequence[str], name: str) -> Layout:
@@ -225,7 +236,7 @@ class RowChecker:
             if barred:
                 problems += self._rules.problems(role, values)
             if problems:
-                return self._bad(line, cells, "; ".join(problems))
+                return self._bad(line, cells, "; ".join(problems), brief_reason(problems))
             answered = sum(1 for v in values if v is not None)
             asked = self._rules.allowed[role] if barred else self._n_items
             if not asked or answered / asked < self._min_coverage - EPSILON:
@@ -331,9 +342,10 @@ class RowChecker:
             return None, f"{number} is outside the scale {self._low}..{self._high}"
         return number, None
 
-    def _bad(self, line: int, cells: Sequence[object], reason: str) -> BadRow:
+    def _bad(self, line: int, cells: Sequence[object], reason: str, brief: str = "") -> BadRow:
         respondent_id = self._text(cells, "respondent_id")
-        return BadRow(line, respondent_id or None, reason, tuple(cell_text(c) for c in cells))
+        texts = tuple(cell_text(c) for c in cells)
+        return BadRow(line, respondent_id or None, reason, texts, brief)
 
 
 def _getter(columns: list[int]) -> Callable[[Sequence[object]], Sequence[object]]:

@@ -9,7 +9,7 @@ import typer
 
 from kamcli.batch.formats import BatchReportFormat, OutputFormat
 from kamcli.cli.common import settings
-from kamcli.errors import NothingReadError, RowsRejectedError
+from kamcli.errors import ExitCode, NothingReadError, RowsRejectedError
 
 
 def batch(
@@ -121,9 +121,9 @@ def batch(
         raise RowsRejectedError(f"stopped at the first problem (--strict): {counts.line()}")
     if counts.scored == 0:
         raise NothingReadError(counts.line())
+    typer.echo(counts.line(), err=True)  # a plain summary; exit 10 says rows were rejected
     if counts.rejected or counts.unreadable:
-        raise RowsRejectedError(counts.line())
-    typer.echo(counts.line(), err=True)
+        raise typer.Exit(ExitCode.ROWS_REJECTED)
 
 
 def register(app: typer.Typer) -> None:

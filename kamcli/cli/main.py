@@ -2,54 +2,90 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from kamcli import __version__
 from kamcli.cli.common import Lang, Settings, detect_lang
-from kamcli.errors import ExitCode, KamError
+from kamcli.cli.faults import (
+    Terminated,
+    install_sigterm_handler,
+    interrupt_exit_code,
+    left_by_closed_pipe,
+    os_error_as_kam_error,
+    replace_closed_streams,
+    silence_stdout,
+    stdout_is_devnull,
+)
+from kamcli.errors import ExitCode, KamError, OutputError
 
 
 class KamGroup(TyperGroup):
     """Turns KamErrors into one-paragraph messages and exit codes (docs/exit-codes.md)."""
 
     def invoke(self, ctx: Any) -> Any:
-        try:
+        with _error_boundary(ctx):
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise
-        except KamError as exc:
-            if _debug(ctx):
-                traceback.print_exc()
-            typer.echo(f"kam: error: {exc.render()}", err=True)
-            raise typer.Exit(exc.exit_code) from None
-        except BrokenPipeError:
-            _silence_stdout()  # e.g. `kam … | head`: the reader left, nothing more to say
-            raise typer.Exit(ExitCode.OK) from None
-        except KeyboardInterrupt:
-            typer.echo("\nkam: interrupted.", err=True)
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
-        except Exception as exc:
-            if _debug(ctx):
-                traceback.print_exc()
-            typer.echo(
-                f"kam: internal error: {type(exc).__name__}: {exc}\n"
-                "This is a bug in kamcli. Run again with --debug to see the traceback, "
-                "and please report it.",
-                err=True,
-            )
-            raise typer.Exit(ExitCode.INTERNAL) from None
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        """Parsing prints --help and --version: a closed pipe or full disk there too."""
+        with _error_boundary(None):
+            return super().make_context(*args, **kwargs)
 
 
-def _silence_stdout() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+@contextlib.contextmanager
+def _error_boundary(ctx: Any) -> Iterator[None]:
+    """Every failure as one message and its documented exit code (docs/exit-codes.md)."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise
+    except KamError as exc:
+        _report(ctx, exc)
+    except BrokenPipeError:
+        silence_stdout()  # e.g. `kam … | head`: the reader left, nothing more to say
+        raise typer.Exit(ExitCode.OK) from None
+    except KeyboardInterrupt as exc:
+        word = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        _echo_err(f"\nkam: {word}.")
+        raise typer.Exit(interrupt_exit_code(exc)) from None
+    except OSError as exc:
+        mapped = os_error_as_kam_error(exc)
+        if mapped is None:
+            _internal(ctx, exc)
+        _report(ctx, mapped)
+    except Exception as exc:
+        _internal(ctx, exc)
+
+
+def _report(ctx: Any, exc: KamError) -> NoReturn:
+    if ctx is not None and _debug(ctx):
+        traceback.print_exc()
+    _echo_err(f"kam: error: {exc.render()}")
+    raise typer.Exit(exc.exit_code) from None
+
+
+def _internal(ctx: Any, exc: Exception) -> NoReturn:
+    if ctx is not None and _debug(ctx):
+        traceback.print_exc()
+    _echo_err(
+        f"kam: internal error: {type(exc).__name__}: {exc}\n"
+        "This is a bug in kamcli. Run again with --debug to see the traceback, "
+        "and please report it."
+    )
+    raise typer.Exit(ExitCode.INTERNAL) from None
+
+
+def _echo_err(text: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        typer.echo(text, err=True)
 
 
 def _debug(ctx: Any) -> bool:
@@ -132,13 +168,28 @@ _register()
 
 
 def main() -> None:
+    replace_closed_streams()
+    install_sigterm_handler()
+    devnull_at_start = stdout_is_devnull()
     try:
         try:
             app(prog_name="kam")
         finally:
             sys.stdout.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         sys.exit(ExitCode.OK)
-    except KeyboardInterrupt:  # pragma: no cover - raised outside a command
-        sys.exit(ExitCode.INTERRUPTED)
+    except KamError as exc:  # raised by the final flush (a closed stdout)
+        _echo_err(f"kam: error: {exc.render()}")
+        sys.exit(exc.exit_code)
+    except OSError as exc:  # the final flush: output still buffered when the disk is full
+        mapped = os_error_as_kam_error(exc) or OutputError(f"Cannot write the output: {exc}.")
+        _echo_err(f"kam: error: {mapped.render()}")
+        silence_stdout()
+        sys.exit(mapped.exit_code)
+    except SystemExit as exc:
+        if left_by_closed_pipe(exc, devnull_at_start):
+            sys.exit(ExitCode.OK)
+        raise
+    except KeyboardInterrupt as exc:  # pragma: no cover - raised outside a command
+        sys.exit(interrupt_exit_code(exc))

@@ -66,6 +66,10 @@ def report(
         raise UsageError(f"--format {fmt.value} writes a binary file: add -o FILE.{fmt.value}")
     if stage is not None and stage not in model.stage_ids:
         raise UsageError(f"Unknown stage {stage!r}; stages: {', '.join(model.stage_ids)}.")
+    if answers is not None:
+        from kamcli.io.paths import refuse_output_over_input
+
+        refuse_output_over_input([("-o", output)], [answers])
     options = RenderOptions(font=font)
     if subject is not None:
         from kamcli.cli.sources import subject_report

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kamcli.cli.common import settings
-from kamcli.errors import NothingReadError, RowsRejectedError
+from kamcli.errors import ExitCode, NothingReadError
 
 if TYPE_CHECKING:
     from kamcli.batch.stats import StatsResult
@@ -104,7 +104,9 @@ def stats(
     from kamcli.batch.options import BatchOptions
     from kamcli.batch.pipeline import BatchRun
     from kamcli.batch.stats import StatsOptions
+    from kamcli.io.paths import refuse_output_over_input
 
+    refuse_output_over_input([("-o", output)], inputs)
     cfg = settings(ctx)
     model = cfg.model()
     options = BatchOptions(
@@ -126,10 +128,10 @@ def stats(
     if counts.scored == 0 or run.stats_result is None:
         raise NothingReadError(counts.line("read"))
     _write(model, run.stats_result, cfg.lang, fmt, output)
+    if not quiet or counts.rejected or counts.unreadable:
+        typer.echo(counts.line("read"), err=True)  # a plain summary; exit 10 says the rest
     if counts.rejected or counts.unreadable:
-        raise RowsRejectedError(counts.line("read"))
-    if not quiet:
-        typer.echo(counts.line("read"), err=True)
+        raise typer.Exit(ExitCode.ROWS_REJECTED)
 
 
 def _write(

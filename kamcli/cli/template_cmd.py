@@ -24,6 +24,9 @@ def answers(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace FILE if it already exists.")
+    ] = False,
 ) -> None:
     """Write a fill-in answers file (YAML: every item id with its text as a comment)."""
     from kamcli.io.templates import answers_template
@@ -36,7 +39,9 @@ def answers(
         typer.echo(text, nl=False)
         return
     from kamcli.io.atomic import write_atomic
+    from kamcli.io.paths import refuse_existing
 
+    refuse_existing(output, force=force)
     write_atomic(output, text)
     stderr_console().print(
         f"Wrote {output}. Fill it in, then: kam assess --answers {output}", markup=False
@@ -64,6 +69,9 @@ def responses(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE (required for xlsx).")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace FILE if it already exists.")
+    ] = False,
 ) -> None:
     """Write a blank response sheet for `kam batch`: one row per respondent, one column per item."""
     from kamcli.batch.template import responses_csv, responses_xlsx
@@ -74,6 +82,10 @@ def responses(
     check_stage(stage, model.stage_ids)
     if fmt is SheetFormat.xlsx and output is None:
         raise UsageError("--format xlsx writes a binary file: add -o FILE.xlsx")
+    if output is not None:
+        from kamcli.io.paths import refuse_existing
+
+        refuse_existing(output, force=force)
     if fmt is SheetFormat.csv:
         text = responses_csv(model)
         if output is None:

@@ -79,15 +79,28 @@ def _read_source(source: str) -> tuple[str, str]:
     else:
         path = Path(source)
         if not path.is_file():
-            what = "is a directory" if path.is_dir() else "does not exist"
-            raise NotFoundError(f"Answers file {source} {what}.")
+            from kamcli.io.paths import not_readable_reason
+
+            reason = not_readable_reason(path)
+            if "pipe" in reason:  # `--answers <(cmd)`: read it like stdin
+                with path.open("rb") as pipe:
+                    return _decoded(pipe.read(MAX_ANSWERS_BYTES + 1), source)
+            error = NotFoundError if reason == "does not exist" else InputError
+            raise error(f"Answers file {source} {reason}.")
         if path.stat().st_size > MAX_ANSWERS_BYTES:
             raise InputError(
                 f"{source}: file is larger than {MAX_ANSWERS_BYTES // 1048576} MiB; "
                 "an answers file holds one respondent (use kam batch for many)."
             )
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{source}: cannot be read: {exc.strerror or exc}.") from None
         name = source
+    return _decoded(data, name)
+
+
+def _decoded(data: bytes, name: str) -> tuple[str, str]:
     if len(data) > MAX_ANSWERS_BYTES:
         raise InputError(f"{name}: more than {MAX_ANSWERS_BYTES // 1048576} MiB of input.")
     if b"\x00" in data[:4096]:

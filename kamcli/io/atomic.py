@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from kamcli.errors import OutputError
+from kamcli.io.tempfiles import new_temp_file
 
 
 def writes_in_place(path: Path) -> bool:
@@ -40,7 +40,7 @@ def write_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> N
     if path.is_dir():
         raise OutputError(f"Cannot write {path}: it is a directory.")
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        handle, temp_name = new_temp_file(folder, path.name)
     except OSError as exc:
         raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
     try:

@@ -109,8 +109,11 @@ def check_sources(sources: Sequence[str]) -> None:
             continue
         path = Path(source)
         if not path.exists() or path.is_dir():  # a pipe (`<(cmd)`) is fine
-            what = "is a directory" if path.is_dir() else "does not exist"
-            raise NotFoundError(f"Input file {source} {what}.")
+            from kamcli.io.paths import not_readable_reason
+
+            reason = not_readable_reason(path)
+            error = NotFoundError if reason == "does not exist" else InputError
+            raise error(f"Input file {source} {reason}.")
 
 
 def open_table(source: str, item_ids: Sequence[str], on_unknown_key: UnknownKey) -> Table:
@@ -226,9 +229,16 @@ def _delimiter(sample: str) -> tuple[str, bool]:
             continue
         if text.lower().startswith("sep=") and len(text) == 5 and text[4] in DELIMITERS:
             return text[4], True
-        counts = {d: len(next(csv.reader([text], delimiter=d))) for d in DELIMITERS}
+        counts = {d: _cell_count(text, d) for d in DELIMITERS}
         return max(DELIMITERS, key=lambda d: counts[d]), False
     return ",", False
+
+
+def _cell_count(line: str, delimiter: str) -> int:
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter)))
+    except csv.Error:  # e.g. a cell over the csv module's field limit: reported by the reader
+        return line.count(delimiter) + 1
 
 
 def _trim(header: tuple[str, ...]) -> tuple[str, ...]:

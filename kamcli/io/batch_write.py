@@ -19,7 +19,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Sequence
 from itertools import chain
 from operator import getitem
@@ -31,6 +30,7 @@ from kamcli.batch.rows import row_score
 from kamcli.errors import OutputError
 from kamcli.io.atomic import writes_in_place
 from kamcli.io.cells import neutralise
+from kamcli.io.tempfiles import new_temp_file
 
 if TYPE_CHECKING:
     from kamcli.batch.rows import GoodRow
@@ -289,7 +289,7 @@ class StreamTarget:
                 self.stream.write("\ufeff")
             return
         try:
-            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            handle, name = new_temp_file(folder, path.name)
         except OSError as exc:
             raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
         self._temp = Path(name)

@@ -126,11 +126,24 @@ def load_model(path: Path | None = None) -> CompetencyModel:
 
 def check_model(path: Path | None = None) -> tuple[CompetencyModel | None, list[Problem]]:
     """Validate everything that can be validated and return the model with all problems."""
-    root = resolve_model_dir(path) if path is not None else default_model_dir()
+    try:
+        root = resolve_model_dir(path) if path is not None else default_model_dir()
+        return _check_model_dir(root)
+    except OSError as exc:  # e.g. a folder inside the model that cannot be read
+        where = exc.filename or path or "the model"
+        raise ModelError(
+            f"Cannot read the competency model: {where}: {exc.strerror or exc}. "
+            "Check the permissions of the model folder and everything in it."
+        ) from None
+
+
+def _check_model_dir(root: Path) -> tuple[CompetencyModel | None, list[Problem]]:
     problems: list[Problem] = []
     head_doc = _read(root / "model.yaml", problems)
     languages = _declared_languages(head_doc)
     head = _validate(head_doc, ModelFile, languages, problems) if head_doc else None
+    if head is None:  # the other files depend on it: report only the root cause
+        return None, problems
     competencies = _load_competencies(root, head, languages, problems)
     stages = _load_stages(root, head, languages, problems)
     diagnostic = _load_diagnostic(root, head, languages, problems)

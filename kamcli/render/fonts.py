@@ -121,13 +121,23 @@ def _font_files(directories: Iterable[Path]) -> dict[str, Path]:
     """Every font file under the directories by lower-case name; the first seen is kept."""
     found: dict[str, Path] = {}
     for directory in directories:
-        if not directory.is_dir():
+        try:
+            if not directory.is_dir():
+                continue
+        except OSError:  # e.g. ~/.local/share that cannot be read: look elsewhere
             continue
         for root, _dirs, files in os.walk(directory):
             for name in sorted(files):
                 if name.lower().endswith(FONT_SUFFIXES):
                     found.setdefault(name.lower(), Path(root) / name)
     return found
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a folder on the way cannot be read
+        return False
 
 
 def _first_match(files: dict[str, Path], patterns: Iterable[str]) -> Path | None:
@@ -154,7 +164,7 @@ def _fontconfig_cjk() -> Path | None:
     except (OSError, subprocess.SubprocessError):
         return None
     paths = {Path(line.strip()) for line in listing.splitlines() if line.strip()}
-    usable = [p for p in paths if p.suffix.lower() in FONT_SUFFIXES and p.is_file()]
+    usable = [p for p in paths if p.suffix.lower() in FONT_SUFFIXES and _is_file(p)]
 
     def rank(path: Path) -> tuple[bool, bool, bool, str]:
         name = path.name.lower()
@@ -213,7 +223,7 @@ def bold_variant(path: Path) -> Path | None:
     names += [f"{stem}-Bold{suffix}", f"{stem}Bold{suffix}", f"{stem}bd{suffix}"]
     for name in names:
         candidate = path.with_name(name)
-        if candidate != path and candidate.is_file():
+        if candidate != path and _is_file(candidate):
             return candidate
     return None
 
