@@ -126,12 +126,50 @@ def _prepare_file(path: Path) -> None:
                 with contextlib.suppress(OSError):  # not ours to change; SQLite will say more
                     path.chmod(mode & 0o600)  # only ever narrows: a read-only file stays so
         else:
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            _create_initialised(path)
     except OSError as exc:
         raise StoreError(
             f"Cannot create the history store {path}: {exc.strerror or exc}. "
             f"Make the folder writable, or set {HOME_ENV} to a writable folder."
         ) from exc
+
+
+def _create_initialised(path: Path) -> None:
+    """A new store appears complete or not at all, however many first runs race for it.
+
+    The schema is created in a temp file (0600) beside it, which is then hard-linked into
+    place: linking fails if another process was first, and its store is used. Where hard
+    links are not supported an empty file is created instead and the schema is added under
+    SQLite's write lock (Store._migrate).
+    """
+    from kamcli.io.tempfiles import new_temp_file
+
+    handle, temp_name = new_temp_file(path.parent, path.name)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        conn = sqlite3.connect(temp, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for statements in MIGRATIONS:
+                for statement in statements:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another first run won the race: its store is complete
+        except OSError:  # no hard links here (some network or FAT file systems)
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except sqlite3.Error as exc:
+        raise OSError(f"cannot create a new SQLite file ({exc})") from None
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 def _while_busy(action: Callable[[], object]) -> None:
@@ -198,10 +236,17 @@ class Store:
         conn.row_factory = sqlite3.Row
         with self._errors():
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            # Read before anything writes, so a foreign or corrupt file is never modified.
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            # Read before anything writes, so a foreign or corrupt file is never modified;
+            # both in one snapshot, so a schema another process commits in between is seen
+            # whole or not at all.
+            conn.execute("BEGIN")
+            try:
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            finally:
+                conn.execute("COMMIT")
             self._refuse_newer(version)
-            if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            if version == 0 and tables:
                 raise StoreError(
                     f"{self.path} is an SQLite database but not a kamcli history store; "
                     f"it was left untouched. {self._afresh_hint()}"

@@ -58,7 +58,8 @@ def read_answers(
     text, name = _read_source(source)
     kind = _detect_kind(source, text)
     raw = {"csv": _parse_csv, "json": _parse_json}.get(kind, _parse_yaml)(text, name)
-    sheet = _check(raw, name, model, stage_override=stage, allow_missing=allow_missing)
+    if not raw.problems:  # a file that cannot be parsed: report only that, not its effects
+        sheet = _check(raw, name, model, stage_override=stage, allow_missing=allow_missing)
     if raw.problems:
         count = len(raw.problems)
         raise InputError(
@@ -175,6 +176,9 @@ def _parse_json(text: str, name: str) -> _Raw:
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raw.problems.append(Problem(name, f"invalid JSON: {exc.msg}", exc.lineno))
+        return raw
+    except RecursionError:
+        raw.problems.append(Problem(name, "invalid JSON: nested too deeply (arrays in arrays …)"))
         return raw
     if not isinstance(data, dict):
         raw.problems.append(Problem(name, 'expected a JSON object with "stage" and "answers"'))

@@ -340,9 +340,15 @@ def _jsonl_rows(
             continue
         original = (text.rstrip("\r\n"),)
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_unique_pairs)
         except json.JSONDecodeError as exc:
             yield line, RowProblem(f"invalid JSON: {exc.msg} (column {exc.colno})", original)
+            continue
+        except DuplicateKey as exc:
+            yield line, RowProblem(f"key {exc.key!r} is given twice in this line", original)
+            continue
+        except RecursionError:
+            yield line, RowProblem("invalid JSON: nested too deeply", original)
             continue
         if not isinstance(data, dict):
             yield line, RowProblem("expected a JSON object {…} on each line", original)
@@ -363,6 +369,24 @@ def _jsonl_rows(
             yield line, RowProblem("; ".join(problems), original)
         else:
             yield line, cells
+
+
+class DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads keeps the last of two equal keys; a row must not say `stage` twice."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise DuplicateKey(key)
+            seen.add(key)
+    return data
 
 
 def _flat_pairs(data: dict[str, Any], problems: list[str]) -> Iterator[tuple[str, Any]]:

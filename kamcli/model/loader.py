@@ -73,6 +73,8 @@ def _friendly(error: dict[str, Any]) -> str:
             hint = " (put it in quotes)"
         shown = repr(value) if not isinstance(value, dict | list) else got
         return f"expected {expected}, got {got} {shown}{hint}".replace(f"{got} {got}", got)
+    if kind == "finite_number":
+        return f"expected a finite number, got {value!r} (.inf and .nan are not allowed)"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 

@@ -50,7 +50,9 @@ Text = Annotated[dict[StrictStr, StrictStr], AfterValidator(_check_text)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # allow_inf_nan=False: `.inf` / `.nan` in YAML are floats; they would make every score
+    # NaN and every JSON output invalid, so no number in a model may be infinite or NaN.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 def unique(values: list[str], what: str) -> None:

@@ -115,6 +115,8 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _refuse_duplicate_keys(node, name)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -128,6 +130,34 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
     except yaml.YAMLError as exc:
         raise YamlProblem(Problem(name, f"invalid YAML: {exc}")) from None
     return YamlDoc(path=path, data=data, node=node)
+
+
+def _refuse_duplicate_keys(root: yaml.Node, name: str) -> None:
+    """PyYAML keeps the last of two equal keys silently; a hand-edited file with `stage:`
+    twice must say which one counts, so it is refused, naming the key and both lines."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + 1
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = str(key_node.value)
+                    if key in first:
+                        raise YamlProblem(
+                            Problem(
+                                name,
+                                f"duplicate key {key!r} (first given on line {first[key]}); "
+                                "give each key once",
+                                line,
+                                key,
+                            )
+                        )
+                    first[key] = line
+                stack.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _indented_with_tab(text: str, line: int) -> bool:

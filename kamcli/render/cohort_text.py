@@ -468,4 +468,4 @@ def summary_data(model: CompetencyModel, summary: CohortSummary, lang: str) -> d
 
 def summary_json(model: CompetencyModel, summary: CohortSummary, lang: str) -> str:
     """The cohort summary as JSON text, ending in a newline."""
-    return json.dumps(summary_data(model, summary, lang), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(summary_data(model, summary, lang), ensure_ascii=False, indent=2, allow_nan=False) + "\n"

@@ -23,7 +23,7 @@ def report_data(model: CompetencyModel, result: AssessmentResult, lang: str) -> 
 
 
 def json_report(model: CompetencyModel, result: AssessmentResult, lang: str) -> str:
-    return json.dumps(report_data(model, result, lang), ensure_ascii=False, indent=2)
+    return json.dumps(report_data(model, result, lang), ensure_ascii=False, indent=2, allow_nan=False)
 
 
 def render_json(
