@@ -7,12 +7,12 @@ mix with rows on stdout. Exported files are written atomically.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kamcli.io.atomic import write_atomic
+from kamcli.render.labels import json_dumps
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -76,7 +76,7 @@ def export_summary(
             from kamcli.render.stats_text import stats_data
 
             data["psychometrics"] = stats_data(model, stats, lang)
-        text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        text = json_dumps(data) + "\n"
     write_atomic(target, text)
 
 

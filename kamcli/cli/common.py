@@ -59,10 +59,18 @@ def settings(ctx: typer.Context) -> Settings:
 def stdout_console(width: int | None = None) -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, width=width, emoji=False)
+    return sanitised(Console(highlight=False, width=width, emoji=False))
 
 
 def stderr_console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, emoji=False)
+    return sanitised(Console(stderr=True, highlight=False, emoji=False))
+
+
+def sanitised(console: Console) -> Console:
+    """Everything printed through `console` passes terminal_safe (docs/security.md)."""
+    from kamcli.render.safe_console import SanitiseHook
+
+    console.push_render_hook(SanitiseHook())
+    return console

@@ -6,7 +6,6 @@ Store and renderers are imported inside the commands, so `kam` itself never load
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ import typer
 from kamcli.cli.assess_cmd import ReportFormat, print_report
 from kamcli.cli.common import settings, stderr_console, stdout_console
 from kamcli.errors import NotFoundError, OutputError, StoreError, UsageError
+from kamcli.render.labels import json_dumps
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -175,7 +175,7 @@ def list_assessments(
         )
     rows = [_summary(record, cfg.model(), cfg.lang) for record in records] if records else []
     if fmt is TableOrJson.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(json_dumps(rows))
     elif rows:
         stdout_console().print(_list_table(rows, cfg.lang))
 
@@ -241,7 +241,7 @@ def compare(
     _warn_if_not_comparable(comparison, before, after, records)
     if fmt is TableOrJson.json:
         data = _comparison_data(model, comparison, records, cfg.lang)
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        typer.echo(json_dumps(data))
     else:
         _print_comparison(model, comparison, records, cfg.lang)
 
@@ -360,7 +360,7 @@ def export(
     from kamcli.store import Store
 
     with Store.open_default() as store:
-        lines = (json.dumps(row, ensure_ascii=False) for row in store.export())
+        lines = (json_dumps(row, indent=None) for row in store.export())
         if output is None or str(output) == "-":
             for line in lines:
                 typer.echo(line)

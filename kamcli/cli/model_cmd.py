@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +11,7 @@ import typer
 
 from kamcli.cli.common import settings, stdout_console
 from kamcli.errors import ExitCode, KamError, OutputError, UsageError
+from kamcli.render.labels import json_dumps
 
 app = typer.Typer(help="Inspect, validate and copy competency models.", no_args_is_help=True)
 
@@ -46,7 +46,7 @@ def show(
         return
     data = model_data(model, stage)
     if fmt is ShowFormat.json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        typer.echo(json_dumps(data))
     else:
         import yaml
 

@@ -31,6 +31,7 @@ from kamcli.errors import OutputError
 from kamcli.io.atomic import writes_in_place
 from kamcli.io.cells import neutralise
 from kamcli.io.tempfiles import new_temp_file
+from kamcli.render.labels import json_dumps
 
 if TYPE_CHECKING:
     from kamcli.batch.rows import GoodRow
@@ -110,7 +111,7 @@ def csv_text(value: str | None) -> str:
 
 
 def json_text(value: str | None) -> str:
-    return "null" if value is None else json.dumps(value, ensure_ascii=False)
+    return "null" if value is None else json_dumps(value, indent=None)
 
 
 class _GapText(dict[float | None, str]):

@@ -8,7 +8,6 @@ terminal, `md_escape` in Markdown.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +23,7 @@ from kamcli.render.labels import (
     MISSING,
     competency_name,
     fmt_pct,
+    json_dumps,
     label,
     stage_actions,
     stage_name,
@@ -468,4 +468,4 @@ def summary_data(model: CompetencyModel, summary: CohortSummary, lang: str) -> d
 
 def summary_json(model: CompetencyModel, summary: CohortSummary, lang: str) -> str:
     """The cohort summary as JSON text, ending in a newline."""
-    return json.dumps(summary_data(model, summary, lang), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json_dumps(summary_data(model, summary, lang)) + "\n"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
+
+from kamcli.render.labels import json_dumps
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
@@ -23,7 +24,7 @@ def report_data(model: CompetencyModel, result: AssessmentResult, lang: str) -> 
 
 
 def json_report(model: CompetencyModel, result: AssessmentResult, lang: str) -> str:
-    return json.dumps(report_data(model, result, lang), ensure_ascii=False, indent=2, allow_nan=False)
+    return json_dumps(report_data(model, result, lang))
 
 
 def render_json(

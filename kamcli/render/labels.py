@@ -7,6 +7,7 @@ the values are substituted once and never re-parsed, so user text cannot inject 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,10 @@ INSUFFICIENT = "insufficient"
 # Line breaks and tabs become spaces; every other control character (ESC above all, which
 # could drive the terminal) becomes a visible replacement character.
 _BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# What a terminal would act on instead of showing: C0/C1 controls (ESC starts CSI and OSC
+# sequences, 0x9b is an 8-bit CSI) and the Unicode bidi controls that reorder what is shown
+# (U+202E "right-to-left override" can make `exe.txt` look like `txt.exe`).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 MISSING = "—"
 
 LABELS: dict[str, dict[str, str]] = {
@@ -301,9 +305,23 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def terminal_safe(text: str) -> str:
+    """The one sanitiser for terminal output: every control character and bidi control
+    becomes U+FFFD (�); line breaks and tabs stay. Every console kamcli prints through
+    applies it (kamcli.cli.common), and clean_text builds on it."""
+    return _UNSAFE.sub("\ufffd", text)
+
+
+def json_dumps(data: object, *, indent: int | None = 2) -> str:
+    """JSON as kamcli writes it: UTF-8, never NaN/Infinity, and every character
+    terminal_safe would replace written as a \\u escape (the same data once parsed)."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def clean_text(text: str) -> str:
     """User or model text made safe to print on one line: no terminal control sequences."""
-    return _CONTROLS.sub("\ufffd", _BREAKS.sub(" ", text))
+    return terminal_safe(_BREAKS.sub(" ", text))
 
 
 def label(key: str, lang: str) -> str:

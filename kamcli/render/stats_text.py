@@ -8,7 +8,6 @@ in Markdown. Undefined statistics are shown as "—" and are null in JSON, never
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from kamcli.render.labels import MISSING, clean_text, competency_name
+from kamcli.render.labels import MISSING, clean_text, competency_name, json_dumps
 from kamcli.render.markdown import md_escape
 from kamcli.render.stats_labels import stats_label
 from kamcli.scoring.psychometrics import MIN_ANSWERS_FOR_IRV_FLAG
@@ -350,4 +349,4 @@ def stats_data(model: CompetencyModel, result: StatsResult, lang: str) -> dict[s
 def stats_json(model: CompetencyModel, result: StatsResult, lang: str) -> str:
     """JSON text ending in a newline; NaN or infinity would raise rather than be written."""
     data = stats_data(model, result, lang)
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json_dumps(data) + "\n"

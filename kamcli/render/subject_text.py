@@ -8,7 +8,6 @@ User and model text is escaped per format: rich `Text` (never markup) in the ter
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -24,6 +23,7 @@ from kamcli.render.labels import (
     fmt_gap,
     fmt_pct,
     fmt_score,
+    json_dumps,
     label,
     stage_actions,
     stage_name,
@@ -366,7 +366,7 @@ def render_subject_json(
 ) -> str:
     del options  # JSON has no options
     data = subject_data(model, report, lang)
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json_dumps(data) + "\n"
 
 
 # --- CSV ------------------------------------------------------------------------------------
