@@ -49,6 +49,7 @@ class _Raw:
     meta: dict[str, Any] = field(default_factory=dict)
     answers: list[tuple[str, Any, int | None]] = field(default_factory=list)  # id, value, line
     problems: list[Problem] = field(default_factory=list)
+    unreadable: bool = False  # not parsed at all: its other problems would only be effects
 
 
 def read_answers(
@@ -58,7 +59,7 @@ def read_answers(
     text, name = _read_source(source)
     kind = _detect_kind(source, text)
     raw = {"csv": _parse_csv, "json": _parse_json}.get(kind, _parse_yaml)(text, name)
-    if not raw.problems:  # a file that cannot be parsed: report only that, not its effects
+    if not raw.unreadable:  # a file that cannot be parsed: report only that, not its effects
         sheet = _check(raw, name, model, stage_override=stage, allow_missing=allow_missing)
     if raw.problems:
         count = len(raw.problems)
@@ -132,9 +133,10 @@ def _detect_kind(source: str, text: str) -> str:
 def _parse_yaml(text: str, name: str) -> _Raw:
     raw = _Raw()
     try:
-        doc = parse_yaml(text, Path(name))
+        doc = parse_yaml(text, Path(name), duplicates_checked_in=("answers", "diagnostic"))
     except YamlProblem as exc:
         raw.problems.append(exc.problem)
+        raw.unreadable = True
         return raw
     if not isinstance(doc.data, dict):
         raw.problems.append(Problem(name, "expected a mapping with `stage:` and `answers:`", 1))
@@ -176,9 +178,11 @@ def _parse_json(text: str, name: str) -> _Raw:
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raw.problems.append(Problem(name, f"invalid JSON: {exc.msg}", exc.lineno))
+        raw.unreadable = True
         return raw
     except RecursionError:
         raw.problems.append(Problem(name, "invalid JSON: nested too deeply (arrays in arrays …)"))
+        raw.unreadable = True
         return raw
     if not isinstance(data, dict):
         raw.problems.append(Problem(name, 'expected a JSON object with "stage" and "answers"'))

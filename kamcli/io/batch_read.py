@@ -34,13 +34,13 @@ from kamcli.batch.decoding import (
     text_chunks,
     text_lines,
 )
-from kamcli.errors import InputError, MissingFeatureError, NotFoundError
+from kamcli.errors import InputError, NotFoundError
+from kamcli.io.xlsx_read import MAX_CELL_CHARS, SheetRow
 
 STDIN_NAME = "<stdin>"
 META_COLUMNS = ("respondent_id", "name", "account", "stage", "subject", "rater")
 DELIMITERS = (",", ";", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
-XLSX_HINT = "Reading .xlsx files needs the xlsx extra: pip install 'kamcli[xlsx]'"
 
 
 class InputFormat(StrEnum):
@@ -253,66 +253,71 @@ def _trim(header: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _xlsx_table(stream: IO[bytes], head: bytes, name: str) -> Table:
-    try:
-        import openpyxl
-    except ImportError:
-        raise MissingFeatureError(f"{name}: {XLSX_HINT}") from None
+    from kamcli.io.xlsx_read import Workbook
+
     closers: list[Callable[[], object]] = []
     try:
         if stream.seekable():
             stream.seek(0)
             source: IO[bytes] = stream
-        else:  # a pipe: openpyxl needs to seek, so keep a copy (on disk past 4 MiB)
+        else:  # a pipe: a zip is read from its end, so keep a copy (on disk past 4 MiB)
             source = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
             closers.append(source.close)
             source.write(head)
             while chunk := stream.read(decoding.CHUNK_BYTES):
                 source.write(chunk)
             source.seek(0)
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
-    except Exception as exc:
+        workbook = Workbook(source, name)
+    except BaseException:
         for closer in closers:
             closer()
-        raise InputError(f"{name}: not a readable .xlsx workbook ({exc}).") from None
+        raise
     closers.append(workbook.close)
-    sheet = workbook["responses"] if "responses" in workbook.sheetnames else workbook.worksheets[0]
-    rows = _xlsx_rows(sheet.iter_rows())
-    for _line, cells in rows:
-        if isinstance(cells, RowProblem):
-            problem = f"{name}: the header row cannot be used: {cells.reason}."
-            break
-        header = _trim(tuple("" if cell is None else str(cell).strip() for cell in cells))
-        table = Table(name, InputFormat.xlsx, header, _padded(rows, len(header)))
-        table.size = sheet.max_row
-        table._closers += closers
-        return table
-    else:
-        problem = f"{name}: the first sheet is empty (no header, no rows)."
+    try:
+        rows = _xlsx_rows(workbook.rows())
+        for _line, cells in rows:
+            if isinstance(cells, RowProblem):
+                problem = f"{name}: the header row cannot be used: {cells.reason}."
+                break
+            header = _trim(tuple("" if cell is None else str(cell).strip() for cell in cells))
+            table = Table(name, InputFormat.xlsx, header, _padded(rows, len(header)))
+            table._closers += closers
+            return table
+        else:
+            problem = f"{name}: the first sheet is empty (no header, no rows)."
+    except BaseException:
+        for closer in closers:
+            closer()
+        raise
     for closer in closers:
         closer()
     raise InputError(problem)
 
 
-def _xlsx_rows(sheet_rows: Iterator[tuple[Any, ...]]) -> Iterator[Row]:
-    """Non-empty sheet rows; a row holding a formula becomes a RowProblem (never evaluated)."""
-    for line, row in enumerate(sheet_rows, 1):
-        values = [getattr(cell, "value", None) for cell in row]
-        if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
+def _xlsx_rows(sheet_rows: Iterator[SheetRow]) -> Iterator[Row]:
+    """Non-empty sheet rows; a row holding a formula (never evaluated) or an over-long cell
+    becomes a RowProblem."""
+    for row in sheet_rows:
+        values = row.cells
+        blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+        if blank and not row.formulas and not row.too_long:
             continue
-        formulas = [
-            getattr(cell, "coordinate", "?")
-            for cell in row
-            if getattr(cell, "data_type", None) == "f"
-        ]
-        if formulas:
-            text = tuple("" if value is None else str(value) for value in values)
-            reason = (
-                f"cell {', '.join(formulas)} holds a formula, which kam batch never evaluates; "
-                "paste the values instead"
+        reasons = []
+        if row.formulas:
+            reasons.append(
+                f"cell {', '.join(row.formulas)} holds a formula, which kam batch never "
+                "evaluates; paste the values instead"
             )
-            yield line, RowProblem(reason, text)
+        if row.too_long:
+            reasons.append(
+                f"cell {', '.join(row.too_long)} holds more than {MAX_CELL_CHARS:,} characters "
+                "(Excel's own limit)"
+            )
+        if reasons:
+            text = tuple("" if value is None else str(value) for value in values)
+            yield row.line, RowProblem("; ".join(reasons), text)
             continue
-        yield line, values
+        yield row.line, values
 
 
 def _padded(rows: Iterator[Row], width: int) -> Iterator[Row]:

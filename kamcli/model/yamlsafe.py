@@ -97,8 +97,10 @@ def load_yaml(path: Path) -> YamlDoc:
     return parse_yaml(read_text_capped(path), path)
 
 
-def parse_yaml(text: str, path: Path) -> YamlDoc:
-    """Parse YAML text (named `path` in messages): anchors refused, errors with lines."""
+def parse_yaml(text: str, path: Path, *, duplicates_checked_in: tuple[str, ...] = ()) -> YamlDoc:
+    """Parse YAML text (named `path` in messages): anchors and duplicate keys refused, errors
+    with lines. The mappings under the top-level keys `duplicates_checked_in` are left to the
+    caller (an answers file lists every item answered twice among its other problems)."""
     name = str(path)
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -116,7 +118,7 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
         try:
             node = loader.get_single_node()
             if node is not None:
-                _refuse_duplicate_keys(node, name)
+                _refuse_duplicate_keys(node, name, duplicates_checked_in)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -132,7 +134,7 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
     return YamlDoc(path=path, data=data, node=node)
 
 
-def _refuse_duplicate_keys(root: yaml.Node, name: str) -> None:
+def _refuse_duplicate_keys(root: yaml.Node, name: str, skipped: tuple[str, ...]) -> None:
     """PyYAML keeps the last of two equal keys silently; a hand-edited file with `stage:`
     twice must say which one counts, so it is refused, naming the key and both lines."""
     stack = [root]
@@ -155,7 +157,8 @@ def _refuse_duplicate_keys(root: yaml.Node, name: str) -> None:
                             )
                         )
                     first[key] = line
-                stack.append(value_node)
+                if not (node is root and key_node.value in skipped):
+                    stack.append(value_node)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
 

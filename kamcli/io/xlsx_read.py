@@ -1,0 +1,405 @@
+"""A streaming .xlsx reader for `kam batch` that cannot be made to use unbounded memory or time.
+
+openpyxl trusts the workbook: it decompresses whatever the zip holds, keeps every shared
+string, and pads rows out to the `<dimension>` the file declares (an 11 KB file declaring
+A1:XFD1048576 ran for minutes). This reader uses only the standard library:
+
+- the zip's declared sizes and compression ratios are checked before anything is
+  decompressed (zipfile itself refuses data beyond the declared size);
+- the sheet is parsed as a stream (xml.etree's C parser, one `<row>` at a time, each row
+  dropped when done), row numbers come from the rows themselves, never from `<dimension>`;
+- shared strings are held as a few large strings plus offsets, so their memory is about
+  their text size, which is capped;
+- a cell longer than Excel's own limit (32,767 characters) rejects its row;
+- an XML part with a DOCTYPE (the way to entity-expansion attacks) is refused.
+
+Values come out as openpyxl gave them: numbers as int or float, text as str, booleans as
+bool, a formula cell as a RowProblem (formulas are never evaluated).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from array import array
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+from xml.etree.ElementTree import Element, XMLPullParser
+
+from kamcli.errors import InputError
+
+MAX_MEMBERS = 10_000
+MAX_MEMBER_BYTES = 4 << 30  # a declared uncompressed size above this is refused (4 GiB)
+MAX_TOTAL_BYTES = 8 << 30
+MAX_RATIO = 200  # uncompressed / compressed; real sheets compress 5-30x, zip bombs ~1000x
+RATIO_FLOOR = 1 << 20  # members under 1 MiB may compress as well as they like
+MAX_SHARED_STRINGS_BYTES = 64 << 20
+MAX_SMALL_PART_BYTES = 16 << 20  # workbook.xml, its relationships
+MAX_ROW_XML_BYTES = 32 << 20  # the XML of one <row>
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_COLUMNS = 16_384  # XFD, the last column Excel has
+FEED_BYTES = 1 << 20
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_STRICT = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+_LETTERS = re.compile(r"[A-Z]+")
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+
+Cells = list[object]
+
+
+class TooLong:
+    """Stands for a cell value longer than MAX_CELL_CHARS."""
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    line: int
+    cells: Cells
+    formulas: tuple[str, ...] = ()
+    too_long: tuple[str, ...] = ()
+
+
+def check_archive(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse a workbook whose declared contents are too big or compress too well."""
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise InputError(f"{name}: the workbook holds {len(infos)} files (limit {MAX_MEMBERS}).")
+    total = 0
+    for info in infos:
+        size, packed = info.file_size, max(info.compress_size, 1)
+        total += size
+        if size > MAX_MEMBER_BYTES:
+            raise InputError(
+                f"{name}: {info.filename} would unpack to {_mib(size)}; the limit is "
+                f"{_mib(MAX_MEMBER_BYTES)} (docs/security.md)."
+            )
+        if size > RATIO_FLOOR and size / packed > MAX_RATIO:
+            raise InputError(
+                f"{name}: {info.filename} would unpack to {_mib(size)} from {_mib(packed)} "
+                f"({size // packed}:1, limit {MAX_RATIO}:1); this looks like a zip bomb, "
+                "not a spreadsheet (docs/security.md)."
+            )
+    if total > MAX_TOTAL_BYTES:
+        raise InputError(
+            f"{name}: the workbook would unpack to {_mib(total)}; the limit is "
+            f"{_mib(MAX_TOTAL_BYTES)} (docs/security.md)."
+        )
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):,.1f} MiB"
+
+
+class Workbook:
+    """One opened workbook: which sheet to read, its shared strings, its rows."""
+
+    def __init__(self, source: IO[bytes], name: str) -> None:
+        self.name = name
+        self.fed = 0
+        try:
+            self.archive = zipfile.ZipFile(source)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise InputError(f"{name}: not a readable .xlsx workbook ({exc}).") from None
+        try:
+            check_archive(self.archive, name)
+            self.sheet_path, strings_path = self._parts()
+            self.strings = SharedStrings.read(self, strings_path)
+        except BaseException:
+            self.archive.close()
+            raise
+
+    def close(self) -> None:
+        self.archive.close()
+
+    # --- the parts ---------------------------------------------------------------------------
+
+    def _parts(self) -> tuple[str, str | None]:
+        """The sheet to read ("responses", else the first) and the shared strings part."""
+        book = self._small_xml("xl/workbook.xml")
+        rels = self._small_xml("xl/_rels/workbook.xml.rels")
+        targets: dict[str, tuple[str, str]] = {}
+        for rel in rels.iter():
+            if rel.tag.endswith("Relationship"):
+                target = rel.get("Target", "")
+                path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                targets[rel.get("Id", "")] = (rel.get("Type", ""), posixpath.normpath(path))
+        sheets: list[tuple[str, str]] = []
+        for sheet in book.iter():
+            if sheet.tag.rpartition("}")[2] == "sheet":
+                rid = sheet.get(f"{{{_REL}}}id") or sheet.get(f"{{{_STRICT_REL}}}id") or ""
+                kind, path = targets.get(rid, ("", ""))
+                if kind.endswith("/worksheet") and path:
+                    sheets.append((sheet.get("name", ""), path))
+        if not sheets:
+            raise InputError(f"{self.name}: the workbook has no worksheet.")
+        chosen = next((path for title, path in sheets if title == "responses"), sheets[0][1])
+        strings = next(
+            (path for kind, path in targets.values() if kind.endswith("/sharedStrings")), None
+        )
+        return chosen, strings
+
+    def _small_xml(self, part: str) -> Element:
+        try:
+            info = self.archive.getinfo(part)
+        except KeyError:
+            raise InputError(f"{self.name}: not an .xlsx workbook ({part} is missing).") from None
+        if info.file_size > MAX_SMALL_PART_BYTES:
+            raise InputError(f"{self.name}: {part} is larger than {_mib(MAX_SMALL_PART_BYTES)}.")
+        parser: XMLPullParser[Element] = XMLPullParser(events=("end",))
+        root: Element | None = None
+        for _event, element in self.events(part, parser):
+            root = element  # the root element ends last
+        if root is None:
+            raise InputError(f"{self.name}: {part} is empty.")
+        return root
+
+    def events(
+        self,
+        part: str,
+        parser: XMLPullParser[Element],
+        after_feed: Callable[[int], None] | None = None,
+    ) -> Iterator[tuple[str, Any]]:
+        """Feed `part` to `parser` a piece at a time, yielding its events as they come;
+        `after_feed` sees the bytes fed so far before the events of each piece."""
+        self.fed = 0
+        try:
+            with self.archive.open(part) as stream:
+                while chunk := stream.read(FEED_BYTES):
+                    if self.fed == 0 and _DOCTYPE.search(chunk[:4096]):
+                        raise InputError(
+                            f"{self.name}: {part} declares a DOCTYPE, which Excel never "
+                            "writes; it is not read (docs/security.md)."
+                        )
+                    parser.feed(chunk)
+                    self.fed += len(chunk)
+                    if after_feed is not None:
+                        after_feed(self.fed)
+                    yield from parser.read_events()  # type: ignore[misc]
+        except KeyError:
+            raise InputError(f"{self.name}: not an .xlsx workbook ({part} is missing).") from None
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise InputError(f"{self.name}: {part} cannot be unpacked ({exc}).") from None
+        except SyntaxError as exc:  # xml.etree.ElementTree.ParseError
+            raise InputError(f"{self.name}: {part} is not valid XML ({exc}).") from None
+
+    # --- the rows ----------------------------------------------------------------------------
+
+    def rows(self) -> Iterator[SheetRow]:
+        """Every `<row>` of the sheet, in file order; a row's XML is dropped once read."""
+        parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
+        ns = _MAIN
+        parent: Element | None = None
+        previous = 0
+        row_start = 0
+
+        def check_row_size(fed: int) -> None:
+            if fed - row_start > MAX_ROW_XML_BYTES:
+                raise InputError(
+                    f"{self.name}: row {previous + 1} holds more than "
+                    f"{_mib(MAX_ROW_XML_BYTES)} of XML; is this really a response sheet?"
+                )
+
+        for event, element in self.events(self.sheet_path, parser, check_row_size):
+            tag = element.tag
+            if event == "start":
+                if tag.endswith("sheetData"):
+                    parent = element
+                    ns = tag[: -len("sheetData")]
+                continue
+            if tag != ns + "row":
+                continue
+            number = element.get("r")
+            line = int(number) if number and number.isdigit() else previous + 1
+            previous = line
+            yield self._row(line, element, ns)
+            element.clear()
+            if parent is not None:
+                parent.remove(element)
+            row_start = self.fed
+
+    def _row(self, line: int, row: Element, ns: str) -> SheetRow:
+        v_tag, f_tag, is_tag = ns + "v", ns + "f", ns + "is"
+        cells: Cells = []
+        formulas: list[str] = []
+        too_long: list[str] = []
+        for cell in row:
+            ref = cell.get("r")
+            column = _column(ref) if ref else len(cells)
+            if column >= MAX_COLUMNS:
+                raise InputError(
+                    f"{self.name}: row {line}: cell {ref} lies beyond column XFD, the last "
+                    "column Excel has."
+                )
+            if column > len(cells):
+                cells.extend([None] * (column - len(cells)))
+            kind = cell.get("t")
+            text: str | None = None
+            inline: Element | None = None
+            formula: str | None = None
+            for child in cell:
+                child_tag = child.tag
+                if child_tag == v_tag:
+                    text = child.text
+                elif child_tag == f_tag:
+                    formulas.append(ref or f"row {line}")
+                    formula = "=" + (child.text or "")  # shown in --rejects, never evaluated
+                elif child_tag == is_tag:
+                    inline = child
+            if formula is not None:
+                value: object = formula
+            elif inline is not None:
+                value = _rich_text(inline, ns)
+            else:
+                value = self._value(kind, text)
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                value = TooLong(len(value))
+            if isinstance(value, TooLong):
+                too_long.append(ref or f"row {line}")
+                value = None
+            if column < len(cells):
+                cells[column] = value
+            else:
+                cells.append(value)
+        return SheetRow(line, cells, tuple(formulas), tuple(too_long))
+
+    def _value(self, kind: str | None, text: str | None) -> object:
+        if text is None:
+            return None
+        if kind is None or kind == "n":
+            try:
+                return float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+            except ValueError:
+                return text
+        if kind == "s":
+            try:
+                return self.strings[int(text)]
+            except (ValueError, IndexError):
+                raise InputError(
+                    f"{self.name}: a cell refers to shared string {text!r}, which does not exist."
+                ) from None
+        if kind == "b":
+            return text.strip() in ("1", "true")
+        return text  # str (a formula's text result), inlineStr without <is>, e (#N/A), d (date)
+
+
+_COLUMNS: dict[str, int] = {}
+
+
+def _column(ref: str) -> int:
+    """0-based column of a cell reference ("A1" → 0, "AB7" → 27)."""
+    match = _LETTERS.match(ref)
+    letters = match.group() if match else ""
+    index = _COLUMNS.get(letters)
+    if index is None:
+        index = 0
+        for letter in letters:
+            index = index * 26 + ord(letter) - 64
+        index -= 1
+        if len(_COLUMNS) < MAX_COLUMNS:
+            _COLUMNS[letters] = index
+    return max(index, 0)
+
+
+def _rich_text(element: Element, ns: str) -> str | TooLong:
+    """The text of an `<si>` or `<is>`: its `<t>`, or its runs' `<t>`s (not phonetic `<rPh>`)."""
+    t_tag, r_tag = ns + "t", ns + "r"
+    parts: list[str] = []
+    length = 0
+    for child in element:
+        if child.tag == t_tag:
+            texts = [child.text or ""]
+        elif child.tag == r_tag:
+            texts = [t.text or "" for t in child if t.tag == t_tag]
+        else:
+            continue
+        for text in texts:
+            length += len(text)
+            parts.append(text)
+    if length > MAX_CELL_CHARS:
+        return TooLong(length)
+    return "".join(parts)
+
+
+class SharedStrings:
+    """The workbook's shared strings, compactly: joined in blocks, found by offset."""
+
+    BLOCK = 4096
+
+    def __init__(self) -> None:
+        self._blocks: list[str] = []
+        self._offsets = array("q")  # per string: its start within its block
+        self._pending: list[str] = []
+        self._pending_length = 0
+        self._long: dict[int, TooLong] = {}
+        self.count = 0
+
+    @classmethod
+    def read(cls, book: Workbook, part: str | None) -> SharedStrings:
+        strings = cls()
+        if part is None or part not in book.archive.namelist():
+            return strings
+        size = book.archive.getinfo(part).file_size
+        if size > MAX_SHARED_STRINGS_BYTES:
+            raise InputError(
+                f"{book.name}: its shared strings would unpack to {_mib(size)}; the limit is "
+                f"{_mib(MAX_SHARED_STRINGS_BYTES)} (docs/security.md)."
+            )
+        parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
+        parent: Element | None = None
+        si_tag = _MAIN + "si"
+        for event, element in book.events(part, parser):
+            if event == "start":
+                if element.tag.endswith("sst"):
+                    parent = element
+                    si_tag = element.tag[: -len("sst")] + "si"
+                continue
+            if element.tag != si_tag:
+                continue
+            strings.add(_rich_text(element, si_tag[: -len("si")]))
+            element.clear()
+            if parent is not None:
+                parent.remove(element)
+        strings._flush()
+        return strings
+
+    def add(self, text: str | TooLong) -> None:
+        if isinstance(text, TooLong):
+            self._long[self.count] = text
+            text = ""
+        self._offsets.append(self._pending_length)
+        self._pending.append(text)
+        self._pending_length += len(text)
+        self.count += 1
+        if len(self._pending) == self.BLOCK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._blocks.append("".join(self._pending))
+            self._pending.clear()
+            self._pending_length = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: int) -> str | TooLong:
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        if index in self._long:
+            return self._long[index]
+        block, start = self._blocks[index // self.BLOCK], self._offsets[index]
+        following = index + 1
+        end = (
+            self._offsets[following]
+            if following < self.count and following % self.BLOCK
+            else len(block)
+        )
+        return block[start:end]
