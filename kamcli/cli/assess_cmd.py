@@ -208,7 +208,10 @@ def _interactive(
                 else "Nothing was saved yet."
             )
             console.print(f"\n{where}. {message}", markup=False)
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
+            from kamcli.cli.faults import interrupt_exit_code
+
+            code = interrupt_exit_code(exc) if isinstance(exc, KeyboardInterrupt) else None
+            raise typer.Exit(code or ExitCode.INTERRUPTED) from None
 
 
 def _saved_message(draft_id: int, answers: dict[str, int | None], model: CompetencyModel) -> str:

@@ -28,6 +28,7 @@ from kamcli.batch import decoding
 from kamcli.batch.csv_rows import PlainLines, csv_items, drop_first_line, rows_of
 from kamcli.batch.decoding import (
     BadBytes,
+    ReadFailure,
     StreamDecoder,
     bom_encoding,
     refuse_binary,
@@ -296,7 +297,17 @@ def _xlsx_table(stream: IO[bytes], head: bytes, name: str) -> Table:
 
 def _xlsx_rows(sheet_rows: Iterator[SheetRow]) -> Iterator[Row]:
     """Non-empty sheet rows; a row holding a formula (never evaluated) or an over-long cell
-    becomes a RowProblem."""
+    becomes a RowProblem. A sheet that cannot be read on stops with ReadFailure, after the
+    rows before it were delivered."""
+    try:
+        yield from _xlsx_values(sheet_rows)
+    except ReadFailure:
+        raise
+    except InputError as exc:
+        raise ReadFailure(exc.message) from None
+
+
+def _xlsx_values(sheet_rows: Iterator[SheetRow]) -> Iterator[Row]:
     for row in sheet_rows:
         values = row.cells
         blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in values)

@@ -31,7 +31,7 @@ from kamcli.errors import OutputError
 from kamcli.io.atomic import writes_in_place
 from kamcli.io.cells import neutralise
 from kamcli.io.tempfiles import new_temp_file
-from kamcli.render.labels import json_dumps
+from kamcli.render.labels import json_dumps, terminal_safe
 
 if TYPE_CHECKING:
     from kamcli.batch.rows import GoodRow
@@ -267,6 +267,23 @@ class RecordFormatter:
         return ",".join(csv_text(c) for c in self.columns) + "\r\n"
 
 
+class TerminalSafeStream:
+    """Results printed to a terminal pass labels.terminal_safe (a file or pipe gets them as
+    they are: they are data)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_safe(text.replace("\r\n", "\n")))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+
 class StreamTarget:
     """A text stream to a file (atomic: temp + rename on commit) or to stdout."""
 
@@ -275,6 +292,8 @@ class StreamTarget:
         self._temp: Path | None = None
         if path is None:
             self.stream: IO[str] = sys.stdout
+            if sys.stdout.isatty():  # a person reads it: no escape sequences from the data
+                self.stream = TerminalSafeStream(sys.stdout)  # type: ignore[assignment]
             return
         folder = path.parent if str(path.parent) else Path()
         if not folder.is_dir():

@@ -46,7 +46,7 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _STRICT = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
-_LETTERS = re.compile(r"[A-Z]+")
+_DIGITS = "0123456789"
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 Cells = list[object]
@@ -295,17 +295,18 @@ _COLUMNS: dict[str, int] = {}
 
 def _column(ref: str) -> int:
     """0-based column of a cell reference ("A1" → 0, "AB7" → 27)."""
-    match = _LETTERS.match(ref)
-    letters = match.group() if match else ""
+    letters = ref.rstrip(_DIGITS)
     index = _COLUMNS.get(letters)
     if index is None:
         index = 0
-        for letter in letters:
+        for letter in letters.upper():
+            if not "A" <= letter <= "Z":
+                break
             index = index * 26 + ord(letter) - 64
-        index -= 1
-        if len(_COLUMNS) < MAX_COLUMNS:
+        index = max(index - 1, 0)
+        if len(_COLUMNS) < 2 * MAX_COLUMNS:
             _COLUMNS[letters] = index
-    return max(index, 0)
+    return index
 
 
 def _rich_text(element: Element, ns: str) -> str | TooLong:
