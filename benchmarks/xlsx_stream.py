@@ -11,7 +11,6 @@ openpyxl read_only iterating the same rows (the reference). Prints each median o
 from __future__ import annotations
 
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -132,8 +131,10 @@ def main() -> None:
         started = time.perf_counter()
         write_sheet(path, rows)
         size = path.stat().st_size
-        print(f"{rows:,} rows: {size / 1048576:.1f} MiB on disk "
-              f"(written in {time.perf_counter() - started:.0f} s)")
+        print(
+            f"{rows:,} rows: {size / 1048576:.1f} MiB on disk "
+            f"(written in {time.perf_counter() - started:.0f} s)"
+        )
         ours = [run(KAMCLI, path) for _ in range(repeats)]
         ours_time = statistics.median(t for t, _ in ours)
         print(f"kamcli  {ours_time:8.1f} s  peak {max(m for _, m in ours)} MiB")

@@ -308,11 +308,12 @@ def test_rejects_file_names_the_row_and_keeps_its_cells(tmp_path: Path, runner: 
     batch(runner, source, "--rejects", rejects)
     with rejects.open(encoding="utf-8-sig", newline="") as handle:
         header, record = list(csv.reader(handle))
-    assert header == ["file", "row_number", "respondent_id", "reason", *HEADER]
-    assert record[:3] == [str(source), "3", "B"]
-    assert "integrity_1: 'abc' is not a number" in record[3]
-    assert record[5] == '\'=HYPERLINK("http://x")'  # neutralised
-    assert record[8] == "abc"
+    assert header == ["file", "row_number", "reason", *HEADER]  # one respondent_id column
+    assert record[:2] == [str(source), "3"]
+    assert "integrity_1: 'abc' is not a number" in record[2]
+    assert record[3] == "B"  # the respondent_id cell
+    assert record[4] == '\'=HYPERLINK("http://x")'  # neutralised
+    assert record[7] == "abc"
 
 
 # --- --save ------------------------------------------------------------------------------------

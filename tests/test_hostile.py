@@ -678,3 +678,51 @@ def test_batch_results_printed_to_a_terminal_are_sanitised(
     target = batch_write.StreamTarget(None, bom=False)
     target.stream.write(f"A,{EVIL}\r\n")
     assert shown.getvalue() == f"A,{UNSAFE.sub(chr(0xFFFD), EVIL)}\n"
+
+
+def test_a_nul_byte_stops_the_file_at_its_line_wherever_it_is(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    rows = [row(f"R{n}", seed=n) for n in range(400)]  # well past the first 8 KiB
+    for at in (3, 399):
+        source = write_csv(tmp_path / "nul.csv", rows)
+        lines = source.read_bytes().split(b"\r\n")
+        lines[at] = lines[at].replace(b"Ann", b"A\x00nn")
+        source.write_bytes(b"\r\n".join(lines))
+        code, out, err = run(runner, "batch", source)
+        assert code == ExitCode.ROWS_REJECTED
+        assert f"line {at + 1} holds a NUL byte" in err
+        assert "\x00" not in out
+        assert len(out.strip().splitlines()) == at  # the header and the rows before it
+
+
+def test_utf16_without_a_bom_is_named(tmp_path: Path, runner: CliRunner) -> None:
+    source = write_csv(tmp_path / "u16.csv", [row("A")], encoding="utf-16-le")
+    code, _out, err = run(runner, "batch", source)
+    assert code == ExitCode.NOTHING_READ
+    assert "UTF-16 text without a byte-order mark" in err and "binary" not in err
+
+
+def test_formula_rows_keep_their_id_in_the_rejects_file(tmp_path: Path, runner: CliRunner) -> None:
+    rows = [[*good_rows(1)[0]]]
+    sheet = sheet_xml([HEADER, *rows]).replace(b'<c r="E2"><v>', b'<c r="E2"><f>1+1</f><v>')
+    source = workbook(tmp_path / "f.xlsx", sheet)
+    code, _out, err = run(runner, "batch", source, "--rejects", tmp_path / "r.csv")
+    assert code == ExitCode.NOTHING_READ and "cell E2 holds a formula" in err
+    assert "(respondent_id R0)" in err
+    with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as handle:
+        header, record = list(csv.reader(handle))
+    assert header.count("respondent_id") == 1
+    assert record[header.index("respondent_id")] == "R0"
+    assert record[header.index(ITEMS[0])] == "'=1+1"
+
+
+def test_blank_answers_are_skips_and_blank_names_are_not_given(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    path = tmp_path / "a.yaml"
+    answers = dict.fromkeys(ITEMS, 3) | {ITEMS[0]: "", ITEMS[1]: "  "}
+    path.write_text(yaml.safe_dump({"stage": "mid", "name": "   ", "answers": answers}), "utf-8")
+    code, out, err = run(runner, "assess", "--answers", path)
+    assert code == 0, err
+    assert "(not given)" in out

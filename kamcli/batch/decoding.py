@@ -48,7 +48,16 @@ def refuse_binary(head: bytes, name: str, encoding: str | None) -> None:
         return
     sample = head[:8192]
     controls = sum(1 for byte in sample if byte < 9 or (13 < byte < 32 and byte != 27))
-    if b"\x00" in sample or controls > len(sample) // 20:
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if max(even, odd) > half * 0.4 and min(even, odd) < half * 0.05:  # text in UTF-16
+        raise InputError(
+            f"{name}: this looks like UTF-16 text without a byte-order mark; save it as "
+            "UTF-8 CSV (UTF-16 is read when it starts with a byte-order mark, as Excel "
+            "writes it)."
+        )
+    # a stray NUL is not "binary": text_chunks stops at its line, wherever it is (one rule)
+    if sample.count(0) > len(sample) // 100 or controls > len(sample) // 20:
         raise InputError(
             f"{name}: this is a binary file, not CSV or JSON Lines text "
             "(kam batch reads .csv, .xlsx and .jsonl files)."
@@ -136,6 +145,12 @@ def text_chunks(stream: IO[bytes], head: bytes, name: str, encoding: str | None)
             decoded = decoder.decode(data, final)
         except BadBytes as exc:
             decoded, broken = exc.text, True
+        if "\x00" in decoded:  # one rule for the whole file: NUL is never text
+            decoded, broken = decoded[: decoded.index("\x00")], True
+            decoded = decoded[: decoded.rfind("\n") + 1] if "\n" in decoded else ""
+            nul = True
+        else:
+            nul = False
         text = pending + decoded
         end = text.rfind("\n") + 1
         pending = text[end:]
@@ -144,6 +159,12 @@ def text_chunks(stream: IO[bytes], head: bytes, name: str, encoding: str | None)
                 yield text[:end]
             if broken:
                 where = line + text.count("\n", 0, end) + 1
+                if nul:
+                    raise ReadFailure(
+                        f"{name}: line {where} holds a NUL byte, which text never does; "
+                        "is this really a CSV or JSON Lines file?",
+                        where,
+                    )
                 raise ReadFailure(
                     f"{name}: line {where}: the bytes are not valid {decoder.encoding}; "
                     "save the file as UTF-8 (or GB18030) CSV",

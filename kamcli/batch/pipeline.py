@@ -320,9 +320,7 @@ class BatchRun:
         reason = clean_text(row.brief or row.reason)
         self.progress.print(f"{_shown(table.name)}:{row.line}: {reason}{who}")
         if self.rejects is not None:
-            self.rejects.write(
-                table.name, row.line, row.respondent_id, row.reason, row.cells, table.header
-            )
+            self.rejects.write(table.name, row.line, row.reason, row.cells, table.header)
         if self.options.strict:
             raise StopBatch
 

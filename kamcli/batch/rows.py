@@ -200,8 +200,10 @@ class RowChecker:
         self._barred = frozenset(self._rules.forbidden)
 
     def check(self, line: int, cells: Sequence[object] | RowProblem) -> GoodRow | BadRow:
-        if isinstance(cells, RowProblem):
-            return BadRow(line, None, cells.reason, cells.cells)
+        if isinstance(cells, RowProblem):  # the reader could not use it; its id may be known
+            split = len(cells.cells) > 1  # cells, not a JSON Lines line kept whole
+            rid = (self._text(cells.cells, "respondent_id") or None) if split else None
+            return BadRow(line, rid, cells.reason, cells.cells)
         width = self._width
         if len(cells) != width and not self._only_blank_extras(cells, width):
             return self._bad(line, cells, f"row has {len(cells)} cells, header has {width}")

@@ -310,7 +310,8 @@ def _check(
                 Problem(name, f"expected text, got {type(value).__name__} {value!r}", key=key)
             )
             continue
-        setattr(sheet, "person" if key == "name" else key, value or None)
+        # a name of only spaces is no name: reports then say "(not given)"
+        setattr(sheet, "person" if key == "name" else key, (value or "").strip() or None)
     sheet.stage = stage_override or sheet.stage
     if sheet.stage is None:
         raw.problems.append(
@@ -345,7 +346,9 @@ def _check(
             raw.problems.append(Problem(name, "answered more than once", line, answer_id))
             continue
         seen.add(answer_id)
-        skipped = isinstance(value, str) and value.strip().lower() in SKIP_WORDS
+        skipped = isinstance(value, str) and (
+            not value.strip() or value.strip().lower() in SKIP_WORDS
+        )
         problem = None if skipped else answer_value_problem(model, answer_id, value)
         if problem is not None:
             raw.problems.append(Problem(name, problem.split(": ", 1)[1], line, answer_id))

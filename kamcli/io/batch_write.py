@@ -426,7 +426,8 @@ class RejectsWriter:
     rows of other files keep their own cells in their own order.
     """
 
-    FIXED = ("file", "row_number", "respondent_id", "reason")
+    # no respondent_id column of its own: the row's cells (the input's columns) hold it
+    FIXED = ("file", "row_number", "reason")
 
     def __init__(self, target: StreamTarget) -> None:
         self.target = target
@@ -438,7 +439,6 @@ class RejectsWriter:
         self,
         file: str,
         row_number: int,
-        respondent_id: str | None,
         reason: str,
         cells: Sequence[str],
         header: Sequence[str],
@@ -446,7 +446,7 @@ class RejectsWriter:
         if not self._header_written:
             self._csv.writerow([*self.FIXED, *header])
             self._header_written = True
-        record = [file, row_number, respondent_id or "", reason, *cells]
+        record = [file, row_number, reason, *cells]
         self._csv.writerow([neutralise(v) if isinstance(v, str) else v for v in record])
         self.count += 1
 
