@@ -18,7 +18,6 @@ import typer
 from kamcli.cli.assess_cmd import ReportFormat, print_report
 from kamcli.cli.common import settings, stderr_console, stdout_console
 from kamcli.errors import NotFoundError, OutputError, StoreError, UsageError
-from kamcli.render.labels import json_dumps
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -175,6 +174,8 @@ def list_assessments(
         )
     rows = [_summary(record, cfg.model(), cfg.lang) for record in records] if records else []
     if fmt is TableOrJson.json:
+        from kamcli.render.labels import json_dumps
+
         typer.echo(json_dumps(rows))
     elif rows:
         stdout_console().print(_list_table(rows, cfg.lang))
@@ -241,6 +242,8 @@ def compare(
     _warn_if_not_comparable(comparison, before, after, records)
     if fmt is TableOrJson.json:
         data = _comparison_data(model, comparison, records, cfg.lang)
+        from kamcli.render.labels import json_dumps
+
         typer.echo(json_dumps(data))
     else:
         _print_comparison(model, comparison, records, cfg.lang)
@@ -360,6 +363,8 @@ def export(
     from kamcli.store import Store
 
     with Store.open_default() as store:
+        from kamcli.render.labels import json_dumps
+
         lines = (json_dumps(row, indent=None) for row in store.export())
         if output is None or str(output) == "-":
             for line in lines:

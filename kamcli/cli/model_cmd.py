@@ -11,7 +11,6 @@ import typer
 
 from kamcli.cli.common import settings, stdout_console
 from kamcli.errors import ExitCode, KamError, OutputError, UsageError
-from kamcli.render.labels import json_dumps
 
 app = typer.Typer(help="Inspect, validate and copy competency models.", no_args_is_help=True)
 
@@ -46,6 +45,8 @@ def show(
         return
     data = model_data(model, stage)
     if fmt is ShowFormat.json:
+        from kamcli.render.labels import json_dumps
+
         typer.echo(json_dumps(data))
     else:
         import yaml
