@@ -92,7 +92,7 @@ def trend_of(change: float | None, threshold: float = DEFAULT_THRESHOLD) -> str:
         raise ValueError(f"threshold must not be negative, got {threshold}")
     if change is None:
         return NOT_COMPARABLE
-    if abs(change) < threshold - EPSILON:
+    if abs(change) < threshold - EPSILON or abs(change) <= EPSILON:  # float noise is no change
         return UNCHANGED
     return IMPROVED if change > 0 else DECLINED if change < 0 else UNCHANGED
 
