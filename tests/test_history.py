@@ -114,6 +114,9 @@ def test_list_table_and_json_show_every_assessment(runner: CliRunner, tmp_path: 
     for text in (str(first), "complete", "Li Wei", "Acme", "Mid KAM", fit, "1.0.0"):
         assert text in lines[2]
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", lines[2])
+    assert "Fit = stage fit: how much of the stage's target profile is reached" in " ".join(
+        table.stdout.split()
+    )
 
     rows = json.loads(run(runner, "list", "-f", "json").stdout)
     assert [row["id"] for row in rows] == [draft, first]

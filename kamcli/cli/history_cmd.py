@@ -49,6 +49,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "stage": {"zh": "关系阶段", "en": "Stage"},
     "fit": {"zh": "匹配度", "en": "Fit"},
     "model": {"zh": "模型版本", "en": "Model"},
+    "fit_caption": {
+        "zh": "匹配度 = 阶段匹配度：按各能力权重加权、达到该阶段目标要求的程度"
+        "（100% 表示每项都已达标）。",
+        "en": "Fit = stage fit: how much of the stage's target profile is reached, weighted by "
+        "each competency's weight (100% = every target met).",
+    },
 }
 
 
@@ -116,7 +122,14 @@ def _list_table(rows: list[dict[str, Any]], lang: str) -> Table:
 
     from kamcli.render.labels import MISSING, fmt_pct
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
+    table = Table(
+        box=None,
+        header_style="bold",
+        pad_edge=False,
+        caption=_text("fit_caption", lang),
+        caption_justify="left",
+        caption_style="dim",
+    )
     for key in ("id", "date", "status", "person", "account", "stage", "fit", "model"):
         numeric = key in ("id", "fit")
         table.add_column(_text(key, lang), justify="right" if numeric else "left", no_wrap=numeric)
