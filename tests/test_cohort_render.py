@@ -353,6 +353,9 @@ def test_without_a_majority_stage_each_stage_gets_its_own_priorities() -> None:
                 assert f"mean gap {fmt_stat_gap(found.mean_gap)}" in block
                 for action in MODEL.competency(found.competency_id).actions[group.stage]:
                     assert " ".join(action["en"].split()) in block
+    for lang in ("en", "zh"):
+        text = terminal_text(summary, lang, 80)
+        assert max(cell_len(line.rstrip()) for line in text.splitlines()) <= 80
     page = unescape(html_for(summary, rows))
     assert page.count('<h3 class="stage-group">') == 4
     assert "Early KAM (5 of 20 people)" in page
