@@ -168,6 +168,20 @@ def test_every_competency_name_and_the_notes_are_shown(fmt: str) -> None:
         assert "Product and technical knowledge: fewer than 3 peer, customer or other" in text
 
 
+@pytest.mark.parametrize("fmt", ["terminal", "md", "html"])
+def test_the_stage_fit_in_the_header_is_explained(fmt: str) -> None:
+    explained = label("fit_explain", "en")
+    explained = {"md": md_escape(explained), "html": explained.replace("'", "&#39;")}.get(
+        fmt, explained
+    )
+    ratings = [rating("self"), rating("manager", integrity=2.0)] + [rating("peer")] * 3
+    shown = build_subject_report(MODEL, "Li Wei", "early", ratings)
+    assert shown.fit_others is not None
+    assert explained in " ".join(all_text_formats(shown)[fmt].split())
+    # the example withholds a competency, so it shows no stage fit and needs no explanation
+    assert explained not in " ".join(all_text_formats(example())[fmt].split())
+
+
 @pytest.mark.parametrize("fmt", ["terminal", "md"])
 def test_blind_spot_and_hidden_strength_are_marked_with_glyph_and_word(fmt: str) -> None:
     lines = all_text_formats(example())[fmt].splitlines()

@@ -176,10 +176,11 @@ def _radar_legend(sheet: Sheet, lang: str, any_missing: bool) -> None:
         sheet.paragraph(label("legend_no_data", lang), 8, gray=MUTED, align="C", after=0.3)
 
 
-def _fits(sheet: Sheet, fits: list[tuple[str, float | None]]) -> None:
+def _fits(sheet: Sheet, fits: list[tuple[str, float | None]], lang: str) -> None:
     gutter = 8.0
     column = (WIDTH - gutter) / 2
-    sheet.ensure(14.0)
+    sheet.ensure(22.0)
+    sheet.paragraph(label("fit_explain", lang), 8.5, gray=MUTED, after=0.0)
     top = sheet.y + 2.0
     bottom = top
     for index, (text, percent) in enumerate(fits[:2]):
@@ -326,13 +327,15 @@ def _priorities(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) 
     if not items:
         sheet.paragraph(label("no_priorities", lang))
         return
-    sheet.paragraph(label("plan_intro", lang), 9, gray=MUTED, after=2.0)
+    sheet.paragraph(label("priority_rule", lang), 9, gray=MUTED, after=2.0)
     for item in items:
         _priority(sheet, item, lang, glyphs)
 
 
-def _bullets(sheet: Sheet, title: str, lines: list[str], empty: str) -> None:
+def _bullets(sheet: Sheet, title: str, lines: list[str], empty: str, rule: str = "") -> None:
     sheet.heading(title)
+    if rule:
+        sheet.paragraph(rule, 9, gray=MUTED, after=1.5)
     if not lines:
         sheet.paragraph(empty)
     for line in lines:
@@ -401,10 +404,11 @@ def render_pdf(
     _header(sheet, context, lang)
     if len(result.competencies) >= MIN_RADAR_AXES:
         _radar(sheet, model, result, lang)
-    _fits(sheet, context["fits"])
+    _fits(sheet, context["fits"], lang)
     _table(sheet, context, lang, glyphs)
     _priorities(sheet, context, lang, glyphs)
-    _bullets(sheet, label("strengths", lang), context["strengths"], label("no_strengths", lang))
+    _bullets(sheet, label("strengths", lang), context["strengths"], label("no_strengths", lang),
+             label("strength_rule", lang))  # fmt: skip
     if context["diagnostic"]:
         _bullets(sheet, label("diagnostic", lang), context["diagnostic"], "")
     _method(sheet, context, lang)
