@@ -46,6 +46,10 @@ class Settings:
             self._model = load_model(self.model_path)
         return self._model
 
+    def forget_model(self) -> None:
+        """--model given after the subcommand: load that one instead."""
+        self._model = None
+
 
 def settings(ctx: typer.Context) -> Settings:
     root = ctx.find_root()
@@ -56,13 +60,30 @@ def settings(ctx: typer.Context) -> Settings:
     return obj
 
 
-def stdout_console(width: int | None = None) -> Console:
+# Output to a pipe or file is laid out this wide (rich would use 80), unless COLUMNS says.
+PIPE_WIDTH = 160
+
+
+def _console(*, stderr: bool, width: int | None) -> Console:
+    """A console that never breaks a path or a command line apart when not on a terminal.
+
+    On a terminal rich wraps text at the window's width. In a pipe there is no window: tables
+    get PIPE_WIDTH (or COLUMNS) and plain text is not wrapped at all (soft wrap), so a hint
+    such as `kam assess --answers /a/long/path.yaml` stays on one line to copy or grep.
+    """
     from rich.console import Console
 
-    return Console(highlight=False, width=width, emoji=False)
+    console = Console(stderr=stderr, highlight=False, width=width, emoji=False)
+    if not console.is_terminal:
+        console.soft_wrap = True
+        if width is None and not os.environ.get("COLUMNS"):
+            console.width = PIPE_WIDTH
+    return console
+
+
+def stdout_console(width: int | None = None) -> Console:
+    return _console(stderr=False, width=width)
 
 
 def stderr_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, emoji=False)
+    return _console(stderr=True, width=None)
