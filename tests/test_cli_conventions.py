@@ -314,22 +314,39 @@ def test_debug_is_a_flag(runner: CliRunner) -> None:
 # --- 17. output to a pipe -------------------------------------------------------------------
 
 
-def test_a_long_path_in_a_hint_stays_on_one_line(runner: CliRunner, tmp_path: Path) -> None:
-    folder = tmp_path / ("a-rather-long-folder-name-for-answers-" * 3) / "nested-once-more"
+@pytest.fixture
+def long_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / ("a-rather-long-folder-name-for-the-team-" * 3) / "nested-once-more"
     folder.mkdir(parents=True)
-    target = folder / "answers-for-the-whole-key-account-team.yaml"
+    return folder
+
+
+def test_a_long_path_in_a_hint_stays_on_one_line(runner: CliRunner, long_folder: Path) -> None:
+    target = long_folder / "answers-for-the-whole-key-account-team.yaml"
     assert len(str(target)) > 150
-    result = runner.invoke(app, ["template", "answers", "-o", str(target)])
+    result = runner.invoke(app, ["template", "answers", "-o", str(target)], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
-    assert f"kam assess --answers {target}" in result.stderr.splitlines()[-1]
+    assert result.stderr == f"Wrote {target}. Fill it in, then: kam assess --answers {target}\n"
+    sheet = long_folder / "team.csv"
+    result = runner.invoke(app, ["template", "responses", "-o", str(sheet), "-s", "mid"])
+    assert f"then: kam batch {sheet} --stage mid\n" in result.stderr
 
 
-def test_saved_hint_stays_on_one_line(runner: CliRunner, tmp_path: Path) -> None:
-    answers = write_answers(tmp_path, name="N" * 150)
-    result = runner.invoke(app, ["assess", "-a", str(answers), "-f", "json"])
-    assert result.exit_code == 0, result.output
-    assert any("(kam history show 1)" in line for line in result.stderr.splitlines())
-    assert all(line.strip() != "1)." for line in result.stderr.splitlines())
+def test_written_and_exported_paths_stay_on_one_line(
+    runner: CliRunner, tmp_path: Path, long_folder: Path
+) -> None:
+    answers = str(write_answers(tmp_path))
+    assert runner.invoke(app, ["assess", "-a", answers, "-f", "json"]).exit_code == 0
+    report = long_folder / "the-report-for-the-trainer.html"
+    written = runner.invoke(app, ["report", "1", "-o", str(report)], env={"COLUMNS": "60"})
+    assert written.exit_code == 0, written.output
+    assert f"Wrote {report}\n" in written.stderr
+    export = long_folder / "every-assessment.jsonl"
+    exported = runner.invoke(app, ["history", "export", "-o", str(export)])
+    assert exported.stderr == f"Exported 1 assessment to {export}.\n"
+    copy = long_folder / "my-own-model"
+    copied = runner.invoke(app, ["model", "init", str(copy)], env={"COLUMNS": "60"})
+    assert f"Use it with: kam --model {copy} …\n" in copied.stdout
 
 
 def test_tables_in_a_pipe_are_wider_than_80_columns(

@@ -131,7 +131,7 @@ def numbers_in(value: Any) -> list[float]:
 
 @pytest.mark.parametrize("fmt", list(ReportFormat))
 def test_every_format_has_a_subject_renderer(fmt: ReportFormat) -> None:
-    module_name, function_name = SUBJECT_RENDERERS[fmt]
+    module_name, function_name = SUBJECT_RENDERERS[fmt.canonical()]
     function = getattr(importlib.import_module(module_name), function_name)
     assert subject_renderer(fmt) is function
     assert list(inspect.signature(function).parameters) == ["model", "report", "lang", "options"]

@@ -65,19 +65,15 @@ PIPE_WIDTH = 160
 
 
 def _console(*, stderr: bool, width: int | None) -> Console:
-    """A console that never breaks a path or a command line apart when not on a terminal.
+    """On a terminal, the window's width; in a pipe or file COLUMNS, else PIPE_WIDTH.
 
-    On a terminal rich wraps text at the window's width. In a pipe there is no window: tables
-    get PIPE_WIDTH (or COLUMNS) and plain text is not wrapped at all (soft wrap), so a hint
-    such as `kam assess --answers /a/long/path.yaml` stays on one line to copy or grep.
+    rich would lay out pipe output at 80 columns, folding table cells that fit a window.
     """
     from rich.console import Console
 
     console = Console(stderr=stderr, highlight=False, width=width, emoji=False)
-    if not console.is_terminal:
-        console.soft_wrap = True
-        if width is None and not os.environ.get("COLUMNS"):
-            console.width = PIPE_WIDTH
+    if width is None and not console.is_terminal and not os.environ.get("COLUMNS"):
+        console.width = PIPE_WIDTH
     return console
 
 
@@ -87,3 +83,11 @@ def stdout_console(width: int | None = None) -> Console:
 
 def stderr_console() -> Console:
     return _console(stderr=True, width=None)
+
+
+def hint(text: str, *, err: bool = True) -> None:
+    """A message naming a path or a command to run: never wrapped, so it is copied whole.
+
+    A terminal folds a long line on screen without breaking it; rich would insert newlines.
+    """
+    typer.echo(text, err=err)

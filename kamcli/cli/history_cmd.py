@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kamcli.cli.assess_cmd import ReportFormat, print_report
-from kamcli.cli.common import settings, stderr_console, stdout_console
+from kamcli.cli.common import hint, settings, stderr_console, stdout_console
 from kamcli.cli.options import KamTyper, examples
 from kamcli.errors import NotFoundError, OutputError, StoreError, UsageError
 
@@ -376,7 +376,7 @@ def export(
             return
         count = _write_lines_atomically(output, lines)
     noun = "assessment" if count == 1 else "assessments"
-    stderr_console().print(f"Exported {count} {noun} to {output}.", markup=False)
+    hint(f"Exported {count} {noun} to {output}.")
 
 
 def _write_lines_atomically(path: Path, lines: Iterable[str]) -> int:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from kamcli.cli.common import settings, stdout_console
+from kamcli.cli.common import hint, settings, stdout_console
 from kamcli.cli.options import KamTyper, examples
 from kamcli.errors import ExitCode, KamError, OutputError, UsageError
 
@@ -117,9 +117,9 @@ def init(
         raise OutputError(
             f"Cannot write the model to {directory}: {exc.strerror or exc}."
         ) from None
-    stdout_console().print(
+    hint(
         f"Wrote a copy of the default model to {directory}.\n"
         f"Edit the YAML files, then check them with: kam model validate {directory}\n"
         f"Use it with: kam --model {directory} …",
-        markup=False,
+        err=False,
     )

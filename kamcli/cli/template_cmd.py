@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kamcli.cli.common import settings, stderr_console
+from kamcli.cli.common import hint, settings
 from kamcli.cli.model_cmd import check_stage
 from kamcli.cli.options import KamTyper, examples
 from kamcli.errors import UsageError
@@ -45,9 +45,7 @@ def answers(
     from kamcli.io.atomic import write_atomic
 
     write_atomic(output, text)
-    stderr_console().print(
-        f"Wrote {output}. Fill it in, then: kam assess --answers {output}", markup=False
-    )
+    hint(f"Wrote {output}. Fill it in, then: kam assess --answers {output}")
 
 
 class SheetFormat(StrEnum):
@@ -94,7 +92,4 @@ def responses(
         assert output is not None
         write_atomic(output, responses_xlsx(model, cfg.lang, stage))
     option = f" --stage {stage}" if stage else ""
-    stderr_console().print(
-        f"Wrote {output}. Fill in one row per respondent, then: kam batch {output}{option}",
-        markup=False,
-    )
+    hint(f"Wrote {output}. Fill in one row per respondent, then: kam batch {output}{option}")
