@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import re
 import shlex
@@ -207,8 +208,6 @@ def test_show_and_install_completion_for_bash(tmp_path: Path) -> None:
 
 
 def _base_env() -> dict[str, str]:
-    import os
-
     return {key: value for key, value in os.environ.items() if not key.startswith("_KAM")}
 
 
