@@ -376,7 +376,7 @@ def test_xlsx_without_openpyxl(
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     result = batch(runner, source)
     assert result.exit_code == ExitCode.MISSING_FEATURE
-    assert "pip install 'kamcli[xlsx]'" in result.stderr
+    assert 'pip install "kamcli[xlsx]"' in result.stderr
 
 
 def test_broken_xlsx(tmp_path: Path, runner: CliRunner) -> None:

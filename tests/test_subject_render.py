@@ -36,7 +36,7 @@ from kamcli.render import fonts
 from kamcli.render.formats import RenderOptions, ReportFormat
 from kamcli.render.labels import competency_name, label
 from kamcli.render.markdown import md_escape
-from kamcli.render.pdf import PDF_EXTRA
+from kamcli.render.pdf import pdf_extra
 from kamcli.render.subject import (
     SUBJECT_RENDERERS,
     subject_renderer,
@@ -131,7 +131,7 @@ def numbers_in(value: Any) -> list[float]:
 
 @pytest.mark.parametrize("fmt", list(ReportFormat))
 def test_every_format_has_a_subject_renderer(fmt: ReportFormat) -> None:
-    module_name, function_name = SUBJECT_RENDERERS[fmt]
+    module_name, function_name = SUBJECT_RENDERERS[fmt.canonical()]
     function = getattr(importlib.import_module(module_name), function_name)
     assert subject_renderer(fmt) is function
     assert list(inspect.signature(function).parameters) == ["model", "report", "lang", "options"]
@@ -382,7 +382,7 @@ def test_pdf_without_fpdf2_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setitem(sys.modules, "fpdf", None)
     with pytest.raises(MissingFeatureError) as caught:
         render_subject_pdf(MODEL, example(), "en", OPTIONS)
-    assert caught.value.message == PDF_EXTRA
+    assert caught.value.message == pdf_extra()
 
 
 # --- the HTML radar -------------------------------------------------------------------------

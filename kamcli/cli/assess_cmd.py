@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kamcli.cli.common import Settings, settings, stderr_console
+from kamcli.cli.options import examples
 from kamcli.errors import ExitCode, UsageError
+from kamcli.render.formats import FormatName
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
@@ -25,10 +27,11 @@ class RaterRole(StrEnum):
     other = "other"
 
 
-class ReportFormat(StrEnum):
+class ReportFormat(FormatName):
     table = "table"
     json = "json"
-    markdown = "markdown"
+    md = "md"
+    markdown = "markdown"  # the same as md
 
 
 NOT_A_TTY = (
@@ -255,7 +258,7 @@ def print_report(
         from kamcli.render.json_report import json_report
 
         typer.echo(json_report(model, result, lang))
-    elif fmt is ReportFormat.markdown:
+    elif fmt.canonical() is ReportFormat.md:
         from kamcli.render.markdown import markdown_report
 
         typer.echo(markdown_report(model, result, lang), nl=False)
@@ -267,4 +270,10 @@ def print_report(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("assess")(assess)
+    app.command(
+        "assess",
+        epilog=examples(
+            "kam assess --lang zh --stage mid",
+            "kam assess --answers answers.yaml --format md",
+        ),
+    )(assess)

@@ -46,6 +46,10 @@ class Settings:
             self._model = load_model(self.model_path)
         return self._model
 
+    def forget_model(self) -> None:
+        """--model given after the subcommand: load that one instead."""
+        self._model = None
+
 
 def settings(ctx: typer.Context) -> Settings:
     root = ctx.find_root()
@@ -56,13 +60,34 @@ def settings(ctx: typer.Context) -> Settings:
     return obj
 
 
-def stdout_console(width: int | None = None) -> Console:
+# Output to a pipe or file is laid out this wide (rich would use 80), unless COLUMNS says.
+PIPE_WIDTH = 160
+
+
+def _console(*, stderr: bool, width: int | None) -> Console:
+    """On a terminal, the window's width; in a pipe or file COLUMNS, else PIPE_WIDTH.
+
+    rich would lay out pipe output at 80 columns, folding table cells that fit a window.
+    """
     from rich.console import Console
 
-    return Console(highlight=False, width=width, emoji=False)
+    console = Console(stderr=stderr, highlight=False, width=width, emoji=False)
+    if width is None and not console.is_terminal and not os.environ.get("COLUMNS"):
+        console.width = PIPE_WIDTH
+    return console
+
+
+def stdout_console(width: int | None = None) -> Console:
+    return _console(stderr=False, width=width)
 
 
 def stderr_console() -> Console:
-    from rich.console import Console
+    return _console(stderr=True, width=None)
 
-    return Console(stderr=True, highlight=False, emoji=False)
+
+def hint(text: str, *, err: bool = True) -> None:
+    """A message naming a path or a command to run: never wrapped, so it is copied whole.
+
+    A terminal folds a long line on screen without breaking it; rich would insert newlines.
+    """
+    typer.echo(text, err=err)

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kamcli.cli.assess_cmd import ReportFormat, print_report
-from kamcli.cli.common import settings, stderr_console, stdout_console
+from kamcli.cli.common import hint, settings, stderr_console, stdout_console
+from kamcli.cli.options import KamTyper, examples
 from kamcli.errors import NotFoundError, OutputError, StoreError, UsageError
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from kamcli.scoring.result import AssessmentResult
     from kamcli.store import AssessmentRecord
 
-app = typer.Typer(
+app = KamTyper(
     help="Past assessments: list, re-print, compare, delete, export.", no_args_is_help=True
 )
 
@@ -150,7 +151,9 @@ def _list_table(rows: list[dict[str, Any]], lang: str) -> Table:
     return table
 
 
-@app.command("list")
+@app.command(
+    "list", epilog=examples("kam history list", "kam history list --person 'Li Wei' --format json")
+)
 def list_assessments(
     ctx: typer.Context,
     person: Annotated[
@@ -178,7 +181,7 @@ def list_assessments(
         stdout_console().print(_list_table(rows, cfg.lang))
 
 
-@app.command("show")
+@app.command("show", epilog=examples("kam history show 12", "kam history show 12 --format md"))
 def show(
     ctx: typer.Context,
     assessment_id: Annotated[int, typer.Argument(help="Assessment id (see kam history list).")],
@@ -213,7 +216,10 @@ def _warn_if_other_model(
             )
 
 
-@app.command("compare")
+@app.command(
+    "compare",
+    epilog=examples("kam history compare 7 12", "kam history compare 7 12 --threshold 0.5 -f json"),
+)
 def compare(
     ctx: typer.Context,
     before_id: Annotated[int, typer.Argument(help="The earlier assessment id.")],
@@ -258,7 +264,7 @@ def compare(
         stdout_console().print(comparison_view(model, comparison, title, cfg.lang))
 
 
-@app.command("delete")
+@app.command("delete", epilog=examples("kam history delete 12", "kam history delete 12 --yes"))
 def delete(
     assessment_id: Annotated[int, typer.Argument(help="Assessment id (see kam history list).")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
@@ -280,7 +286,9 @@ def delete(
     stderr_console().print(f"Deleted assessment #{assessment_id}.", markup=False)
 
 
-@app.command("export")
+@app.command(
+    "export", epilog=examples("kam history export -o all.jsonl", "kam history export | head -1")
+)
 def export(
     output: Annotated[
         Path | None,
@@ -298,7 +306,7 @@ def export(
             return
         count = _write_lines_atomically(output, lines)
     noun = "assessment" if count == 1 else "assessments"
-    stderr_console().print(f"Exported {count} {noun} to {output}.", markup=False)
+    hint(f"Exported {count} {noun} to {output}.")
 
 
 def _write_lines_atomically(path: Path, lines: Iterable[str]) -> int:

@@ -5,18 +5,17 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from kamcli import __version__
-from kamcli.cli.common import Lang, Settings, detect_lang
+from kamcli.cli.common import Settings, detect_lang
+from kamcli.cli.options import DebugOption, KamSubGroup, KamTyper, LangOption, ModelOption
 from kamcli.errors import ExitCode, KamError
 
 
-class KamGroup(TyperGroup):
+class KamGroup(KamSubGroup):
     """Turns KamErrors into one-paragraph messages and exit codes (docs/exit-codes.md)."""
 
     def invoke(self, ctx: Any) -> Any:
@@ -57,13 +56,12 @@ def _debug(ctx: Any) -> bool:
     return bool(obj.debug) if isinstance(obj, Settings) else bool(ctx.params.get("debug"))
 
 
-app = typer.Typer(
+app = KamTyper(
     cls=KamGroup,
     name="kam",
     help="Key account manager competency assessment: questionnaire, gap reports, team batches.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -77,24 +75,9 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    lang: Annotated[
-        Lang | None,
-        typer.Option(
-            "--lang",
-            envvar="KAM_LANG",
-            help="Language of texts and reports (default: from the locale, zh for zh_*).",
-        ),
-    ] = None,
-    model: Annotated[
-        Path | None,
-        typer.Option(
-            "--model",
-            envvar="KAM_MODEL",
-            help="Competency model directory (default: the shipped model).",
-            show_default=False,
-        ),
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    lang: LangOption = None,
+    model: ModelOption = None,
+    debug: DebugOption = False,
     version: Annotated[  # noqa: ARG001 - acted on by its eager callback
         bool,
         typer.Option(

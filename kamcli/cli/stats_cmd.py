@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kamcli.cli.common import settings
+from kamcli.cli.options import examples
 from kamcli.errors import NothingReadError, RowsRejectedError
+from kamcli.render.formats import FormatName
 
 if TYPE_CHECKING:
     from kamcli.batch.stats import StatsResult
@@ -24,10 +26,11 @@ class MissingMethod(StrEnum):
     pairwise = "pairwise"
 
 
-class StatsFormat(StrEnum):
+class StatsFormat(FormatName):
     table = "table"
     json = "json"
     md = "md"
+    markdown = "markdown"  # the same as md
 
 
 def stats(
@@ -125,7 +128,7 @@ def stats(
     counts = run.run()
     if counts.scored == 0 or run.stats_result is None:
         raise NothingReadError(counts.line("read"))
-    _write(model, run.stats_result, cfg.lang, fmt, output)
+    _write(model, run.stats_result, cfg.lang, fmt.canonical(), output)
     if counts.rejected or counts.unreadable:
         raise RowsRejectedError(counts.line("read"))
     if not quiet:
@@ -163,4 +166,10 @@ def _write(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("stats")(stats)
+    app.command(
+        "stats",
+        epilog=examples(
+            "kam stats team.csv",
+            "kam stats team.csv --missing pairwise --format md -o stats.md",
+        ),
+    )(stats)

@@ -40,7 +40,6 @@ STDIN_NAME = "<stdin>"
 META_COLUMNS = ("respondent_id", "name", "account", "stage", "subject", "rater")
 DELIMITERS = (",", ";", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
-XLSX_HINT = "Reading .xlsx files needs the xlsx extra: pip install 'kamcli[xlsx]'"
 
 
 class InputFormat(StrEnum):
@@ -246,7 +245,11 @@ def _xlsx_table(stream: IO[bytes], head: bytes, name: str) -> Table:
     try:
         import openpyxl
     except ImportError:
-        raise MissingFeatureError(f"{name}: {XLSX_HINT}") from None
+        from kamcli.extras import install_command
+
+        raise MissingFeatureError(
+            f"{name}: reading .xlsx files needs the xlsx extra: {install_command('xlsx')}"
+        ) from None
     closers: list[Callable[[], object]] = []
     try:
         if stream.seekable():

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from kamcli.render.formats import RenderOptions
     from kamcli.scoring import AssessmentResult
 
-PDF_EXTRA = 'PDF reports need the pdf extra: pip install "kamcli[pdf]"'
 MIN_RADAR_AXES = 3  # fewer axes make a line, not a shape; the table says it all then
 # Radar: centre offset from the top of its area, radius and label box widths, in mm.
 RADAR_HALF_HEIGHT = 58.0
@@ -45,6 +44,13 @@ MIDDLE_LABEL_WIDTH = 34.0
 LABEL_SIZE = 7.8
 # Gap table columns: name, score, target, gap, importance, bar, status.
 COLUMNS = (56.0, 14.0, 14.0, 13.0, 22.0, 30.0, 29.0)
+
+
+def pdf_extra() -> str:
+    """What to install for PDF, said right for a release and for a source checkout."""
+    from kamcli.extras import install_command
+
+    return f"PDF reports need the pdf extra: {install_command('pdf')}"
 
 
 def title_block(sheet: Sheet, context: dict[str, Any], title: str) -> None:
@@ -383,7 +389,7 @@ def render_pdf(
     try:
         import fpdf
     except ImportError:
-        raise MissingFeatureError(PDF_EXTRA) from None
+        raise MissingFeatureError(pdf_extra()) from None
     pdf: Any = fpdf.FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_margins(MARGIN, 14.0, MARGIN)
     pdf.set_auto_page_break(True, margin=18.0)
