@@ -111,16 +111,36 @@ def test_quit_then_resume_and_finish(runner: CliRunner, terminal: None) -> None:
     assert store().drafts() == []
 
 
-def test_next_assess_offers_to_resume(runner: CliRunner, terminal: None) -> None:
-    runner.invoke(
-        app,
-        ["assess", "--plain", "-s", "mid", "--name", "", "--account", ""],
-        input=typed("4", "q"),
+def test_next_assess_offers_every_unfinished_draft(runner: CliRunner, terminal: None) -> None:
+    # Ben's run is offered Ann's draft first: n starts a new one.
+    for name, keys in (("Ann", ("4", "q")), ("Ben", ("n", "4", "4", "4", "q"))):
+        runner.invoke(
+            app,
+            ["assess", "--plain", "-s", "mid", "--name", name, "--account", ""],
+            input=typed(*keys),
+        )
+    total = len(ITEMS)
+    result = runner.invoke(app, ["assess", "--plain"], input=typed("2", "q"))
+    assert result.exit_code == 0, result.output
+    assert "You have unfinished assessments. Resume one, or start a new one?" in result.stderr
+    assert (
+        "1 Draft #2 of " in result.stderr
+        and f"Ben, Mid KAM, 3 of {total} answered" in result.stderr
     )
-    result = runner.invoke(app, ["assess", "--plain"], input=typed("y", "q"))
-    assert "Resume your unfinished assessment" in result.stderr
-    assert f"Question 2 of {len(ITEMS)}" in result.stderr
-    assert len(store().list()) == 1
+    assert (
+        "2 Draft #1 of " in result.stderr
+        and f"Ann, Mid KAM, 1 of {total} answered" in result.stderr
+    )
+    assert "3 Start a new assessment" in result.stderr
+    assert f"Question 2 of {total}" in result.stderr, "the older draft (Ann's) was resumed"
+    assert "kam assess --resume 1" in result.stderr
+
+    fresh = runner.invoke(
+        app, ["assess", "--plain", "-s", "early"], input=typed("n", "Cy", "", "q")
+    )
+    assert fresh.exit_code == 0, fresh.output
+    assert f"Question 1 of {total}" in fresh.stderr
+    assert sorted(d.person or "" for d in store().drafts()) == ["Ann", "Ben", "Cy"]
 
 
 def test_ctrl_c_keeps_a_resumable_draft(

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from kamcli.batch.rows import GoodRow
 from kamcli.cli.main import app

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from kamcli.model import load_model
 from kamcli.scoring.cohort import MEDIAN_LIMIT, PENDING_LIMIT, CohortStats, CohortSummary
 from kamcli.scoring.plan import INSUFFICIENT, RowScore, ScoringPlan
+from kamcli.scoring.stage_groups import majority_stage
 
 MODEL = load_model()
 PLAN = ScoringPlan(MODEL)
@@ -224,3 +225,65 @@ def test_many_distinct_scores_stay_bounded_and_close() -> None:
     assert integrity.share_meeting_target == pytest.approx(
         sum(s >= target for s in scores) / len(scores)
     )
+
+
+# --- stage by stage (issue 9.22) ------------------------------------------------------------
+
+
+@given(st.dictionaries(st.sampled_from(STAGES), st.integers(1, 40), min_size=1))
+def test_a_majority_stage_holds_more_than_half_of_the_people(counts: dict[str, int]) -> None:
+    found = majority_stage(counts)
+    total = sum(counts.values())
+    if found is None:
+        assert all(2 * count <= total for count in counts.values())
+    else:
+        assert 2 * counts[found] > total
+
+
+def test_majority_edges() -> None:
+    assert majority_stage({"early": 1}) == "early"
+    assert majority_stage({"early": 2, "mid": 2}) is None  # a tie is no majority
+    assert majority_stage({"early": 3, "mid": 2}) == "early"
+    assert majority_stage({"early": 5, "mid": 5, "partnership": 5, "collaborative": 6}) is None
+    assert majority_stage({}) is None
+
+
+@PROPERTY
+@given(
+    answers=st.lists(st.lists(ANSWER, min_size=SIZE, max_size=SIZE), min_size=1, max_size=24),
+    stage_picks=st.lists(st.sampled_from(STAGES), min_size=24, max_size=24),
+)
+def test_each_stage_group_ranks_its_own_rows_against_its_own_targets(
+    answers: list[list[int | None]], stage_picks: list[str]
+) -> None:
+    rows = [PLAN.score(values, stage) for values, stage in zip(answers, stage_picks, strict=False)]
+    summary = summarise(rows)
+    assert [g.stage for g in summary.stage_groups] == [s for s in STAGES if s in summary.stages]
+    for group in summary.stage_groups:
+        mine = [row for row in rows if row.stage == group.stage]
+        assert group.n_respondents == len(mine)
+        targets = MODEL.stage(group.stage).targets
+        expected = []
+        for index, competency in enumerate(MODEL.competencies):
+            scores = [row.scores[index] for row in mine if row.scores[index] is not None]
+            if not scores:
+                continue
+            target = targets[competency.id]
+            gaps = [target.target - score for score in scores if score is not None]
+            priority = statistics.fmean(max(gap, 0.0) * target.weight for gap in gaps)
+            if priority > 1e-9:
+                expected.append((-round(priority, 9), -target.weight, index, competency.id))
+                found = next(
+                    (p for p in group.priorities if p.competency_id == competency.id), None
+                )
+                if found is not None:
+                    assert found.n == len(gaps)
+                    assert found.mean_gap == pytest.approx(statistics.fmean(gaps))
+                    assert found.priority == pytest.approx(priority)
+                    met = sum(1 for gap in gaps if gap <= 1e-9) / len(gaps)
+                    assert found.share_meeting_target == pytest.approx(met)
+        assert [p.competency_id for p in group.priorities] == [e[-1] for e in sorted(expected)[:3]]
+    data = summary.to_dict()
+    assert data["majority_stage"] == majority_stage(summary.stages)
+    assert [g["stage"] for g in data["stage_groups"]] == [g.stage for g in summary.stage_groups]
+    json.dumps(data)  # plain JSON types only

@@ -216,7 +216,7 @@ def test_mixed_stages_use_head_count_weighted_targets(tmp_path: Path) -> None:
     assert mean_targets(model, summary) == {"honesty": 2.25, "selling": 2.75}
     text = summary_markdown(model, summary, "en")
     assert "First: 3 · Second: 1" in text
-    assert "actions for First (the most common stage)" in text
+    assert "actions for First (3 of 4 people, more than half)" in text
     assert "each target is the mean" in text
 
 
@@ -318,6 +318,73 @@ def test_html_in_chinese(cohort: tuple[CohortSummary, Rows]) -> None:
         assert text in page
     for competency in MODEL.competencies:
         assert competency.name["zh"] in unescape(page)
+
+
+def _stage_blocks(text: str, heading: str) -> dict[str, str]:
+    """The text under each stage's heading (`heading` formatted with its name), by stage id."""
+    text = " ".join(text.split("Team development priorities", 1)[1].split())
+    starts = sorted(
+        (text.index(heading.format(stage=MODEL.stage(s).name["en"])), s)
+        for s in MODEL.stage_ids
+        if heading.format(stage=MODEL.stage(s).name["en"]) in text
+    )
+    ends = [start for start, _ in starts[1:]] + [text.index("Mean stage fit")]
+    return {stage: text[start:end] for (start, stage), end in zip(starts, ends, strict=True)}
+
+
+def test_without_a_majority_stage_each_stage_gets_its_own_priorities() -> None:
+    """Issue 9.22: four stages of five people each get four lists with their own actions."""
+    summary, rows = make_cohort(20, ("early", "mid", "partnership", "collaborative"))
+    assert summary.majority_stage is None
+    assert "the most common stage" not in summary_markdown(MODEL, summary, "en")
+    for text, heading in (
+        (terminal_text(summary, "en", 80), "{stage} (5 of 20 people)"),
+        (summary_markdown(MODEL, summary, "en"), "### {stage} (5 of 20 people)"),
+    ):
+        assert "No stage holds more than half of the people" in " ".join(text.split())
+        blocks = _stage_blocks(text, heading)
+        assert list(blocks) == list(MODEL.stage_ids)
+        for group in summary.stage_groups:
+            block = blocks[group.stage]
+            assert group.priorities, "each made-up stage is below target somewhere"
+            for rank, found in enumerate(group.priorities, start=1):
+                name = MODEL.competency(found.competency_id).name["en"]
+                assert f"{rank}. " in block and name in block
+                assert f"mean gap {fmt_stat_gap(found.mean_gap)}" in block
+                for action in MODEL.competency(found.competency_id).actions[group.stage]:
+                    assert " ".join(action["en"].split()) in block
+    for lang in ("en", "zh"):
+        text = terminal_text(summary, lang, 80)
+        assert max(cell_len(line.rstrip()) for line in text.splitlines()) <= 80
+    page = unescape(html_for(summary, rows))
+    assert page.count('<h3 class="stage-group">') == 4
+    assert "Early KAM (5 of 20 people)" in page
+    data = json.loads(summary_json(MODEL, summary, "en"))
+    assert data["majority_stage"] is None
+    assert [g["n_respondents"] for g in data["stage_groups"]] == [5, 5, 5, 5]
+
+
+def test_a_majority_stage_gives_one_list_with_its_actions() -> None:
+    summary, _ = make_cohort(5, ("mid", "mid", "early", "mid", "partnership"))
+    assert summary.stage is None and summary.majority_stage == "mid"
+    text = " ".join(summary_markdown(MODEL, summary, "en").split())
+    assert "actions for Mid KAM (3 of 5 people, more than half)" in text
+    assert "###" not in text
+    for competency_id in summary.priorities:
+        for action in MODEL.competency(competency_id).actions["mid"]:
+            assert " ".join(action["en"].split()) in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_mean_stage_fit_is_explained(lang: str) -> None:
+    from kamcli.render.cohort_text import cohort_label
+
+    summary, rows = make_cohort(6, ("early", "mid"))
+    note = " ".join(cohort_label("fit_means_explain", lang).split())
+    terminal = "".join(terminal_text(summary, lang, 80).split())
+    assert "".join(note.split()) in terminal
+    assert note in summary_markdown(MODEL, summary, lang)
+    assert note in unescape(html_for(summary, rows, lang))
 
 
 def test_html_lists_mixed_stages_per_respondent() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ from kamcli.cli import history_cmd
 from kamcli.cli.main import app
 from kamcli.errors import ExitCode, StoreError
 from kamcli.model import load_model
+from kamcli.render.compare_view import fmt_change
 from kamcli.scoring import AssessmentResult, CompetencyResult, score_assessment
-from kamcli.scoring.compare import compare_results, trend_of
+from kamcli.scoring.compare import EPSILON, compare_results, mismatches, trend_of
 from kamcli.store import Store
 
 ITEMS = load_model().item_ids()
@@ -112,6 +114,9 @@ def test_list_table_and_json_show_every_assessment(runner: CliRunner, tmp_path: 
     for text in (str(first), "complete", "Li Wei", "Acme", "Mid KAM", fit, "1.0.0"):
         assert text in lines[2]
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", lines[2])
+    assert "Fit = stage fit: how much of the stage's target profile is reached" in " ".join(
+        table.stdout.split()
+    )
 
     rows = json.loads(run(runner, "list", "-f", "json").stdout)
     assert [row["id"] for row in rows] == [draft, first]
@@ -227,11 +232,14 @@ def test_compare_reports_hand_checked_changes(runner: CliRunner, tmp_path: Path)
     assert table.exit_code == 0, table.output
     lines = table.stdout.splitlines()
     integrity = next(line for line in lines if line.startswith("Integrity"))
-    assert integrity.split()[-5:] == ["3.0", "3.4", "+0.4", "▲", "improved"]
+    assert integrity.split()[-5:] == ["3.00", "3.40", "+0.40", "▲", "improved"]
     product = next(line for line in lines if line.startswith("Product"))
-    assert product.split()[-5:] == ["3.0", "2.2", "-0.8", "▼", "declined"]
+    assert product.split()[-5:] == ["3.00", "2.20", "-0.80", "▼", "declined"]
     communication = next(line for line in lines if line.startswith("Communication"))
-    assert communication.split()[-5:] == ["3.0", "2.8", "-0.2", "=", "unchanged"]
+    assert communication.split()[-5:] == ["3.00", "2.80", "-0.20", "=", "unchanged"]
+    rule = " ".join(table.stdout.split())
+    assert "unrounded score changed by at least 0.25" in rule and "--threshold" in rule
+    assert "Stage fit: how much of the stage's target profile is reached" in rule
     fit_line = next(line for line in lines if line.startswith("Stage fit"))
     assert f"{before_report['fit']:.0f}% → {after_report['fit']:.0f}%" in fit_line
 
@@ -240,8 +248,48 @@ def test_compare_threshold_option_changes_the_trend(runner: CliRunner, tmp_path:
     before, _ = assess(runner, write_answers(tmp_path))
     after, _ = assess(runner, write_answers(tmp_path, **RAISED))
     result = run(runner, "compare", str(before), str(after), "-f", "json", "--threshold", "0.1")
-    rows = {row["competency_id"]: row for row in json.loads(result.stdout)["competencies"]}
+    data = json.loads(result.stdout)
+    rows = {row["competency_id"]: row for row in data["competencies"]}
     assert rows["communication"]["trend"] == "declined"
+    assert data["threshold"] == 0.1
+    table = run(runner, "compare", str(before), str(after), "--threshold", "0.1")
+    assert "at least 0.1," in " ".join(table.stdout.split())
+
+
+def test_compare_shows_the_unrounded_change_it_decided_on(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """One skipped item makes a mean of four: 3.25. One decimal would show 3.0 → 3.2 (+0.2)
+    beside "improved"; the table shows the 3.25 and the +0.25 that reached the threshold."""
+    before, _ = assess(runner, write_answers(tmp_path))
+    path = write_answers(tmp_path, integrity_1=4)
+    path.write_text(path.read_text(encoding="utf-8").replace("integrity_2: 3", "integrity_2: skip"))
+    after, _ = assess(runner, path)
+    table = run(runner, "compare", str(before), str(after))
+    assert table.exit_code == 0, table.output
+    integrity = next(line for line in table.stdout.splitlines() if line.startswith("Integrity"))
+    assert integrity.split()[-5:] == ["3.00", "3.25", "+0.25", "▲", "improved"]
+
+
+@pytest.mark.parametrize(
+    ("second", "extra", "warning"),
+    [
+        ("Wang Fang", (), "#1 is about 'Li Wei' and #2 about 'Wang Fang'"),
+        ("Li Wei", ("--rater", "manager", "--about", "li  WEI"), "rated by self and #2 by manager"),
+    ],
+)
+def test_compare_warns_about_different_people_and_raters(
+    runner: CliRunner, tmp_path: Path, second: str, extra: tuple[str, ...], warning: str
+) -> None:
+    before, _ = assess(runner, write_answers(tmp_path))
+    after, _ = assess(runner, write_answers(tmp_path, name=second), *extra)
+    result = run(runner, "compare", str(before), str(after))
+    assert result.exit_code == 0, result.output
+    assert warning in " ".join(result.stderr.split())
+    assert result.stderr.count("Warning") == 1  # "li  WEI" is Li Wei: no person warning
+    assert "Integrity" in result.stdout  # the numbers are still shown
+    data = json.loads(run(runner, "compare", str(before), str(after), "-f", "json").stdout)
+    assert [m["kind"] for m in data["mismatches"]] == ["person" if not extra else "rater"]
 
 
 def test_compare_warns_when_stages_differ(runner: CliRunner, tmp_path: Path) -> None:
@@ -475,3 +523,42 @@ def test_compare_results_is_antisymmetric(
             assert reverse.change == pytest.approx(-change.change)
             moved = abs(change.change) >= threshold - 1e-9 and change.change != 0
             assert (change.trend != "unchanged") == moved
+
+
+@given(st.floats(min_value=-4, max_value=4), st.floats(min_value=0, max_value=2))
+def test_the_change_shown_never_looks_on_the_other_side_of_the_threshold(
+    change: float, threshold: float
+) -> None:
+    text = fmt_change(change, threshold)
+    shown = float(text)
+    assert abs(shown - change) <= 0.005 + 1e-12
+    edges = (threshold - EPSILON, EPSILON)
+    if all(abs(abs(change) - edge) > 1e-11 for edge in edges):
+        assert trend_of(shown, threshold) == trend_of(change, threshold)
+    assert text == "0.00" or text[0] in "+-"
+
+
+def test_fmt_change_adds_decimals_only_near_the_threshold() -> None:
+    assert fmt_change(0.2475, 0.25) == "+0.247"
+    assert fmt_change(0.25, 0.25) == "+0.25"
+    assert fmt_change(-0.8, 0.25) == "-0.80"
+    assert fmt_change(1e-12, 0.25) == "0.00"
+    assert fmt_change(None, 0.25) == "—"
+
+
+def test_mismatches_name_person_rater_stage_and_model() -> None:
+    first = result_with({"a": 3.0})
+    same = replace(first, subject="  Li Wei ", person="x")
+    assert mismatches(replace(first, subject="li wei"), same) == ()
+    assert mismatches(replace(first, subject=None), replace(first, subject="Wu")) == ()
+    other = replace(
+        first, subject="Wu", rater="peer", stage="early", model_hash="h2", model_version="2"
+    )
+    found = mismatches(replace(first, subject="Li"), other)
+    assert [(m.kind, m.before, m.after) for m in found] == [
+        ("person", "Li", "Wu"),
+        ("rater", "self", "peer"),
+        ("stage", "mid", "early"),
+        ("model", "m 1 (h)", "m 2 (h2)"),
+    ]
+    assert compare_results(first, other).mismatches == mismatches(first, other)

@@ -133,7 +133,7 @@ def render_csv_bytes(result: AssessmentResult, lang: str = "en") -> bytes:
 
 @pytest.mark.parametrize("fmt", list(ReportFormat))
 def test_every_format_has_a_renderer_with_the_interface_signature(fmt: ReportFormat) -> None:
-    module_name, function_name = RENDERERS[fmt]
+    module_name, function_name = RENDERERS[fmt.canonical()]
     module = importlib.import_module(module_name)
     function = getattr(module, function_name)
     assert callable(function)

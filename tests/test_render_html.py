@@ -259,7 +259,7 @@ def test_footnote_explains_the_computation() -> None:
     method = page[page.index('<footer class="method">') :]
     assert "weighted mean" in method and "reverse-keyed" in method
     assert f"{MODEL.min_coverage:.0%}" in method
-    assert "Gap = target − score" in method and "Priority = gap × importance" in method
+    assert "Gap = target − score" in method and "Priority = gap × weight" in method
     assert "Stage fit" in method
     for band in MODEL.status_bands:
         glyph, word = status_word(MODEL, band.id, "en")

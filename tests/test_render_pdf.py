@@ -23,7 +23,7 @@ from kamcli.model import load_model
 from kamcli.render import fonts
 from kamcli.render.formats import RenderOptions
 from kamcli.render.labels import competency_name, label
-from kamcli.render.pdf import PDF_EXTRA, render_pdf
+from kamcli.render.pdf import pdf_extra, render_pdf
 from kamcli.render.pdf_layout import ELLIPSIS, wrap_text
 from kamcli.scoring import AssessmentResult, score_assessment
 
@@ -242,7 +242,7 @@ def test_without_fpdf2_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setitem(sys.modules, "fpdf", None)
     with pytest.raises(MissingFeatureError) as caught:
         render_pdf(MODEL, assess(), "en", RenderOptions())
-    assert caught.value.message == PDF_EXTRA
+    assert caught.value.message == pdf_extra()
     assert 'pip install "kamcli[pdf]"' in caught.value.message
     assert caught.value.exit_code == ExitCode.MISSING_FEATURE
 

@@ -31,7 +31,14 @@ from kamcli.render.labels import (
     status_word,
 )
 from kamcli.render.markdown import markdown_report, md_escape
-from kamcli.render.terminal import EMPTY, FILLED, TARGET_MARK, gap_report, score_bar
+from kamcli.render.terminal import (
+    BAR_WIDTH,
+    EMPTY,
+    FILLED,
+    TARGET_MARK,
+    gap_report,
+    score_bar,
+)
 from kamcli.scoring import AssessmentResult, score_assessment
 
 MODEL = load_model()
@@ -82,7 +89,7 @@ def squash(text: str) -> str:
 
 
 def table_rows(output: str) -> list[dict[str, str]]:
-    """The competency rows: name cell (all its lines), score, target, gap, bar, status."""
+    """The competency rows: name cell (all its lines), score, target, gap, weight, bar, status."""
     lines = output.splitlines()
     start = next(n for n, line in enumerate(lines) if line.startswith("──")) + 1
     rows: list[dict[str, str]] = []
@@ -90,9 +97,9 @@ def table_rows(output: str) -> list[dict[str, str]]:
         if not line.strip() or line.startswith(FILLED):  # blank line or the legend: done
             break
         parts = COLUMN_GAP.split(line.rstrip())
-        if len(parts) >= 6:
-            keys = ("name", "score", "target", "gap", "bar", "status")
-            rows.append(dict(zip(keys, parts[:6], strict=True)))
+        if len(parts) >= 7:
+            keys = ("name", "score", "target", "gap", "weight", "bar", "status")
+            rows.append(dict(zip(keys, parts[:7], strict=True)))
         else:  # a continuation line: more of the name cell, maybe more of the status
             rows[-1]["name"] += " " + parts[0]
             if len(parts) > 1:
@@ -115,10 +122,11 @@ def test_every_competency_row_shows_the_scored_numbers_and_status(lang: str, sta
     for row, scored in zip(rows, result.competencies, strict=True):
         name = competency_name(MODEL, scored.competency_id, lang)
         assert squash(row["name"]).startswith(squash(name))
-        assert (row["score"], row["target"], row["gap"]) == (
+        assert (row["score"], row["target"], row["gap"], row["weight"]) == (
             fmt_score(scored.score),
             fmt_score(scored.target),
             fmt_gap(scored.gap),
+            f"{MODEL.stage(stage).targets[scored.competency_id].weight:g}",
         )
         glyph, word = status_word(MODEL, scored.status, lang)
         assert row["status"] == f"{glyph} {word}"
@@ -127,7 +135,7 @@ def test_every_competency_row_shows_the_scored_numbers_and_status(lang: str, sta
         if scored.score is None:
             assert row["score"] == row["gap"] == row["bar"] == "—"
         else:
-            assert row["bar"] == score_bar(scored.score, scored.target, 1, 5)
+            assert row["bar"] == score_bar(scored.score, scored.target, 1, 5, BAR_WIDTH)
 
 
 def test_the_test_answers_cover_insufficient_partial_and_all_bands() -> None:
@@ -203,6 +211,50 @@ def test_priorities_list_gaps_and_the_stage_actions_in_order(lang: str) -> None:
     assert positions == sorted(positions)
     top_action = stage_actions(MODEL, result.priorities[0], "early", lang)[0]
     assert squash(top_action) in squash(text)
+    assert squash(label("priority_rule", lang)) in squash(text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_larger_gap_with_less_weight_ranks_lower_and_the_report_shows_why(lang: str) -> None:
+    """Issue 9: +1.9 at weight 1 is missing from the top three while +1.3 at weight 3 is in it;
+    the table and each priority line show the weight, and a line says how they are ranked."""
+    answers = answers_for(MODEL)
+    targets = MODEL.stage("mid").targets
+    heavy = [c.id for c in MODEL.competencies if targets[c.id].weight == 3]
+    light = [
+        c.id for c in MODEL.competencies if targets[c.id].weight == 1 and targets[c.id].target == 3
+    ]
+    for competency, item in MODEL.items():  # light[0]: gap 2.0; heavy ones: gaps up to 1.5
+        value = 1 if competency.id == light[0] else 3 if competency.id in heavy else 4
+        answers[item.id] = (6 - value) if item.reverse else value
+    result = assess("mid", lang, answers=answers)
+    weak = result.competency(light[0])
+    assert weak.gap is not None and weak.gap > max(
+        result.competency(cid).gap or 0.0 for cid in result.priorities
+    )
+    assert light[0] not in result.priorities
+    output = render(result, lang)
+    row = next(
+        r
+        for r in table_rows(output)
+        if squash(r["name"]).startswith(squash(competency_name(MODEL, light[0], lang)))
+    )
+    assert row["weight"] == "1"
+    text = section(output, "priorities", lang)
+    assert squash(label("priority_rule", lang)) in squash(text)
+    products = []
+    for competency_id in result.priorities:
+        scored = result.competency(competency_id)
+        line = label("priority_line", lang).format(
+            name=competency_name(MODEL, competency_id, lang),
+            gap=fmt_gap(scored.gap),
+            weight=f"{scored.weight:g}",
+            score=fmt_score(scored.score),
+            target=fmt_score(scored.target),
+        )
+        assert squash(line) in squash(text)
+        products.append((scored.gap or 0.0) * scored.weight)
+    assert products == sorted(products, reverse=True)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -210,7 +262,8 @@ def test_fit_now_and_for_the_next_stage(lang: str) -> None:
     result = assess("early", lang)
     assert result.fit is not None and result.next_fit is not None
     text = section(render(result, lang), "fit", lang)
-    now, following = text.splitlines()
+    assert squash(label("fit_explain", lang)) in squash(text)
+    now, following = text.splitlines()[-2:]
     assert fmt_pct(result.fit) in now and stage_name(MODEL, "early", lang) in now
     assert fmt_pct(result.next_fit) in following
     assert stage_name(MODEL, "mid", lang) in following
@@ -228,6 +281,7 @@ def test_strengths_show_how_far_above_target() -> None:
     result = assess("early")
     assert result.strengths
     text = section(render(result, "en"), "strengths", "en")
+    assert squash(label("strength_rule", "en")) in squash(text)
     for competency_id in result.strengths:
         scored = result.competency(competency_id)
         assert scored.score is not None
@@ -339,7 +393,7 @@ UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 def test_markdown_table_matches_the_result(lang: str) -> None:
     result = assess("early", lang)
     text = markdown_report(MODEL, result, lang)
-    columns = ["col_competency", "col_score", "col_target", "col_gap", "col_status"]
+    columns = ["col_competency", "col_score", "col_target", "col_gap", "importance", "col_status"]
     header = "| " + " | ".join(label(key, lang) for key in columns) + " |"
     lines = text.splitlines()
     start = lines.index(header)
@@ -354,6 +408,7 @@ def test_markdown_table_matches_the_result(lang: str) -> None:
             fmt_score(scored.score),
             fmt_score(scored.target),
             fmt_gap(scored.gap),
+            f"{scored.weight:g}",
             f"{glyph} {word}",
         ]
 

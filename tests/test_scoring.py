@@ -471,3 +471,19 @@ def test_check_answers_rejects_unknown_ids(unknown: str) -> None:
     problems = check_answers(DEFAULT, {unknown: 3})
     assert len(problems) == 1
     assert repr(unknown) in problems[0]
+
+
+def test_a_best_score_below_target_is_no_strength() -> None:
+    """Issue 9: 2.8 of 5 was listed under Strengths. Strength = at or above target, nothing less."""
+    answers: dict[str, int | None] = {}
+    for competency, item in DEFAULT.items():
+        value = 1
+        if competency.id == "integrity":  # 3, 3, 3, 3, 2 → 2.8, the best score, target 4.5
+            value = 2 if item.id == competency.items[-1].id else 3
+        answers[item.id] = (LOW + HIGH - value) if item.reverse else value
+    result = assess(DEFAULT, answers, "mid")
+    integrity = result.competency("integrity")
+    assert integrity.score == pytest.approx(2.8)
+    assert integrity.score == max(c.score or 0.0 for c in result.competencies)
+    assert integrity.score < integrity.target
+    assert result.strengths == ()

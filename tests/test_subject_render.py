@@ -36,7 +36,7 @@ from kamcli.render import fonts
 from kamcli.render.formats import RenderOptions, ReportFormat
 from kamcli.render.labels import competency_name, label
 from kamcli.render.markdown import md_escape
-from kamcli.render.pdf import PDF_EXTRA
+from kamcli.render.pdf import pdf_extra
 from kamcli.render.subject import (
     SUBJECT_RENDERERS,
     subject_renderer,
@@ -131,7 +131,7 @@ def numbers_in(value: Any) -> list[float]:
 
 @pytest.mark.parametrize("fmt", list(ReportFormat))
 def test_every_format_has_a_subject_renderer(fmt: ReportFormat) -> None:
-    module_name, function_name = SUBJECT_RENDERERS[fmt]
+    module_name, function_name = SUBJECT_RENDERERS[fmt.canonical()]
     function = getattr(importlib.import_module(module_name), function_name)
     assert subject_renderer(fmt) is function
     assert list(inspect.signature(function).parameters) == ["model", "report", "lang", "options"]
@@ -166,6 +166,20 @@ def test_every_competency_name_and_the_notes_are_shown(fmt: str) -> None:
         note = {"md": md_escape(FOLDED_NOTE), "html": FOLDED_NOTE.replace("'", "&#39;")}
         assert note.get(fmt, FOLDED_NOTE) in text
         assert "Product and technical knowledge: fewer than 3 peer, customer or other" in text
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "md", "html"])
+def test_the_stage_fit_in_the_header_is_explained(fmt: str) -> None:
+    explained = label("fit_explain", "en")
+    explained = {"md": md_escape(explained), "html": explained.replace("'", "&#39;")}.get(
+        fmt, explained
+    )
+    ratings = [rating("self"), rating("manager", integrity=2.0)] + [rating("peer")] * 3
+    shown = build_subject_report(MODEL, "Li Wei", "early", ratings)
+    assert shown.fit_others is not None
+    assert explained in " ".join(all_text_formats(shown)[fmt].split())
+    # the example withholds a competency, so it shows no stage fit and needs no explanation
+    assert explained not in " ".join(all_text_formats(example())[fmt].split())
 
 
 @pytest.mark.parametrize("fmt", ["terminal", "md"])
@@ -368,7 +382,7 @@ def test_pdf_without_fpdf2_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setitem(sys.modules, "fpdf", None)
     with pytest.raises(MissingFeatureError) as caught:
         render_subject_pdf(MODEL, example(), "en", OPTIONS)
-    assert caught.value.message == PDF_EXTRA
+    assert caught.value.message == pdf_extra()
 
 
 # --- the HTML radar -------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from kamcli.render.formats import FormatName
+
 
 class OutputFormat(StrEnum):
     csv = "csv"
@@ -12,9 +14,10 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-class BatchReportFormat(StrEnum):
+class BatchReportFormat(FormatName):
     html = "html"
     md = "md"
+    markdown = "markdown"  # the same as md
     pdf = "pdf"
     json = "json"
     csv = "csv"

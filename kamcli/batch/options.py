@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from kamcli.batch.stats import StatsOptions
     from kamcli.model.schema import CompetencyModel
 
-SUMMARY_SUFFIXES = (".html", ".md", ".json")
+SUMMARY_SUFFIXES = (".html", ".md", ".markdown", ".json")
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def export_summary(
             from kamcli.render.stats_html import stats_section_html, with_section
 
             text = with_section(text, stats_section_html(model, stats, lang))
-    elif suffix == ".md":
+    elif suffix in (".md", ".markdown"):
         text = cohort_text.summary_markdown(model, summary, lang)
         if stats is not None:
             from kamcli.render.stats_text import stats_markdown

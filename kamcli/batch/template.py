@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 SHEET_COLUMNS = META_COLUMNS[:4]  # respondent_id, name, account, stage
 VALIDATED_ROWS = 5000
-XLSX_HINT = "Writing .xlsx files needs the xlsx extra: pip install 'kamcli[xlsx]'"
 
 LABELS = {
     "en": {
@@ -74,7 +73,11 @@ def responses_xlsx(model: CompetencyModel, lang: str, stage: str | None) -> byte
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.datavalidation import DataValidation
     except ImportError:
-        raise MissingFeatureError(XLSX_HINT) from None
+        from kamcli.extras import install_command
+
+        raise MissingFeatureError(
+            f"Writing .xlsx files needs the xlsx extra: {install_command('xlsx')}"
+        ) from None
     words = LABELS.get(lang, LABELS["en"])
     workbook = Workbook()
     sheet: Any = workbook.active

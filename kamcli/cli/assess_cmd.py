@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kamcli.cli.common import Settings, settings, stderr_console
+from kamcli.cli.options import examples
 from kamcli.errors import ExitCode, UsageError
+from kamcli.render.formats import FormatName
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
@@ -25,10 +27,11 @@ class RaterRole(StrEnum):
     other = "other"
 
 
-class ReportFormat(StrEnum):
+class ReportFormat(FormatName):
     table = "table"
     json = "json"
-    markdown = "markdown"
+    md = "md"
+    markdown = "markdown"  # the same as md
 
 
 NOT_A_TTY = (
@@ -95,14 +98,16 @@ def assess(
         )
     who = Who(name, account, rater.value, about)
     if answers is not None:
-        result = _from_file(cfg, model, answers, stage, who, allow_missing, no_save)
+        result, saved_id = _from_file(cfg, model, answers, stage, who, allow_missing, no_save)
     else:
         if draft_id is not None and not resume:
             raise UsageError(f"To resume draft {draft_id} write: kam assess --resume {draft_id}")
         if not stdin_is_terminal():
             raise UsageError(NOT_A_TTY)
-        result = _interactive(cfg, model, draft_id, resume, stage, who, plain)
+        result, saved_id = _interactive(cfg, model, draft_id, resume, stage, who, plain)
     print_report(model, result, cfg.lang, fmt)
+    if saved_id is not None:
+        print_next_steps(saved_id, result.subject, cfg.lang)
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,7 @@ def _from_file(
     who: Who,
     allow_missing: bool,
     no_save: bool,
-) -> AssessmentResult:
+) -> tuple[AssessmentResult, int | None]:
     from kamcli.cli.sources import score_file
 
     result, raw_answers = score_file(
@@ -137,27 +142,30 @@ def _from_file(
         rater=who.rater if who.rater != "self" else None,
         subject=who.about,
     )
-    if not no_save:
-        from kamcli.store import Store
+    if no_save:
+        return result, None
+    from kamcli.store import Store
 
-        with Store.open_default() as store:
-            record_id = store.save_complete(
-                answers=raw_answers,
-                result=result.to_dict(),
-                person=result.person,
-                account=result.account,
-                stage=result.stage,
-                lang=cfg.lang,
-                model_id=model.id,
-                model_version=model.version,
-                model_hash=model.content_hash,
-                rater=result.rater,
-                subject=result.subject,
-            )
-        stderr_console().print(
-            f"Saved as assessment #{record_id} (kam history show {record_id}).", markup=False
+    with Store.open_default() as store:
+        record_id = store.save_complete(
+            answers=raw_answers,
+            result=result.to_dict(),
+            person=result.person,
+            account=result.account,
+            stage=result.stage,
+            lang=cfg.lang,
+            model_id=model.id,
+            model_version=model.version,
+            model_hash=model.content_hash,
+            rater=result.rater,
+            subject=result.subject,
         )
-    return result
+    return result, record_id
+
+
+def arrow_menus_wanted(plain: bool) -> bool:
+    """One-keystroke menus need a terminal on stdin and on stderr (where prompts go)."""
+    return not plain and sys.stdin.isatty() and sys.stderr.isatty()
 
 
 def _interactive(
@@ -168,15 +176,16 @@ def _interactive(
     stage: str | None,
     who: Who,
     plain: bool,
-) -> AssessmentResult:
+) -> tuple[AssessmentResult, int]:
     from kamcli.questionnaire import flow
     from kamcli.questionnaire.prompts import ArrowPrompter, TypedPrompter
     from kamcli.questionnaire.session import QuitRequested
+    from kamcli.questionnaire.texts import t
     from kamcli.store import Store
 
+    lang = cfg.lang
     console = stderr_console()
-    use_arrows = not plain and sys.stdout.isatty() and sys.stdin.isatty()
-    prompter = (ArrowPrompter if use_arrows else TypedPrompter)(console, model, cfg.lang)
+    prompter = (ArrowPrompter if arrow_menus_wanted(plain) else TypedPrompter)(console, model, lang)
     with Store.open_default() as store:
         draft = None
         try:
@@ -195,31 +204,54 @@ def _interactive(
             if draft.stage is None:
                 flow.choose_stage(store, model, prompter, draft)
             flow.ask_items(store, model, prompter, draft)
-            return flow.finish(store, model, draft, cfg.lang)
+            return flow.finish(store, model, draft, lang), draft.id
         except QuitRequested:
             assert draft is not None
-            console.print(_saved_message(draft.id, draft.answers, model), markup=False)
+            prompter.say(_saved_draft(draft.id, draft.answers, model, lang))
             raise typer.Exit(0) from None
         except (KeyboardInterrupt, EOFError) as exc:
-            where = "Interrupted" if isinstance(exc, KeyboardInterrupt) else "Input ended"
-            message = (
-                _saved_message(draft.id, draft.answers, model)
+            where = t("interrupted" if isinstance(exc, KeyboardInterrupt) else "input_ended", lang)
+            saved = (
+                _saved_draft(draft.id, draft.answers, model, lang)
                 if draft
-                else "Nothing was saved yet."
+                else t("nothing_saved", lang)
             )
-            console.print(f"\n{where}. {message}", markup=False)
+            prompter.say(f"\n{where} {saved}")
             from kamcli.cli.faults import interrupt_exit_code
 
             code = interrupt_exit_code(exc) if isinstance(exc, KeyboardInterrupt) else None
             raise typer.Exit(code or ExitCode.INTERRUPTED) from None
 
 
-def _saved_message(draft_id: int, answers: dict[str, int | None], model: CompetencyModel) -> str:
+def _saved_draft(
+    draft_id: int, answers: dict[str, int | None], model: CompetencyModel, lang: str
+) -> str:
+    from kamcli.questionnaire.texts import t
+
     done = sum(1 for item in model.item_ids() if item in answers)
-    return (
-        f"Your answers are saved as draft #{draft_id} ({done} of {len(model.item_ids())} "
-        f"answered). Resume with: kam assess --resume {draft_id}"
-    )
+    return t("saved_draft", lang, id=draft_id, done=done, total=len(model.item_ids()))
+
+
+def print_next_steps(record_id: int, subject: str | None, lang: str) -> None:
+    """Where the assessment went and the commands a newcomer wants next (on stderr)."""
+    import shlex
+
+    from kamcli.cli.common import detect_lang
+    from kamcli.questionnaire.texts import t
+
+    in_lang = f" --lang {lang}" if lang != detect_lang() else ""
+    steps = [
+        (f"kam report {record_id} --format html -o report-{record_id}.html{in_lang}", "step_html"),
+        (f"kam history show {record_id}{in_lang}", "step_show"),
+    ]
+    if subject:
+        slug = "".join(c if c.isalnum() else "-" for c in subject.lower()).strip("-") or "subject"
+        command = f"kam report --subject {shlex.quote(subject)} --format html -o {slug}-360.html"
+        steps.append((command + in_lang, "step_subject"))
+    width = max(len(command) for command, _ in steps)
+    lines = [t("saved_as", lang, id=record_id), t("next_steps", lang)]
+    lines += [f"  {c.ljust(width)}   {t(key, lang, subject=subject)}" for c, key in steps]
+    stderr_console().print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 
 def print_report(
@@ -229,7 +261,7 @@ def print_report(
         from kamcli.render.json_report import json_report
 
         typer.echo(json_report(model, result, lang))
-    elif fmt is ReportFormat.markdown:
+    elif fmt.canonical() is ReportFormat.md:
         from kamcli.render.markdown import markdown_report
 
         typer.echo(markdown_report(model, result, lang), nl=False)
@@ -241,4 +273,10 @@ def print_report(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("assess")(assess)
+    app.command(
+        "assess",
+        epilog=examples(
+            "kam assess --lang zh --stage mid",
+            "kam assess --answers answers.yaml --format md",
+        ),
+    )(assess)

@@ -9,6 +9,7 @@ import typer
 
 from kamcli.batch.formats import BatchReportFormat, OutputFormat
 from kamcli.cli.common import settings
+from kamcli.cli.options import examples
 from kamcli.errors import ExitCode, NothingReadError, RowsRejectedError
 
 
@@ -44,7 +45,9 @@ def batch(
     summary: Annotated[bool, typer.Option("--summary", help="Print the cohort summary.")] = False,
     summary_out: Annotated[
         Path | None,
-        typer.Option("--summary-out", help="Write the cohort summary (.html/.md/.json)."),
+        typer.Option(
+            "--summary-out", help="Write the cohort summary (.html, .md or .markdown, .json)."
+        ),
     ] = None,
     report_dir: Annotated[
         Path | None, typer.Option("--report-dir", help="Write one report per respondent here.")
@@ -110,7 +113,7 @@ def batch(
         summary=summary,
         summary_out=summary_out,
         report_dir=report_dir,
-        report_format=report_format.value,
+        report_format=report_format.canonical().value,
         font=font,
         by_subject=by_subject,
         by_subject_dir=by_subject_dir,
@@ -127,4 +130,10 @@ def batch(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("batch")(batch)
+    app.command(
+        "batch",
+        epilog=examples(
+            "kam batch team.csv --stage mid -o results.csv --summary",
+            "kam batch team.xlsx --report-dir reports/ --report-format pdf",
+        ),
+    )(batch)

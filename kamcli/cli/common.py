@@ -46,6 +46,10 @@ class Settings:
             self._model = load_model(self.model_path)
         return self._model
 
+    def forget_model(self) -> None:
+        """--model given after the subcommand: load that one instead."""
+        self._model = None
+
 
 def settings(ctx: typer.Context) -> Settings:
     root = ctx.find_root()
@@ -56,16 +60,21 @@ def settings(ctx: typer.Context) -> Settings:
     return obj
 
 
-def stdout_console(width: int | None = None) -> Console:
+# Output to a pipe or file is laid out this wide (rich would use 80), unless COLUMNS says.
+PIPE_WIDTH = 160
+
+
+def _console(*, stderr: bool, width: int | None) -> Console:
+    """On a terminal, the window's width; in a pipe or file COLUMNS, else PIPE_WIDTH.
+
+    rich would lay out pipe output at 80 columns, folding table cells that fit a window.
+    """
     from rich.console import Console
 
-    return sanitised(Console(highlight=False, width=width, emoji=False))
-
-
-def stderr_console() -> Console:
-    from rich.console import Console
-
-    return sanitised(Console(stderr=True, highlight=False, emoji=False))
+    console = Console(stderr=stderr, highlight=False, width=width, emoji=False)
+    if width is None and not console.is_terminal and not os.environ.get("COLUMNS"):
+        console.width = PIPE_WIDTH
+    return sanitised(console)
 
 
 def sanitised(console: Console) -> Console:
@@ -74,3 +83,22 @@ def sanitised(console: Console) -> Console:
 
     console.push_render_hook(SanitiseHook())
     return console
+
+
+def stdout_console(width: int | None = None) -> Console:
+    return _console(stderr=False, width=width)
+
+
+def stderr_console() -> Console:
+    return _console(stderr=True, width=None)
+
+
+def hint(text: str, *, err: bool = True) -> None:
+    """A message naming a path or a command to run: never wrapped, so it is copied whole.
+
+    A terminal folds a long line on screen without breaking it; rich would insert newlines.
+    Control characters in a file name are shown as � (terminal_safe), like every output.
+    """
+    from kamcli.render.labels import terminal_safe
+
+    typer.echo(terminal_safe(text), err=err)

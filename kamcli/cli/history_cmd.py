@@ -16,18 +16,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kamcli.cli.assess_cmd import ReportFormat, print_report
-from kamcli.cli.common import settings, stderr_console, stdout_console
+from kamcli.cli.common import hint, settings, stderr_console, stdout_console
+from kamcli.cli.options import KamTyper, examples
 from kamcli.errors import NotFoundError, OutputError, StoreError, UsageError
 
 if TYPE_CHECKING:
     from rich.table import Table
 
     from kamcli.model.schema import CompetencyModel
-    from kamcli.scoring.compare import Comparison
     from kamcli.scoring.result import AssessmentResult
     from kamcli.store import AssessmentRecord
 
-app = typer.Typer(
+app = KamTyper(
     help="Past assessments: list, re-print, compare, delete, export.", no_args_is_help=True
 )
 
@@ -48,22 +48,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "stage": {"zh": "关系阶段", "en": "Stage"},
     "fit": {"zh": "匹配度", "en": "Fit"},
     "model": {"zh": "模型版本", "en": "Model"},
-    "competency": {"zh": "能力", "en": "Competency"},
-    "before": {"zh": "之前", "en": "Before"},
-    "after": {"zh": "之后", "en": "After"},
-    "change": {"zh": "变化", "en": "Change"},
-    "trend": {"zh": "趋势", "en": "Trend"},
-    "improved": {"zh": "提升", "en": "improved"},
-    "declined": {"zh": "下降", "en": "declined"},
-    "unchanged": {"zh": "持平", "en": "unchanged"},
-    "n/a": {"zh": "无法比较", "en": "n/a"},
-    "points": {"zh": "个百分点", "en": "points"},
-    "fit_line": {
-        "zh": "阶段匹配度：{before} → {after}（{change}）",
-        "en": "Stage fit: {before} → {after} ({change})",
+    "fit_caption": {
+        "zh": "匹配度 = 阶段匹配度：按各能力权重加权、达到该阶段目标要求的程度"
+        "（100% 表示每项都已达标）。",
+        "en": "Fit = stage fit: how much of the stage's target profile is reached, weighted by "
+        "each competency's weight (100% = every target met).",
     },
 }
-TREND_GLYPHS = {"improved": "▲", "declined": "▼", "unchanged": "=", "n/a": "?"}
 
 
 def _text(key: str, lang: str) -> str:
@@ -130,7 +121,14 @@ def _list_table(rows: list[dict[str, Any]], lang: str) -> Table:
 
     from kamcli.render.labels import MISSING, fmt_pct
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
+    table = Table(
+        box=None,
+        header_style="bold",
+        pad_edge=False,
+        caption=_text("fit_caption", lang),
+        caption_justify="left",
+        caption_style="dim",
+    )
     for key in ("id", "date", "status", "person", "account", "stage", "fit", "model"):
         numeric = key in ("id", "fit")
         table.add_column(_text(key, lang), justify="right" if numeric else "left", no_wrap=numeric)
@@ -151,7 +149,9 @@ def _list_table(rows: list[dict[str, Any]], lang: str) -> Table:
     return table
 
 
-@app.command("list")
+@app.command(
+    "list", epilog=examples("kam history list", "kam history list --person 'Li Wei' --format json")
+)
 def list_assessments(
     ctx: typer.Context,
     person: Annotated[
@@ -181,7 +181,7 @@ def list_assessments(
         stdout_console().print(_list_table(rows, cfg.lang))
 
 
-@app.command("show")
+@app.command("show", epilog=examples("kam history show 12", "kam history show 12 --format md"))
 def show(
     ctx: typer.Context,
     assessment_id: Annotated[int, typer.Argument(help="Assessment id (see kam history list).")],
@@ -216,7 +216,10 @@ def _warn_if_other_model(
             )
 
 
-@app.command("compare")
+@app.command(
+    "compare",
+    epilog=examples("kam history compare 7 12", "kam history compare 7 12 --threshold 0.5 -f json"),
+)
 def compare(
     ctx: typer.Context,
     before_id: Annotated[int, typer.Argument(help="The earlier assessment id.")],
@@ -226,10 +229,21 @@ def compare(
     ),
     threshold: Annotated[
         float,
-        typer.Option("--threshold", min=0.0, help="Smaller score changes count as unchanged."),
+        typer.Option(
+            "--threshold",
+            min=0.0,
+            help="A score must change by at least this much (unrounded) to count as improved "
+            "or declined.",
+        ),
     ] = 0.25,
 ) -> None:
-    """Compare two finished assessments competency by competency, and their stage fit."""
+    """Compare two finished assessments competency by competency, and their stage fit.
+
+    Trends are decided on the unrounded scores; the table shows the change they were decided
+    on. A warning goes to stderr when the two are about different people, raters, stages or
+    models.
+    """
+    from kamcli.render.compare_view import comparison_data, comparison_view, mismatch_warning
     from kamcli.scoring.compare import compare_results
     from kamcli.store import Store
 
@@ -239,98 +253,20 @@ def compare(
     before, after = (_completed_result(record) for record in records)
     model = cfg.model()
     comparison = compare_results(before, after, threshold)
-    _warn_if_not_comparable(comparison, before, after, records)
+    ids = (records[0].id, records[1].id)
+    for mismatch in comparison.mismatches:
+        stderr_console().print(mismatch_warning(mismatch, ids), markup=False)
     if fmt is TableOrJson.json:
-        data = _comparison_data(model, comparison, records, cfg.lang)
+        data = comparison_data(model, comparison, ids, cfg.lang)
         from kamcli.render.labels import json_dumps
 
         typer.echo(json_dumps(data))
     else:
-        _print_comparison(model, comparison, records, cfg.lang)
+        title = f"{_describe(records[0])} → {_describe(records[1])}"
+        stdout_console().print(comparison_view(model, comparison, title, cfg.lang))
 
 
-def _warn_if_not_comparable(
-    comparison: Comparison,
-    before: AssessmentResult,
-    after: AssessmentResult,
-    records: list[AssessmentRecord],
-) -> None:
-    """Numbers are still shown: the user may compare across stages on purpose."""
-    before_id, after_id = (record.id for record in records)
-    if not comparison.same_stage:
-        stderr_console().print(
-            f"Warning: #{before_id} was assessed against stage {before.stage} and #{after_id} "
-            f"against {after.stage}; the stage fits measure different targets.",
-            markup=False,
-        )
-    if before.model_hash != after.model_hash:
-        stderr_console().print(
-            f"Warning: the two assessments were scored with different models "
-            f"({before.model_hash} and {after.model_hash}); scores may not be comparable.",
-            markup=False,
-        )
-
-
-def _comparison_data(
-    model: CompetencyModel,
-    comparison: Comparison,
-    records: list[AssessmentRecord],
-    lang: str,
-) -> dict[str, Any]:
-    from kamcli.render.labels import competency_name
-
-    data = comparison.to_dict()
-    for row in data["competencies"]:
-        row["name"] = competency_name(model, row["competency_id"], lang)
-    ids = {"before_id": records[0].id, "after_id": records[1].id}
-    return {**ids, **data}
-
-
-def _print_comparison(
-    model: CompetencyModel,
-    comparison: Comparison,
-    records: list[AssessmentRecord],
-    lang: str,
-) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    from kamcli.render.labels import competency_name, fmt_gap, fmt_pct, fmt_score
-
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column(_text("competency", lang), overflow="fold")
-    for key in ("before", "after", "change"):
-        table.add_column(_text(key, lang), justify="right", no_wrap=True)
-    table.add_column(_text("trend", lang), no_wrap=True)
-    for change in comparison.changes:
-        table.add_row(
-            escape(competency_name(model, change.competency_id, lang)),
-            fmt_score(change.before),
-            fmt_score(change.after),
-            fmt_gap(change.change),
-            f"{TREND_GLYPHS[change.trend]} {_text(change.trend, lang)}",
-        )
-    console = stdout_console()
-    console.print(f"{_describe(records[0])} → {_describe(records[1])}", markup=False)
-    console.print(table)
-    fit_change = comparison.fit_change
-    change_text = (
-        "—" if fit_change is None else f"{_signed_points(fit_change)} {_text('points', lang)}"
-    )
-    fit_line = _text("fit_line", lang).format(
-        before=fmt_pct(comparison.fit_before),
-        after=fmt_pct(comparison.fit_after),
-        change=change_text,
-    )
-    console.print(fit_line, markup=False)
-
-
-def _signed_points(value: float) -> str:
-    rounded = round(value)
-    return "0" if rounded == 0 else f"{rounded:+d}"
-
-
-@app.command("delete")
+@app.command("delete", epilog=examples("kam history delete 12", "kam history delete 12 --yes"))
 def delete(
     assessment_id: Annotated[int, typer.Argument(help="Assessment id (see kam history list).")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
@@ -352,7 +288,9 @@ def delete(
     stderr_console().print(f"Deleted assessment #{assessment_id}.", markup=False)
 
 
-@app.command("export")
+@app.command(
+    "export", epilog=examples("kam history export -o all.jsonl", "kam history export | head -1")
+)
 def export(
     output: Annotated[
         Path | None,
@@ -372,7 +310,7 @@ def export(
             return
         count = _write_lines_atomically(output, lines)
     noun = "assessment" if count == 1 else "assessments"
-    stderr_console().print(f"Exported {count} {noun} to {output}.", markup=False)
+    hint(f"Exported {count} {noun} to {output}.")
 
 
 def _write_lines_atomically(path: Path, lines: Iterable[str]) -> int:

@@ -6,14 +6,12 @@ import contextlib
 import sys
 import traceback
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
 
 from kamcli import __version__
-from kamcli.cli.common import Lang, Settings, detect_lang
+from kamcli.cli.common import Settings, detect_lang
 from kamcli.cli.faults import (
     Terminated,
     install_sigterm_handler,
@@ -24,10 +22,11 @@ from kamcli.cli.faults import (
     silence_stdout,
     stdout_is_devnull,
 )
+from kamcli.cli.options import DebugOption, KamSubGroup, KamTyper, LangOption, ModelOption
 from kamcli.errors import ExitCode, KamError, OutputError
 
 
-class KamGroup(TyperGroup):
+class KamGroup(KamSubGroup):
     """Turns KamErrors into one-paragraph messages and exit codes (docs/exit-codes.md)."""
 
     def invoke(self, ctx: Any) -> Any:
@@ -93,13 +92,12 @@ def _debug(ctx: Any) -> bool:
     return bool(obj.debug) if isinstance(obj, Settings) else bool(ctx.params.get("debug"))
 
 
-app = typer.Typer(
+app = KamTyper(
     cls=KamGroup,
     name="kam",
     help="Key account manager competency assessment: questionnaire, gap reports, team batches.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -113,24 +111,9 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    lang: Annotated[
-        Lang | None,
-        typer.Option(
-            "--lang",
-            envvar="KAM_LANG",
-            help="Language of texts and reports (default: from the locale, zh for zh_*).",
-        ),
-    ] = None,
-    model: Annotated[
-        Path | None,
-        typer.Option(
-            "--model",
-            envvar="KAM_MODEL",
-            help="Competency model directory (default: the shipped model).",
-            show_default=False,
-        ),
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    lang: LangOption = None,
+    model: ModelOption = None,
+    debug: DebugOption = False,
     version: Annotated[  # noqa: ARG001 - acted on by its eager callback
         bool,
         typer.Option(

@@ -9,10 +9,11 @@ from typing import Annotated
 
 import typer
 
-from kamcli.cli.common import settings, stdout_console
+from kamcli.cli.common import hint, settings, stdout_console
+from kamcli.cli.options import KamTyper, examples
 from kamcli.errors import ExitCode, KamError, OutputError, UsageError
 
-app = typer.Typer(help="Inspect, validate and copy competency models.", no_args_is_help=True)
+app = KamTyper(help="Inspect, validate and copy competency models.", no_args_is_help=True)
 
 
 class ShowFormat(StrEnum):
@@ -26,7 +27,7 @@ def check_stage(stage: str | None, stage_ids: list[str]) -> None:
         raise UsageError(f"Unknown stage {stage!r}; the model's stages are {', '.join(stage_ids)}.")
 
 
-@app.command("show")
+@app.command("show", epilog=examples("kam model show", "kam model show --stage mid --format json"))
 def show(
     ctx: typer.Context,
     stage: Annotated[str | None, typer.Option("--stage", "-s", help="Only this stage.")] = None,
@@ -54,7 +55,10 @@ def show(
         typer.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), nl=False)
 
 
-@app.command("validate")
+@app.command(
+    "validate",
+    epilog=examples("kam model validate my-model", "kam model validate a/ b/model.yaml"),
+)
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Model directories (or model.yaml files).")],
 ) -> None:
@@ -85,7 +89,10 @@ def validate(
         raise typer.Exit(ExitCode.MODEL)
 
 
-@app.command("init")
+@app.command(
+    "init",
+    epilog=examples("kam model init my-model", "kam --model my-model stages"),
+)
 def init(
     directory: Annotated[
         Path, typer.Argument(help="Where to write the copy (must not exist or be empty).")
@@ -111,9 +118,9 @@ def init(
         raise OutputError(
             f"Cannot write the model to {directory}: {exc.strerror or exc}."
         ) from None
-    stdout_console().print(
+    hint(
         f"Wrote a copy of the default model to {directory}.\n"
         f"Edit the YAML files, then check them with: kam model validate {directory}\n"
         f"Use it with: kam --model {directory} …",
-        markup=False,
+        err=False,
     )

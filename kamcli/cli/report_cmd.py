@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kamcli.cli.common import Lang, settings, stderr_console
+from kamcli.cli.common import hint, settings
+from kamcli.cli.options import examples
 from kamcli.errors import UsageError
 from kamcli.render.formats import BINARY, RenderOptions, ReportFormat, renderer
 
@@ -42,9 +43,6 @@ def report(
     allow_missing: Annotated[
         bool, typer.Option("--allow-missing", help="With --answers: unanswered items are missing.")
     ] = False,
-    lang: Annotated[
-        Lang | None, typer.Option("--lang", help="Report language (default: the global --lang).")
-    ] = None,
     font: Annotated[
         Path | None,
         typer.Option(
@@ -59,7 +57,8 @@ def report(
     """Write a gap report for one assessment (history id, `latest`, --answers FILE) or a 360."""
     cfg = settings(ctx)
     model = cfg.model()
-    language = lang.value if lang else cfg.lang
+    language = cfg.lang
+    fmt = fmt.canonical()
     if [source, answers, subject].count(None) != 2:
         raise UsageError("Give exactly one of: a history id, `latest`, --answers FILE, --subject.")
     if fmt in BINARY and output is None:
@@ -110,8 +109,14 @@ def _emit(content: str | bytes, output: Path | None) -> None:
         typer.echo(content if isinstance(content, str) else content.decode("utf-8-sig"), nl=False)
         return
     write_atomic(output, content)
-    stderr_console().print(f"Wrote {output}", markup=False)
+    hint(f"Wrote {output}")
 
 
 def register(app: typer.Typer) -> None:
-    app.command("report")(report)
+    app.command(
+        "report",
+        epilog=examples(
+            "kam report latest --format html -o report.html",
+            "kam report --answers answers.yaml --format pdf -o report.pdf --lang zh",
+        ),
+    )(report)

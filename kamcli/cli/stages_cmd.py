@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from kamcli.cli.common import settings, stdout_console
+from kamcli.cli.options import examples
 
 
 def stages(ctx: typer.Context) -> None:
@@ -16,4 +17,4 @@ def stages(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("stages")(stages)
+    app.command("stages", epilog=examples("kam stages", "kam stages --lang zh"))(stages)

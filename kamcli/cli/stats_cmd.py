@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kamcli.cli.common import settings
+from kamcli.cli.options import examples
 from kamcli.errors import ExitCode, NothingReadError
+from kamcli.render.formats import FormatName
 
 if TYPE_CHECKING:
     from kamcli.batch.stats import StatsResult
@@ -24,10 +26,11 @@ class MissingMethod(StrEnum):
     pairwise = "pairwise"
 
 
-class StatsFormat(StrEnum):
+class StatsFormat(FormatName):
     table = "table"
     json = "json"
     md = "md"
+    markdown = "markdown"  # the same as md
 
 
 def stats(
@@ -127,7 +130,7 @@ def stats(
     counts = run.run()
     if counts.scored == 0 or run.stats_result is None:
         raise NothingReadError(counts.line("read"))
-    _write(model, run.stats_result, cfg.lang, fmt, output)
+    _write(model, run.stats_result, cfg.lang, fmt.canonical(), output)
     if not quiet or counts.rejected or counts.unreadable:
         typer.echo(counts.line("read"), err=True)  # a plain summary; exit 10 says the rest
     if counts.rejected or counts.unreadable:
@@ -165,4 +168,10 @@ def _write(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("stats")(stats)
+    app.command(
+        "stats",
+        epilog=examples(
+            "kam stats team.csv",
+            "kam stats team.csv --missing pairwise --format md -o stats.md",
+        ),
+    )(stats)

@@ -8,16 +8,23 @@ from typing import Annotated
 
 import typer
 
-from kamcli.cli.common import Lang, settings, stderr_console
+from kamcli.cli.common import hint, settings
 from kamcli.cli.model_cmd import check_stage
+from kamcli.cli.options import KamTyper, examples
 from kamcli.errors import UsageError
 
-app = typer.Typer(
+app = KamTyper(
     help="Write files to fill in (answers, batch response sheets).", no_args_is_help=True
 )
 
 
-@app.command("answers")
+@app.command(
+    "answers",
+    epilog=examples(
+        "kam template answers --stage mid -o answers.yaml",
+        "kam template answers --lang zh > answers.yaml",
+    ),
+)
 def answers(
     ctx: typer.Context,
     stage: Annotated[str | None, typer.Option("--stage", "-s", help="Pre-fill the stage.")] = None,
@@ -43,9 +50,7 @@ def answers(
 
     refuse_existing(output, force=force)
     write_atomic(output, text)
-    stderr_console().print(
-        f"Wrote {output}. Fill it in, then: kam assess --answers {output}", markup=False
-    )
+    hint(f"Wrote {output}. Fill it in, then: kam assess --answers {output}")
 
 
 class SheetFormat(StrEnum):
@@ -53,7 +58,13 @@ class SheetFormat(StrEnum):
     xlsx = "xlsx"
 
 
-@app.command("responses")
+@app.command(
+    "responses",
+    epilog=examples(
+        "kam template responses --format xlsx --stage mid -o team.xlsx",
+        "kam template responses > team.csv",
+    ),
+)
 def responses(
     ctx: typer.Context,
     fmt: Annotated[SheetFormat, typer.Option("--format", "-f", help="Sheet format.")] = (
@@ -62,9 +73,6 @@ def responses(
     stage: Annotated[
         str | None,
         typer.Option("--stage", "-s", help="The stage the team will be scored at (xlsx: targets)."),
-    ] = None,
-    lang: Annotated[
-        Lang | None, typer.Option("--lang", help="Language of the xlsx items sheet.")
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE (required for xlsx).")
@@ -94,9 +102,6 @@ def responses(
         write_atomic(output, text, encoding="utf-8-sig")
     else:
         assert output is not None
-        write_atomic(output, responses_xlsx(model, lang.value if lang else cfg.lang, stage))
+        write_atomic(output, responses_xlsx(model, cfg.lang, stage))
     option = f" --stage {stage}" if stage else ""
-    stderr_console().print(
-        f"Wrote {output}. Fill in one row per respondent, then: kam batch {output}{option}",
-        markup=False,
-    )
+    hint(f"Wrote {output}. Fill in one row per respondent, then: kam batch {output}{option}")

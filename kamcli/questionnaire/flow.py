@@ -6,51 +6,24 @@ closed terminal or a crash lose nothing: the draft resumes where it stopped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from kamcli.errors import NotFoundError
-from kamcli.questionnaire.prompts import TypedPrompter
+from kamcli.questionnaire.prompts import Option, TypedPrompter
 from kamcli.questionnaire.questions import build_diagnostic, build_questions
 from kamcli.questionnaire.session import run_items
+from kamcli.questionnaire.texts import t
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.result import AssessmentResult
     from kamcli.store import AssessmentRecord, Store
 
-TEXTS = {
-    "name": {"en": "Your name (optional, Enter to leave out)", "zh": "你的姓名（可选，回车跳过）"},
-    "account": {"en": "Key account (optional)", "zh": "大客户名称（可选）"},
-    "about": {
-        "en": "Who are you rating? (the key account manager's name)",
-        "zh": "你要评价谁？（大客户经理的姓名）",
-    },
-    "rater_name": {"en": "Your own name (optional)", "zh": "你自己的姓名（可选）"},
-    "stage": {
-        "en": "Which stage is the relationship with this account in?",
-        "zh": "与该客户的关系处于哪个阶段？",
-    },
-    "not_sure": {"en": "Not sure: help me decide", "zh": "不确定：帮我判断"},
-    "suggest": {
-        "en": "The answers point to: {stage}. Use this stage?",
-        "zh": "答案显示：{stage}。使用这个阶段吗？",
-    },
-    "resume": {
-        "en": "Resume your unfinished assessment #{id} from {date} ({done} of {total} answered)?",
-        "zh": "继续未完成的评估 #{id}（{date}，已答 {done}/{total}）？",
-    },
-    "no_diag": {
-        "en": "No statement answered; please pick a stage.",
-        "zh": "没有作答，请直接选择阶段。",
-    },
-}
-
-
-def tr(key: str, lang: str, **values: object) -> str:
-    texts = TEXTS[key]
-    return texts.get(lang, texts["en"]).format(**values)
+# Drafts offered for resuming (one keystroke each); older ones are resumed by id.
+LISTED_DRAFTS = 8
 
 
 @dataclass
@@ -79,35 +52,54 @@ def pick_draft(
     force: bool,
     rater: str = "self",
 ) -> Draft | None:
-    """The draft to continue: the one asked for, else (after asking) the latest, else None."""
+    """The draft to continue: the one asked for, else one picked from the list, else None."""
+    lang = prompter.lang
     if resume is not None:
-        return _as_draft(store.get(resume), must_be_draft=True)
+        return _as_draft(store.get(resume), lang)
     drafts = [d for d in store.drafts() if d.model_id == model.id and (force or d.rater == rater)]
     if not drafts:
         if force:
-            raise NotFoundError("There is no unfinished assessment to resume.")
+            raise NotFoundError(t("no_draft", lang))
         return None
-    latest = drafts[0]
-    done = sum(1 for k in latest.answers if k in set(model.item_ids()))
     if force:
-        return _as_draft(latest, must_be_draft=True)
-    question = tr(
-        "resume",
-        prompter.lang,
-        id=latest.id,
-        date=latest.updated_at[:16].replace("T", " "),
-        done=done,
-        total=len(model.item_ids()),
+        return _as_draft(drafts[0], lang)
+    listed = drafts[:LISTED_DRAFTS]
+    options = [Option(str(d.id), draft_label(model, d, lang)) for d in listed]
+    options.append(Option("n", t("new_assessment", lang)))
+    if len(drafts) > len(listed):
+        prompter.say(t("more_drafts", lang, count=len(drafts) - len(listed)))
+    picked = prompter.choose(t("resume_which", lang), options)
+    chosen = [d for d in listed if str(d.id) == picked]
+    return _as_draft(chosen[0], lang) if chosen else None
+
+
+def draft_label(model: CompetencyModel, record: AssessmentRecord, lang: str) -> str:
+    """One line that tells drafts apart: id, date, who, stage, progress."""
+    items = model.item_ids()
+    who = record.person or t("no_name", lang)
+    if record.rater != "self":
+        role = t(f"role_{record.rater}", lang)
+        who = t("draft_about", lang, rater=role, subject=record.subject or "?")
+    stage = t("no_stage", lang)
+    if record.stage in model.stage_ids:
+        stage = model.text(model.stage(record.stage).name, lang)
+    if record.account:
+        who = t("with_account", lang, who=who, account=record.account)
+    return t(
+        "draft_label",
+        lang,
+        id=record.id,
+        date=record.updated_at[:16].replace("T", " "),
+        who=who,
+        stage=stage,
+        done=sum(1 for item in items if item in record.answers),
+        total=len(items),
     )
-    return _as_draft(latest, must_be_draft=True) if prompter.confirm(question) else None
 
 
-def _as_draft(record: AssessmentRecord, must_be_draft: bool) -> Draft:
-    if must_be_draft and record.status != "draft":
-        raise NotFoundError(
-            f"Assessment {record.id} is already complete; there is nothing to "
-            f"resume (see: kam history show {record.id})."
-        )
+def _as_draft(record: AssessmentRecord, lang: str) -> Draft:
+    if record.status != "draft":
+        raise NotFoundError(t("already_complete", lang, id=record.id))
     return Draft(
         record.id,
         dict(record.answers),
@@ -134,11 +126,11 @@ def start_draft(
     lang = prompter.lang
     if rater != "self" and subject is None:
         while not subject:
-            subject = prompter.ask_text(tr("about", lang)) or None
+            subject = prompter.ask_text(t("about", lang)) or None
     if person is None:
-        person = prompter.ask_text(tr("name" if rater == "self" else "rater_name", lang)) or None
+        person = prompter.ask_text(t("name" if rater == "self" else "rater_name", lang)) or None
     if account is None:
-        account = prompter.ask_text(tr("account", lang)) or None
+        account = prompter.ask_text(t("account", lang)) or None
     draft_id = store.create_draft(
         person=person,
         account=account,
@@ -158,23 +150,32 @@ def choose_stage(
 ) -> str:
     """Ask for the stage; 'not sure' runs the diagnostic and proposes one."""
     lang = prompter.lang
-    options = [(s.id, model.text(s.name, lang)) for s in model.stages]
-    options.append(("?", tr("not_sure", lang)))
+    options = [
+        Option(s.id, model.text(s.name, lang), first_sentence(model.text(s.summary, lang)))
+        for s in model.stages
+    ]
+    options.append(Option("?", t("not_sure", lang)))
     while True:
-        picked = prompter.choose(tr("stage", lang), options)
+        picked = prompter.choose(t("stage", lang), options)
         if picked != "?":
             break
         suggested = _run_diagnostic(store, model, prompter, draft)
         if suggested is None:
-            prompter.console.print(tr("no_diag", lang))
+            prompter.say(t("no_diag", lang))
             continue
         name = model.text(model.stage(suggested).name, lang)
-        if prompter.confirm(tr("suggest", lang, stage=name)):
+        if prompter.confirm(t("suggest", lang, stage=name)):
             picked = suggested
             break
     store.update_draft(draft.id, stage=picked)
     draft.stage = picked
     return picked
+
+
+def first_sentence(text: str) -> str:
+    """A stage summary's first sentence: one line that says what the stage is."""
+    match = re.search(r"(?<=[.!?])\s+(?=[A-Z])|(?<=[。！？])", text.strip())
+    return text.strip()[: match.start()].strip() if match else text.strip()
 
 
 def _run_diagnostic(

@@ -1,52 +1,41 @@
-"""How questions reach a person: typed input (always works) or arrow keys (questionary)."""
+"""How questions reach a person: typed input (always works) or a one-keystroke arrow-key menu.
+
+Both take the same keys: 1-5 answer, s skip, b back, ? explain, q save and quit.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
 from kamcli.questionnaire.questions import Command, Question, parse_command
+from kamcli.questionnaire.texts import t
 
 if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
     from rich.console import Console
 
     from kamcli.model.schema import CompetencyModel
-
-TEXTS = {
-    "progress": {"en": "Question {n} of {total}", "zh": "第 {n} 题 / 共 {total} 题"},
-    "section": {"en": "Section {n}/{total}", "zh": "第 {n}/{total} 部分"},
-    "keys": {
-        "en": "{low}-{high} answer · s skip · b back · ? explain · q save & quit",
-        "zh": "{low}-{high} 作答 · s 跳过 · b 上一题 · ? 说明 · q 保存并退出",
-    },
-    "current": {
-        "en": "current answer: {value} (Enter keeps it)",
-        "zh": "当前答案：{value}（回车保留）",
-    },
-    "skipped": {"en": "skipped", "zh": "已跳过"},
-    "invalid": {
-        "en": "Not understood: type a number from {low} to {high}, or s, b, ?, q.",
-        "zh": "无法识别：请输入 {low} 到 {high} 的数字，或 s、b、?、q。",
-    },
-    "first": {"en": "This is the first question.", "zh": "已经是第一题。"},
-    "levels": {"en": "Proficiency levels", "zh": "能力等级"},
-    "answer": {"en": "Your answer", "zh": "你的答案"},
-    "skip": {"en": "Skip / not applicable", "zh": "跳过 / 不适用"},
-    "back": {"en": "Back to the previous question", "zh": "返回上一题"},
-    "explain": {"en": "Explain this question", "zh": "说明这道题"},
-    "quit": {"en": "Save and quit", "zh": "保存并退出"},
-}
+    from kamcli.questionnaire.menu import MenuChoice
 
 
-def t(key: str, lang: str, **values: object) -> str:
-    texts = TEXTS[key]
-    return texts.get(lang, texts["en"]).format(**values)
+@dataclass(frozen=True)
+class Option:
+    """One answer to `choose`: what it returns, its label, an optional one-line detail."""
+
+    key: str
+    label: str
+    detail: str = ""
 
 
 class TypedPrompter:
     """Line-based prompts: works in any terminal, over ssh, and in tests."""
+
+    show_legend = True
 
     def __init__(
         self,
@@ -60,25 +49,23 @@ class TypedPrompter:
         self.lang = lang
         self.read_line = read_line or (lambda prompt: console.input(prompt, markup=False))
 
-    show_legend = True
-
     def show_question(self, question: Question, current: int | None, answered: bool) -> None:
         lang = self.lang
         self.console.print()
         self.console.print(
             f"[dim]{t('progress', lang, n=question.number, total=question.total)} · "
-            f"{t('section', lang, n=question.section_number, total=question.section_total)}:[/] "
+            f"{t('section', lang, n=question.section_number, total=question.section_total)}[/]"
             f"[bold]{escape(question.section)}[/]"
         )
         self.console.print(f"[bold]{escape(question.text)}[/]")
+        if not self.show_legend:
+            return
         legend = "  ".join(
             f"[cyan]{value}[/] {escape(label)}"
             for value, label in zip(
                 range(question.low, question.high + 1), question.anchors, strict=True
             )
         )
-        if not self.show_legend:
-            return
         self.console.print(legend)
         if answered:
             shown = t("skipped", lang) if current is None else str(current)
@@ -104,34 +91,40 @@ class TypedPrompter:
         text = self.model.text
         self.console.print(f"[bold]{escape(text(competency.name, self.lang))}[/]")
         self.console.print(escape(text(competency.description, self.lang)))
-        self.console.print(f"[dim]{t('levels', self.lang)}:[/]")
+        self.console.print(f"[dim]{t('levels', self.lang)}[/]")
         for value, level in zip(self.model.scale.values, competency.levels, strict=True):
             self.console.print(f"  [cyan]{value}[/] {escape(text(level, self.lang))}")
 
     def notice(self, key: str) -> None:
         self.console.print(f"[yellow]{t(key, self.lang)}[/]")
 
+    def say(self, message: str) -> None:
+        """A line for the person (never markup: it may hold names they typed)."""
+        self.console.print(message, markup=False, highlight=False, soft_wrap=True)
+
     def ask_text(self, prompt: str) -> str:
         return self.read_line(f"{prompt}: ").strip()
 
-    def choose(self, prompt: str, options: list[tuple[str, str]]) -> str:
-        """Pick one of `options` (key, label) by number or key."""
+    def choose(self, prompt: str, options: list[Option], default: int = 0) -> str:  # noqa: ARG002
+        """Pick one of `options` by its number or its key (`default` only places a pointer)."""
         self.console.print(f"[bold]{escape(prompt)}[/]")
-        for number, (_, label) in enumerate(options, start=1):
-            self.console.print(f"  [cyan]{number}[/] {escape(label)}")
+        for number, option in enumerate(options, start=1):
+            self.console.print(f"  [cyan]{number}[/] {escape(option.label)}")
+            if option.detail:
+                self.console.print(f"    [dim]{escape(option.detail)}[/]")
         while True:
             typed = self.read_line("> ").strip().lower()
             if typed.isdigit() and 1 <= int(typed) <= len(options):
-                return options[int(typed) - 1][0]
-            for key, _ in options:
-                if typed == key:
-                    return key
-            self.console.print(f"[yellow]1-{len(options)}?[/]")
+                return options[int(typed) - 1].key
+            for option in options:
+                if typed == option.key or (typed == "？" and option.key == "?"):
+                    return option.key
+            self.console.print(f"[yellow]{t('choose_invalid', self.lang, count=len(options))}[/]")
 
     def confirm(self, prompt: str, default: bool = True) -> bool:
-        hint = "Y/n" if default else "y/N"
+        hint = t("confirm_default_yes" if default else "confirm_default_no", self.lang)
         while True:
-            typed = self.read_line(f"{prompt} [{hint}] ").strip().lower()
+            typed = self.read_line(f"{prompt} {hint} ").strip().lower()
             if typed == "":
                 return default
             if typed in {"y", "yes", "是", "好"}:
@@ -141,31 +134,78 @@ class TypedPrompter:
 
 
 class ArrowPrompter(TypedPrompter):
-    """Arrow-key selection via questionary; digits and letters move to a choice, Enter takes it."""
+    """Menus where a key acts at once (no Enter), and arrows plus Enter work too."""
 
     show_legend = False
+    # Tests drive the menus through a prompt_toolkit pipe; None means the terminal.
+    menu_input: Input | None = None
+    menu_output: Output | None = None
+
+    def _menu(
+        self, message: str, choices: list[MenuChoice[str]], hint: str, default: int = 0
+    ) -> str:
+        from kamcli.questionnaire.menu import run_menu
+
+        return run_menu(
+            message,
+            choices,
+            hint=hint,
+            default=default,
+            input=self.menu_input,
+            output=self.menu_output,
+        )
 
     def ask_item(self, question: Question, current: int | None, answered: bool) -> Command:
-        import questionary
+        from kamcli.questionnaire.menu import MenuChoice
 
         self.show_question(question, current, answered)
         lang = self.lang
+        mark = t("current_mark", lang)
         choices = [
-            questionary.Choice(label, value=Command("answer", v), shortcut_key=str(v))
+            MenuChoice(label, str(v), str(v), mark if answered and current == v else "")
             for v, label in zip(
                 range(question.low, question.high + 1), question.anchors, strict=True
             )
         ]
         choices += [
-            questionary.Choice(t("skip", lang), value=Command("skip"), shortcut_key="s"),
-            questionary.Choice(t("back", lang), value=Command("back"), shortcut_key="b"),
-            questionary.Choice(t("explain", lang), value=Command("explain"), shortcut_key="e"),
-            questionary.Choice(t("quit", lang), value=Command("quit"), shortcut_key="q"),
+            MenuChoice(t("skip", lang), "s", "s", mark if answered and current is None else ""),
+            MenuChoice(t("back", lang), "b", "b"),
+            MenuChoice(t("explain", lang), "?", "?"),
+            MenuChoice(t("quit", lang), "q", "q"),
         ]
-        default = choices[current - question.low] if current is not None else None
-        picked = questionary.select(
-            t("answer", lang), choices=choices, default=default, use_shortcuts=True
-        ).unsafe_ask()
-        if not isinstance(picked, Command):  # pragma: no cover - questionary returns the value
-            raise KeyboardInterrupt
-        return picked
+        # The pointer starts on the current answer (or on skip), so Enter keeps it.
+        default = 0
+        if answered:
+            default = (
+                question.high - question.low + 1 if current is None else current - question.low
+            )
+        hint = f"{t('keys', lang, low=question.low, high=question.high)} · {t('arrows', lang)}"
+        picked = self._menu(t("answer", lang), choices, hint, default)
+        command = parse_command(picked, question.low, question.high, answered)
+        assert command is not None, picked
+        return command
+
+    def choose(self, prompt: str, options: list[Option], default: int = 0) -> str:
+        from kamcli.questionnaire.menu import MenuChoice
+
+        numbered = len(options) <= 9
+        choices = [
+            MenuChoice(
+                option.label, option.key, str(number) if numbered else None, detail=option.detail
+            )
+            for number, option in enumerate(options, start=1)
+        ]
+        hint = t("arrows", self.lang)
+        if numbered:
+            hint = f"{t('choose_keys', self.lang, count=len(options))} · {hint}"
+        return self._menu(prompt, choices, hint, default)
+
+    def confirm(self, prompt: str, default: bool = True) -> bool:
+        from kamcli.questionnaire.menu import MenuChoice
+
+        choices = [
+            MenuChoice(t("yes", self.lang), "y", "y"),
+            MenuChoice(t("no", self.lang), "n", "n"),
+        ]
+        hint = f"{t('yes_no_keys', self.lang)} · {t('arrows', self.lang)}"
+        return self._menu(prompt, choices, hint, 0 if default else 1) == "y"

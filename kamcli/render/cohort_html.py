@@ -14,16 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from kamcli.render.cohort_plan import TeamPriority, team_plan
 from kamcli.render.cohort_text import (
     CompetencyLine,
-    TeamPriority,
     cohort_label,
     competency_lines,
     fit_texts,
     header_fields,
     is_mixed,
-    priorities_intro,
-    team_priorities,
 )
 from kamcli.render.html import HTML_LANG, wrap_label
 from kamcli.render.labels import (
@@ -305,13 +303,12 @@ def distribution(
 
 
 def _priority_figures(priority: TeamPriority, lang: str) -> tuple[tuple[str, str], ...]:
-    line = priority.line
     return (
-        (cohort_label("col_mean_gap", lang), line.mean_gap),
-        (cohort_label("col_mean", lang), line.mean),
-        (label("col_target", lang), line.target),
-        (cohort_label("col_met", lang), line.met),
-        (cohort_label("col_n", lang), str(line.n)),
+        (cohort_label("col_mean_gap", lang), priority.mean_gap),
+        (cohort_label("col_mean", lang), priority.mean),
+        (label("col_target", lang), priority.target),
+        (cohort_label("col_met", lang), priority.met),
+        (cohort_label("col_n", lang), str(priority.n)),
     )
 
 
@@ -338,10 +335,8 @@ def cohort_context(
         "fits": fit_texts(summary, lang),
         "fit_values": [summary.mean_fit, summary.mean_next_fit],
         "lines": lines,
-        "priorities": [
-            (p, _priority_figures(p, lang)) for p in team_priorities(model, summary, lang)
-        ],
-        "priorities_intro": priorities_intro(model, summary, lang),
+        "plan": team_plan(model, summary, lang),
+        "priority_figures": lambda priority: _priority_figures(priority, lang),
         "shades": shades(model, lang),
         "headings": headings,
         "heat_rows": shown,

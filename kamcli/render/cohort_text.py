@@ -1,6 +1,6 @@
 """The cohort summary of `kam batch` for the terminal, Markdown and JSON.
 
-The figures are prepared once (`competency_lines`, `team_priorities`, …) and every format,
+The figures are prepared once (`competency_lines`, cohort_plan's `team_plan`, …) and every format,
 the HTML one included (cohort_html.py), lays out the same strings, so they never disagree.
 User and model text is escaped per format: rich `Text` objects (never markup) in the
 terminal, `md_escape` in Markdown.
@@ -25,7 +25,6 @@ from kamcli.render.labels import (
     fmt_pct,
     json_dumps,
     label,
-    stage_actions,
     stage_name,
     status_word,
 )
@@ -69,10 +68,29 @@ COHORT_LABELS: dict[str, dict[str, str]] = {
     },
     "team_priorities": {"zh": "团队优先发展项", "en": "Team development priorities"},
     "team_priorities_intro": {
-        "zh": "按平均差距 × 重要性排序，附模型为{stage}建议的行动。",
-        "en": "Ranked by mean gap × importance, with the model's actions for {stage}.",
+        "zh": "按平均差距 × 权重排序，附模型为{stage}建议的行动。",
+        "en": "Ranked by mean gap × weight, with the model's actions for {stage}.",
     },
-    "most_common": {"zh": "{stage}（人数最多的阶段）", "en": "{stage} (the most common stage)"},
+    "team_priorities_rule": {"zh": "按平均差距 × 权重排序。", "en": "Ranked by mean gap × weight."},
+    "majority": {
+        "zh": "{stage}（{total} 人中的 {count} 人，超过半数）",
+        "en": "{stage} ({count} of {total} people, more than half)",
+    },
+    "by_stage_intro": {
+        "zh": "没有哪个阶段的人数超过一半，因此按阶段分别列出：每组按本阶段目标计算的平均差距 × "
+        "权重排序，并附模型为该阶段建议的行动。",
+        "en": "No stage holds more than half of the people, so each stage has its own list: "
+        "ranked by mean gap × weight against that stage's targets, with the model's actions "
+        "for that stage.",
+    },
+    "stage_group": {
+        "zh": "{stage}（{total} 人中的 {count} 人）",
+        "en": "{stage} ({count} of {total} people)",
+    },
+    "no_stage_priorities": {
+        "zh": "这一组的各项能力平均已达到目标。",
+        "en": "On average this group reaches every target.",
+    },
     "team_priority_line": {
         "zh": "{name}：平均差距 {gap}（均值 {mean}，目标 {target}，达标率 {met}）",
         "en": "{name}: mean gap {gap} (mean {mean}, target {target}, {met} met)",
@@ -82,6 +100,12 @@ COHORT_LABELS: dict[str, dict[str, str]] = {
         "en": "On average the cohort reaches every target.",
     },
     "fit_means": {"zh": "平均阶段匹配度", "en": "Mean stage fit"},
+    "fit_means_explain": {
+        "zh": "每人的阶段匹配度的平均值；阶段匹配度表示按各能力权重加权、达到其阶段目标要求的程度，"
+        "100% 表示每项都已达标。",
+        "en": "The mean of each person's stage fit: how much of their stage's target profile "
+        "is reached, weighted by each competency's weight; 100% means every target is met.",
+    },
     "mean_fit_now": {"zh": "当前阶段：{fit}", "en": "Current stage: {fit}"},
     "mean_fit_next": {"zh": "下一阶段：{fit}", "en": "Next stage: {fit}"},
     "nobody": {"zh": "没有可计算的受评人。", "en": "No respondent could be scored."},
@@ -148,17 +172,6 @@ class CompetencyLine:
         return " ".join(parts)
 
 
-@dataclass(frozen=True)
-class TeamPriority:
-    rank: int
-    line: CompetencyLine
-    actions: tuple[str, ...]
-
-    @property
-    def name(self) -> str:
-        return self.line.name
-
-
 def stage_counts(summary: CohortSummary) -> dict[str, int]:
     return {stage: count for stage, count in summary.stages.items() if count > 0}
 
@@ -173,14 +186,6 @@ def mean_targets(model: CompetencyModel, summary: CohortSummary) -> dict[str, fl
         c.id: sum(model.stage(s).targets[c.id].target * n for s, n in counts.items()) / total
         for c in model.competencies
     }
-
-
-def actions_stage(model: CompetencyModel, summary: CohortSummary) -> str | None:
-    """Whose actions to suggest: the cohort's stage, or its most common (earliest on ties)."""
-    counts = stage_counts(summary)
-    if summary.stage or not counts:
-        return summary.stage
-    return max(counts, key=lambda stage: (counts[stage], -model.stage_ids.index(stage)))
 
 
 def _band_counts(model: CompetencyModel, counts: Mapping[str, int], lang: str) -> list[BandCount]:
@@ -218,40 +223,6 @@ def competency_lines(
             )
         )
     return lines
-
-
-def team_priorities(
-    model: CompetencyModel, summary: CohortSummary, lang: str
-) -> list[TeamPriority]:
-    """The cohort's top priorities with the model's actions for the cohort's stage."""
-    lines = {line.competency_id: line for line in competency_lines(model, summary, lang)}
-    stage = actions_stage(model, summary)
-    found = []
-    for rank, cid in enumerate(summary.priorities[:TOP_PRIORITIES], start=1):
-        actions = stage_actions(model, cid, stage, lang) if stage else []
-        found.append(TeamPriority(rank, lines[cid], tuple(actions)))
-    return found
-
-
-def priority_text(priority: TeamPriority, lang: str, name: str | None = None) -> str:
-    line = priority.line
-    return cohort_label("team_priority_line", lang).format(
-        name=priority.name if name is None else name,
-        gap=line.mean_gap,
-        mean=line.mean,
-        target=line.target,
-        met=line.met,
-    )
-
-
-def priorities_intro(model: CompetencyModel, summary: CohortSummary, lang: str) -> str:
-    stage = actions_stage(model, summary)
-    if stage is None:
-        return ""
-    name = stage_name(model, stage, lang)
-    if is_mixed(summary):
-        name = cohort_label("most_common", lang).format(stage=name)
-    return cohort_label("team_priorities_intro", lang).format(stage=name)
 
 
 def stage_breakdown(model: CompetencyModel, summary: CohortSummary, lang: str) -> str:
@@ -344,7 +315,7 @@ def _heading(text: str) -> Text:
     return Text("\n" + text, style="bold underline")
 
 
-def _bullets(texts: tuple[str, ...]) -> Table:
+def bullets(texts: tuple[str, ...]) -> Table:
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(width=4, justify="right", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -375,23 +346,11 @@ def summary_terminal(
         _stats_table(model, lines, summary, lang),
         _heading(cohort_label("team_priorities", lang)),
     ]
-    priorities = team_priorities(model, summary, lang)
-    if priorities:
-        parts.append(Text(priorities_intro(model, summary, lang), style="dim"))
-    else:
-        parts.append(Text(cohort_label("no_team_priorities", lang)))
-    for priority in priorities:
-        numbered = Table.grid(padding=(0, 1, 0, 0))
-        numbered.add_column(width=2, no_wrap=True)
-        numbered.add_column(overflow="fold")
-        text = Text(priority_text(priority, lang), style="bold")
-        numbered.add_row(Text(f"{priority.rank}.", style="bold"), text)
-        parts.append(numbered)
-        if priority.actions:
-            parts.append(_bullets(priority.actions))
-        else:
-            parts.append(Text("   " + label("no_actions", lang), style="dim"))
+    from kamcli.render.cohort_plan import terminal_plan  # it imports this module
+
+    parts += terminal_plan(model, summary, lang)
     parts.append(_heading(cohort_label("fit_means", lang)))
+    parts.append(Text(cohort_label("fit_means_explain", lang), style="dim"))
     parts += [Text(text) for text in fit_texts(summary, lang)]
     return Group(*parts)
 
@@ -431,20 +390,12 @@ def summary_markdown(
         table += ["", f"*{md_escape(cohort_label('legend_mixed', lang))}*"]
     table += ["", f"*{md_escape(_band_legend(model, lang))}*"]
     sections.append(table)
-    plan = [f"## {cohort_label('team_priorities', lang)}", ""]
-    priorities = team_priorities(model, summary, lang)
-    if priorities:
-        plan += [md_escape(priorities_intro(model, summary, lang)), ""]
-    else:
-        plan.append(cohort_label("no_team_priorities", lang))
-    for priority in priorities:
-        name = f"**{md_escape(priority.name)}**"
-        plan.append(f"{priority.rank}. {priority_text(priority, lang, name)}")
-        if not priority.actions:
-            plan.append(f"   - *{label('no_actions', lang)}*")
-        plan += [f"   - {md_escape(action)}" for action in priority.actions]
-    sections.append(plan)
+    from kamcli.render.cohort_plan import markdown_plan  # it imports this module
+
+    sections.append([f"## {cohort_label('team_priorities', lang)}", ""])
+    sections[-1] += markdown_plan(model, summary, lang)
     fits = [f"## {cohort_label('fit_means', lang)}", ""]
+    fits += [f"*{md_escape(cohort_label('fit_means_explain', lang))}*", ""]
     fits += [f"- {md_escape(text)}" for text in fit_texts(summary, lang)]
     sections.append(fits)
     return "\n\n".join("\n".join(s) for s in sections) + "\n"

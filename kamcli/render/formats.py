@@ -10,17 +10,26 @@ import importlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, Self
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.result import AssessmentResult
 
 
-class ReportFormat(StrEnum):
+class FormatName(StrEnum):
+    """Base of every --format choice. `markdown` is accepted wherever `md` is (and the other
+    way round): both names are listed, and canonical() turns either into `md`."""
+
+    def canonical(self) -> Self:
+        return type(self)("md") if self.value == "markdown" else self
+
+
+class ReportFormat(FormatName):
     html = "html"
     pdf = "pdf"
     md = "md"
+    markdown = "markdown"  # the same as md
     json = "json"
     csv = "csv"
 
@@ -48,10 +57,10 @@ RENDERERS: dict[ReportFormat, tuple[str, str]] = {
     ReportFormat.csv: ("kamcli.render.csv_report", "render_csv"),
 }
 BINARY = {ReportFormat.pdf}
-SUFFIX = {f: f.value for f in ReportFormat}
+SUFFIX = {f: f.canonical().value for f in ReportFormat}
 
 
 def renderer(fmt: ReportFormat) -> Renderer:
-    module, function = RENDERERS[fmt]
+    module, function = RENDERERS[fmt.canonical()]
     found: Renderer = getattr(importlib.import_module(module), function)
     return found

@@ -41,6 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
     "col_target": {"zh": "目标", "en": "Target"},
     "col_gap": {"zh": "差距", "en": "Gap"},
     "col_bar": {"zh": "得分与目标", "en": "Score vs target"},
+    "col_bar_short": {"zh": "得分与目标", "en": "Score bar"},
     "col_status": {"zh": "状态", "en": "Status"},
     "legend_bar": {
         "zh": "█ 得分  │ 目标  ░ 量表其余部分（{low}–{high}）",
@@ -57,15 +58,26 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "在本阶段没有需要弥补的差距。",
         "en": "No gaps to close at this stage.",
     },
+    "priority_rule": {
+        "zh": "按 差距 × 权重（该能力在本阶段的重要程度）排序。",
+        "en": "Ranked by gap × weight (how much the competency counts at this stage).",
+    },
     "priority_line": {
-        "zh": "{name}：差距 {gap}（得分 {score}，目标 {target}）",
-        "en": "{name}: gap {gap} (score {score}, target {target})",
+        "zh": "{name}：差距 {gap}，权重 {weight}（得分 {score}，目标 {target}）",
+        "en": "{name}: gap {gap}, weight {weight} (score {score}, target {target})",
     },
     "no_actions": {
         "zh": "模型没有为这个阶段列出行动建议。",
         "en": "The model lists no actions for this stage.",
     },
     "fit": {"zh": "阶段匹配度", "en": "Stage fit"},
+    "fit_explain": {
+        "zh": "阶段匹配度表示按各能力权重加权、达到该阶段目标要求的程度：100% 表示每项都已达标，"
+        "超出目标不额外加分。",
+        "en": "Stage fit is how much of a stage's target profile is reached, weighted by each "
+        "competency's weight: 100% means every target is met; scores above a target add "
+        "nothing.",
+    },
     "fit_now": {"zh": "当前阶段（{stage}）：{fit}", "en": "Now ({stage}): {fit}"},
     "fit_next": {"zh": "下一阶段（{stage}）：{fit}", "en": "Next stage ({stage}): {fit}"},
     "last_stage": {
@@ -74,6 +86,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "fit_unknown": {"zh": "答题太少，无法计算", "en": "too few answers to tell"},
     "strengths": {"zh": "优势", "en": "Strengths"},
+    "strength_rule": {
+        "zh": "优势指得分达到或高于本阶段目标的能力，按超出幅度排序。",
+        "en": "A strength is a score at or above its target, furthest above first.",
+    },
     "no_strengths": {
         "zh": "暂无达到本阶段目标的能力。",
         "en": "No competency has reached its target for this stage yet.",
@@ -111,12 +127,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "(no data): too few answers; drawn at the centre",
     },
     "gap_table": {"zh": "各项能力差距", "en": "Gap by competency"},
-    "importance": {"zh": "重要性", "en": "Importance"},
+    "importance": {"zh": "权重", "en": "Weight"},
     "stage_focus": {"zh": "本阶段要点", "en": "What this stage asks for"},
-    "plan_intro": {
-        "zh": "按“差距 × 重要性”排序的最大差距，以及模型为本阶段建议的行动。",
-        "en": "The largest gaps, ranked by gap × importance, with the model's stage actions.",
-    },
     "target_level": {"zh": "目标水平的表现", "en": "What the target level looks like"},
     "suggested_actions": {"zh": "建议行动", "en": "Suggested actions"},
     "plan_agreed": {"zh": "商定的下一步", "en": "Agreed next step"},
@@ -144,16 +156,16 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "method_band_last": {"zh": "{glyph} {word}（差距更大）", "en": "{glyph} {word} (larger gaps)"},
     "method_priority": {
-        "zh": "优先级 = 差距 × 重要性（该能力在本阶段的权重），取最高的三项。",
-        "en": "Priority = gap × importance (the competency's weight at this stage); the three "
-        "highest are the development priorities.",
+        "zh": "优先级 = 差距 × 权重（该能力在本阶段的重要程度），取最高的三项。",
+        "en": "Priority = gap × weight (how much the competency counts at this stage); the "
+        "three highest are the development priorities.",
     },
     "method_fit": {
-        "zh": "阶段匹配度 = 各项已达目标比例的重要性加权平均，每项为 (min(得分, 目标) − {low}) ÷ "
+        "zh": "阶段匹配度 = 各项已达目标比例的按权重加权平均，每项为 (min(得分, 目标) − {low}) ÷ "
         "(目标 − {low})；超出目标不额外加分，数据不足的能力不计入。",
-        "en": "Stage fit = the importance-weighted mean of how much of each target is reached, "
-        "(min(score, target) − {low}) ÷ (target − {low}); exceeding a target earns nothing "
-        "extra and insufficient-data competencies are left out.",
+        "en": "Stage fit = the mean of how much of each target is reached, weighted by the "
+        "competencies' weights: (min(score, target) − {low}) ÷ (target − {low}); exceeding "
+        "a target earns nothing extra and insufficient-data competencies are left out.",
     },
     # PDF report (pdf.py)
     "page_number": {"zh": "第 {page} 页，共 {pages} 页", "en": "Page {page} of {pages}"},
@@ -343,6 +355,11 @@ def fmt_gap(value: float | None) -> str:
     if rounded == 0:
         return "0.0"
     return f"{rounded:+.1f}"
+
+
+def fmt_weight(value: float) -> str:
+    """A stage weight as the model writes it: 3, 1.5 (no trailing zeros)."""
+    return f"{value:g}"
 
 
 def fmt_pct(value: float | None) -> str:

@@ -16,6 +16,7 @@ from kamcli.render.labels import (
     fmt_gap,
     fmt_pct,
     fmt_score,
+    fmt_weight,
     label,
     rater_label,
     stage_actions,
@@ -63,10 +64,10 @@ def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> list
 
 
 def _table(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
-    columns = ["col_competency", "col_score", "col_target", "col_gap", "col_status"]
+    columns = ["col_competency", "col_score", "col_target", "col_gap", "importance", "col_status"]
     lines = [
         "| " + " | ".join(label(key, lang) for key in columns) + " |",
-        "| --- | ---: | ---: | ---: | --- |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in result.competencies:
         glyph, word = status_word(model, row.status, lang)
@@ -79,6 +80,7 @@ def _table(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[
             fmt_score(row.score),
             fmt_score(row.target),
             fmt_gap(row.gap),
+            fmt_weight(row.weight),
             md_escape(f"{glyph} {word}"),
         ]
         lines.append("| " + " | ".join(cells) + " |")
@@ -90,11 +92,14 @@ def _priorities(model: CompetencyModel, result: AssessmentResult, lang: str) -> 
     lines = [f"## {label('priorities', lang)}", ""]
     if not result.priorities:
         lines.append(label("no_priorities", lang))
+    else:
+        lines += [f"*{label('priority_rule', lang)}*", ""]
     for number, competency_id in enumerate(result.priorities[:3], start=1):
         row = result.competency(competency_id)
         summary = label("priority_line", lang).format(
             name=f"**{_name(model, competency_id, lang)}**",
             gap=fmt_gap(row.gap),
+            weight=fmt_weight(row.weight),
             score=fmt_score(row.score),
             target=fmt_score(row.target),
         )
@@ -114,6 +119,8 @@ def _fit(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[st
     lines = [
         f"## {label('fit', lang)}",
         "",
+        f"*{label('fit_explain', lang)}*",
+        "",
         "- " + label("fit_now", lang).format(stage=stage, fit=pct(result.fit)),
     ]
     if result.next_stage is None:
@@ -127,7 +134,7 @@ def _fit(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[st
 
 
 def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
-    lines = [f"## {label('strengths', lang)}", ""]
+    lines = [f"## {label('strengths', lang)}", "", f"*{label('strength_rule', lang)}*", ""]
     if not result.strengths:
         lines.append(label("no_strengths", lang))
     for competency_id in result.strengths:

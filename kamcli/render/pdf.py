@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from kamcli.render.formats import RenderOptions
     from kamcli.scoring import AssessmentResult
 
-PDF_EXTRA = 'PDF reports need the pdf extra: pip install "kamcli[pdf]"'
 MIN_RADAR_AXES = 3  # fewer axes make a line, not a shape; the table says it all then
 # Radar: centre offset from the top of its area, radius and label box widths, in mm.
 RADAR_HALF_HEIGHT = 58.0
@@ -45,6 +44,13 @@ MIDDLE_LABEL_WIDTH = 34.0
 LABEL_SIZE = 7.8
 # Gap table columns: name, score, target, gap, importance, bar, status.
 COLUMNS = (56.0, 14.0, 14.0, 13.0, 22.0, 30.0, 29.0)
+
+
+def pdf_extra() -> str:
+    """What to install for PDF, said right for a release and for a source checkout."""
+    from kamcli.extras import install_command
+
+    return f"PDF reports need the pdf extra: {install_command('pdf')}"
 
 
 def title_block(sheet: Sheet, context: dict[str, Any], title: str) -> None:
@@ -176,10 +182,11 @@ def _radar_legend(sheet: Sheet, lang: str, any_missing: bool) -> None:
         sheet.paragraph(label("legend_no_data", lang), 8, gray=MUTED, align="C", after=0.3)
 
 
-def _fits(sheet: Sheet, fits: list[tuple[str, float | None]]) -> None:
+def _fits(sheet: Sheet, fits: list[tuple[str, float | None]], lang: str) -> None:
     gutter = 8.0
     column = (WIDTH - gutter) / 2
-    sheet.ensure(14.0)
+    sheet.ensure(22.0)
+    sheet.paragraph(label("fit_explain", lang), 8.5, gray=MUTED, after=0.0)
     top = sheet.y + 2.0
     bottom = top
     for index, (text, percent) in enumerate(fits[:2]):
@@ -326,13 +333,15 @@ def _priorities(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) 
     if not items:
         sheet.paragraph(label("no_priorities", lang))
         return
-    sheet.paragraph(label("plan_intro", lang), 9, gray=MUTED, after=2.0)
+    sheet.paragraph(label("priority_rule", lang), 9, gray=MUTED, after=2.0)
     for item in items:
         _priority(sheet, item, lang, glyphs)
 
 
-def _bullets(sheet: Sheet, title: str, lines: list[str], empty: str) -> None:
+def _bullets(sheet: Sheet, title: str, lines: list[str], empty: str, rule: str = "") -> None:
     sheet.heading(title)
+    if rule:
+        sheet.paragraph(rule, 9, gray=MUTED, after=1.5)
     if not lines:
         sheet.paragraph(empty)
     for line in lines:
@@ -380,7 +389,7 @@ def render_pdf(
     try:
         import fpdf
     except ImportError:
-        raise MissingFeatureError(PDF_EXTRA) from None
+        raise MissingFeatureError(pdf_extra()) from None
     pdf: Any = fpdf.FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_margins(MARGIN, 14.0, MARGIN)
     pdf.set_auto_page_break(True, margin=18.0)
@@ -401,10 +410,11 @@ def render_pdf(
     _header(sheet, context, lang)
     if len(result.competencies) >= MIN_RADAR_AXES:
         _radar(sheet, model, result, lang)
-    _fits(sheet, context["fits"])
+    _fits(sheet, context["fits"], lang)
     _table(sheet, context, lang, glyphs)
     _priorities(sheet, context, lang, glyphs)
-    _bullets(sheet, label("strengths", lang), context["strengths"], label("no_strengths", lang))
+    _bullets(sheet, label("strengths", lang), context["strengths"], label("no_strengths", lang),
+             label("strength_rule", lang))  # fmt: skip
     if context["diagnostic"]:
         _bullets(sheet, label("diagnostic", lang), context["diagnostic"], "")
     _method(sheet, context, lang)

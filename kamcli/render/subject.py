@@ -49,7 +49,7 @@ SUBJECT_RENDERERS: dict[ReportFormat, tuple[str, str]] = {
 
 
 def subject_renderer(fmt: ReportFormat) -> SubjectRenderer:
-    module, function = SUBJECT_RENDERERS[fmt]
+    module, function = SUBJECT_RENDERERS[fmt.canonical()]
     found: SubjectRenderer = getattr(importlib.import_module(module), function)
     return found
 

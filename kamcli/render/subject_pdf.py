@@ -15,10 +15,10 @@ from kamcli.errors import MissingFeatureError
 from kamcli.render.fonts import load_fonts
 from kamcli.render.labels import label
 from kamcli.render.pdf import (  # shared with the person report
-    PDF_EXTRA,
     _footer,
     _method,
     axis_labels,
+    pdf_extra,
     title_block,
 )
 from kamcli.render.pdf_layout import (
@@ -338,7 +338,7 @@ def render_subject_pdf(
     try:
         import fpdf
     except ImportError:
-        raise MissingFeatureError(PDF_EXTRA) from None
+        raise MissingFeatureError(pdf_extra()) from None
     pdf: Any = fpdf.FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_margins(MARGIN, 14.0, MARGIN)
     pdf.set_auto_page_break(True, margin=18.0)

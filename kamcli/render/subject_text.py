@@ -140,10 +140,13 @@ def empty_flags_text(view: SubjectView, key: str, lang: str) -> str:
 
 
 def legends(view: SubjectView, lang: str) -> list[str]:
-    return [
+    texts = [
         label("legend_subject_gap", lang),
         label("legend_suppressed", lang).format(threshold=view.threshold),
     ]
+    if view.fit_others is not None:  # the header shows a stage fit: say what it means
+        texts.append(label("fit_explain", lang))
+    return texts
 
 
 def method_lines(view: SubjectView, lang: str) -> list[str]:

@@ -24,6 +24,7 @@ from kamcli.render.labels import (
     fmt_gap,
     fmt_pct,
     fmt_score,
+    fmt_weight,
     label,
     rater_label,
     stage_actions,
@@ -35,7 +36,9 @@ if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
     from kamcli.scoring import AssessmentResult, CompetencyResult
 
-BAR_WIDTH = 20
+# 12 cells: on a 1–5 scale each point is three cells, and the table (with its weight column)
+# still leaves the competency names about 20 columns at 80.
+BAR_WIDTH = 12
 FILLED = "█"
 EMPTY = "░"
 TARGET_MARK = "│"
@@ -133,7 +136,8 @@ def competency_table(model: CompetencyModel, result: AssessmentResult, lang: str
     table.add_column(label("col_score", lang), justify="right", no_wrap=True)
     table.add_column(label("col_target", lang), justify="right", no_wrap=True)
     table.add_column(label("col_gap", lang), justify="right", no_wrap=True)
-    table.add_column(label("col_bar", lang), no_wrap=True, min_width=BAR_WIDTH)
+    table.add_column(label("importance", lang), justify="right", no_wrap=True)
+    table.add_column(label("col_bar_short", lang), no_wrap=True, min_width=BAR_WIDTH)
     table.add_column(
         label("col_status", lang), overflow="fold", max_width=_status_width(model, lang)
     )
@@ -146,6 +150,7 @@ def competency_table(model: CompetencyModel, result: AssessmentResult, lang: str
             Text(fmt_score(row.score)),
             Text(fmt_score(row.target)),
             Text(fmt_gap(row.gap)),
+            Text(fmt_weight(row.weight)),
             Text(bar, style=style),
             Text(f"{glyph} {word}", style=style),
         )
@@ -166,21 +171,33 @@ def _bullets(texts: list[str], indent: int = 3, style: str = "") -> Table:
     return grid
 
 
+def _numbered(number: int, text: str) -> Table:
+    """ "1. text" with wrapped lines indented under the text, not under the number."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=2, no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(Text(f"{number}.", style="bold"), Text(text, style="bold"))
+    return grid
+
+
 def _priorities(
     model: CompetencyModel, result: AssessmentResult, lang: str
 ) -> list[RenderableType]:
     lines: list[RenderableType] = [_heading("priorities", lang)]
     if not result.priorities:
         lines.append(Text(label("no_priorities", lang)))
+    else:
+        lines.append(Text(label("priority_rule", lang), style="dim"))
     for number, competency_id in enumerate(result.priorities[:3], start=1):
         row = result.competency(competency_id)
         summary = label("priority_line", lang).format(
             name=competency_name(model, competency_id, lang),
             gap=fmt_gap(row.gap),
+            weight=fmt_weight(row.weight),
             score=fmt_score(row.score),
             target=fmt_score(row.target),
         )
-        lines.append(Text(f"{number}. {summary}", style="bold"))
+        lines.append(_numbered(number, summary))
         texts = stage_actions(model, competency_id, result.stage, lang)
         if texts:
             lines.append(_bullets(texts))
@@ -196,6 +213,7 @@ def _fit(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Te
     stage = stage_name(model, result.stage, lang)
     lines = [
         _heading("fit", lang),
+        Text(label("fit_explain", lang), style="dim"),
         Text(label("fit_now", lang).format(stage=stage, fit=pct(result.fit))),
     ]
     if result.next_stage is None:
@@ -209,8 +227,9 @@ def _fit(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Te
 
 
 def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[RenderableType]:
+    rule = Text(label("strength_rule", lang), style="dim")
     if not result.strengths:
-        return [_heading("strengths", lang), Text(label("no_strengths", lang))]
+        return [_heading("strengths", lang), rule, Text(label("no_strengths", lang))]
     texts = []
     for competency_id in result.strengths:
         row = result.competency(competency_id)
@@ -222,7 +241,7 @@ def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> l
             above=f"{above:.1f}",
         )
         texts.append(text)
-    return [_heading("strengths", lang), _bullets(texts, indent=0, style="green")]
+    return [_heading("strengths", lang), rule, _bullets(texts, indent=0, style="green")]
 
 
 def _diagnostic(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Text]:

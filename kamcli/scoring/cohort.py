@@ -18,8 +18,23 @@ from typing import Any
 from kamcli.model.schema import CompetencyModel
 from kamcli.scoring.plan import INSUFFICIENT, RowScore
 from kamcli.scoring.score import EPSILON, TOP_N
+from kamcli.scoring.stage_groups import (
+    StageGroup,
+    StagePriority,
+    StageSums,
+    majority_stage,
+    stage_group,
+)
 
-__all__ = ["CohortStats", "CohortSummary", "CompetencySummary", "HistogramBin"]
+__all__ = [
+    "CohortStats",
+    "CohortSummary",
+    "CompetencySummary",
+    "HistogramBin",
+    "StageGroup",
+    "StagePriority",
+    "majority_stage",
+]
 
 HISTOGRAM_STEP = 0.5
 # Distinct (competency, score) pairs held per stage before they are folded into accumulators.
@@ -86,6 +101,12 @@ class CohortSummary:
     ranked_priorities: tuple[str, ...]  # every competency with a positive mean priority
     mean_fit: float | None
     mean_next_fit: float | None
+    stage_groups: tuple[StageGroup, ...] = ()  # per stage present, in model order
+
+    @property
+    def majority_stage(self) -> str | None:
+        """The stage of more than half of the respondents (see `majority_stage`)."""
+        return majority_stage(self.stages)
 
     def competency(self, competency_id: str) -> CompetencySummary:
         for summary in self.competencies:
@@ -105,6 +126,8 @@ class CohortSummary:
             "ranked_priorities": list(self.ranked_priorities),
             "mean_fit": self.mean_fit,
             "mean_next_fit": self.mean_next_fit,
+            "majority_stage": self.majority_stage,
+            "stage_groups": [group.to_dict() for group in self.stage_groups],
         }
 
 
@@ -142,6 +165,7 @@ class CohortStats:
         self._accumulators = [
             _Accumulator(histogram=[0] * self._bins) for _ in self._competency_ids
         ]
+        self._by_stage: dict[str, list[StageSums]] = {}
         self._respondents = 0
         self._stages: Counter[str] = Counter()
         self._fit_sum = 0.0
@@ -171,6 +195,7 @@ class CohortStats:
     def _fold(self, stage_id: str, pending: Counter[tuple[int, float | None]]) -> None:
         """Move counted scores of one stage into the accumulators (gaps need the stage)."""
         targets = self._model.stage(stage_id).targets
+        by_stage = self._by_stage.setdefault(stage_id, [StageSums() for _ in self._competency_ids])
         for (index, score), count in pending.items():
             acc = self._accumulators[index]
             if score is None:
@@ -186,7 +211,14 @@ class CohortStats:
             acc.n = total
             acc.gap_sum += gap * count
             acc.priority_sum += max(gap, 0.0) * float(target.weight) * count
-            acc.meeting += count if score >= target.target - EPSILON else 0
+            meeting = count if score >= target.target - EPSILON else 0
+            acc.meeting += meeting
+            sums = by_stage[index]
+            sums.n += count
+            sums.score_sum += score * count
+            sums.gap_sum += gap * count
+            sums.priority_sum += max(gap, 0.0) * float(target.weight) * count
+            sums.meeting += meeting
             acc.bands[self._model.band_for_gap(gap).id] += count
             acc.histogram[self._bin(score)] += count
             acc.scores[score] += count
@@ -232,7 +264,14 @@ class CohortStats:
             ranked_priorities=ranked,
             mean_fit=self._fit_sum / self._fit_n if self._fit_n else None,
             mean_next_fit=self._next_fit_sum / self._next_fit_n if self._next_fit_n else None,
+            stage_groups=tuple(
+                self._stage_group(s) for s in self._model.stage_ids if s in self._stages
+            ),
         )
+
+    def _stage_group(self, stage_id: str) -> StageGroup:
+        sums = self._by_stage.get(stage_id) or [StageSums() for _ in self._competency_ids]
+        return stage_group(self._model, stage_id, self._stages[stage_id], sums)
 
     def _competency_summary(self, competency_id: str, acc: _Accumulator) -> CompetencySummary:
         scored = acc.n

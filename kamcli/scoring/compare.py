@@ -1,7 +1,9 @@
 """Compare two scored assessments: what moved per competency, and how the stage fit changed.
 
 Pure: two AssessmentResults in, a frozen Comparison out. Small changes are "unchanged" so that
-answering one item a point differently is not reported as progress.
+answering one item a point differently is not reported as progress. The trend is decided on the
+unrounded scores (never on the one-decimal figures a report shows), and `mismatches` says when
+the two results are about different people, raters, stages or models.
 """
 
 from __future__ import annotations
@@ -41,6 +43,18 @@ class CompetencyChange:
 
 
 @dataclass(frozen=True, slots=True)
+class Mismatch:
+    """One way the two results differ that makes their scores less comparable."""
+
+    kind: str  # "person", "rater", "stage" or "model"
+    before: str
+    after: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """Every competency of either result (before's order first) and the stage fits."""
 
@@ -50,6 +64,8 @@ class Comparison:
     fit_change: float | None
     stage_before: str
     stage_after: str
+    threshold: float = DEFAULT_THRESHOLD
+    mismatches: tuple[Mismatch, ...] = ()
 
     @property
     def same_stage(self) -> bool:
@@ -64,6 +80,8 @@ class Comparison:
             "fit_before": self.fit_before,
             "fit_after": self.fit_after,
             "fit_change": self.fit_change,
+            "threshold": self.threshold,
+            "mismatches": [mismatch.to_dict() for mismatch in self.mismatches],
             "competencies": [change.to_dict() for change in self.changes],
         }
 
@@ -74,9 +92,37 @@ def trend_of(change: float | None, threshold: float = DEFAULT_THRESHOLD) -> str:
         raise ValueError(f"threshold must not be negative, got {threshold}")
     if change is None:
         return NOT_COMPARABLE
-    if abs(change) < threshold - EPSILON:
+    if abs(change) < threshold - EPSILON or abs(change) <= EPSILON:  # float noise is no change
         return UNCHANGED
     return IMPROVED if change > 0 else DECLINED if change < 0 else UNCHANGED
+
+
+def _same_name(first: str, second: str) -> bool:
+    """Names typed twice by people: letter case and runs of spaces do not make another person."""
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
+
+
+def mismatches(before: AssessmentResult, after: AssessmentResult) -> tuple[Mismatch, ...]:
+    """Person (who is assessed), rater role, stage and model, where the two results differ.
+
+    A missing name is not a different person: only two given names that differ count.
+    """
+    found = []
+    if before.subject and after.subject and not _same_name(before.subject, after.subject):
+        found.append(Mismatch("person", before.subject, after.subject))
+    if before.rater != after.rater:
+        found.append(Mismatch("rater", before.rater, after.rater))
+    if before.stage != after.stage:
+        found.append(Mismatch("stage", before.stage, after.stage))
+    if before.model_hash != after.model_hash:
+        found.append(
+            Mismatch(
+                "model",
+                f"{before.model_id} {before.model_version} ({before.model_hash})",
+                f"{after.model_id} {after.model_version} ({after.model_hash})",
+            )
+        )
+    return tuple(found)
 
 
 def _difference(before: float | None, after: float | None) -> float | None:
@@ -107,4 +153,6 @@ def compare_results(
         fit_change=_difference(before.fit, after.fit),
         stage_before=before.stage,
         stage_after=after.stage,
+        threshold=threshold,
+        mismatches=mismatches(before, after),
     )
