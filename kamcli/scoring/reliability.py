@@ -18,7 +18,14 @@ from typing import Any
 from kamcli.model.schema import Competency, CompetencyModel
 from kamcli.scoring.fdist import f_ppf
 
-__all__ = ["MIN_RESPONDENTS", "ScaleReliability", "feldt_interval", "reliability"]
+__all__ = [
+    "MIN_RESPONDENTS",
+    "Matrix",
+    "ScaleReliability",
+    "feldt_interval",
+    "reliability",
+    "summarise",
+]
 
 MISSING_METHODS = ("listwise", "pairwise")
 # Below this many respondents alpha is reported but flagged: see docs/statistics.md.
@@ -185,7 +192,6 @@ def _scale(
     missing: str,
 ) -> ScaleReliability:
     ids = [item.id for item in competency.items]
-    k = len(ids)
     columns = _columns(model, competency, rows)
     answered = [any(col[r] is not None for col in columns) for r in range(len(rows))]
     n_total = sum(answered)
@@ -198,6 +204,25 @@ def _scale(
         columns = [[col[r] for r in range(len(rows)) if answered[r]] for col in columns]
         n_used = n_total
     matrix, counts = _covariance_matrix(columns)
+    return summarise(competency.id, ids, matrix, counts, never, n_used, n_total, missing)
+
+
+def summarise(
+    competency_id: str,
+    ids: list[str],
+    matrix: Matrix,
+    counts: list[list[int]],
+    never: list[str],
+    n_used: int,
+    n_total: int,
+    missing: str,
+) -> ScaleReliability:
+    """Every figure of one competency from its exact covariance matrix and pair counts.
+
+    Shared by this reference implementation and the numpy one (reliability_sums.py), which
+    only differ in how they add up the answers: the same matrix gives the same result.
+    """
+    k = len(ids)
     everything = list(range(k))
     alpha = _alpha(matrix, everything)
     alpha_if_deleted = {
@@ -209,7 +234,7 @@ def _scale(
         ci_low, ci_high = feldt_interval(float(alpha), n_used, k)
     warnings = _warnings(ids, matrix, counts, never, alpha, item_rest, n_used, n_total, missing)
     return ScaleReliability(
-        competency_id=competency.id,
+        competency_id=competency_id,
         k=k,
         n_used=n_used,
         n_total=n_total,
