@@ -47,25 +47,34 @@ def careless_indices(codes: Codes) -> CarelessIndices:
     sums (of codes: the SD does not change with a shift), the reference's own arithmetic.
     """
     rows, items = codes.shape
-    wide = codes.astype(np.int64)
-    given = codes != 0
-    answered = np.count_nonzero(given, axis=1).astype(np.int64)
-    run = given[:, 0].astype(np.int64) if items else np.zeros(rows, np.int64)
+    if not items:
+        nothing = np.zeros(rows, np.int64)
+        return CarelessIndices(nothing, nothing, nothing, np.full(rows, np.nan))
+    columns = np.ascontiguousarray(codes.T)  # one item's answers side by side
+    given = columns != 0
+    answered = np.count_nonzero(given, axis=0).astype(np.int64)
+    run = given[0].astype(np.int32)
     best = run.copy()
-    best_code = wide[:, 0].copy() if items else np.zeros(rows, np.int64)
-    for column in range(1, items):
-        same = codes[:, column] == codes[:, column - 1]
-        run = np.where(given[:, column], np.where(same, run + 1, 1), 0)
+    best_code = columns[0].copy()
+    for item in range(1, items):
+        going_on = (columns[item] == columns[item - 1]) & given[item]
+        run = np.where(going_on, run + 1, given[item])
         longer = run > best
-        best = np.where(longer, run, best)
-        best_code = np.where(longer, wide[:, column], best_code)
-    total = wide.sum(axis=1)
-    squares = (wide * wide).sum(axis=1)
+        np.maximum(best, run, out=best)
+        np.copyto(best_code, columns[item], where=longer)
+    values = columns.astype(np.float64)  # Σc² is a whole number below 2**53: exact
+    squares = np.einsum("ij,ij->j", values, values).astype(np.int64)
+    total = columns.sum(axis=0, dtype=np.int64)
     numerator = answered * squares - total * total
     denominator = answered * (answered - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         irv = np.where(answered >= 2, np.sqrt(numerator / denominator), np.nan)
-    return CarelessIndices(answered=answered, run=best, run_code=best_code, irv=irv)
+    return CarelessIndices(
+        answered=answered,
+        run=best.astype(np.int64),
+        run_code=best_code.astype(np.int64),
+        irv=irv,
+    )
 
 
 def screen(

@@ -41,9 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = ["BLOCK_ROWS", "ReliabilitySums", "reliability_of_codes"]
 
-# Rows multiplied at once: bounds the float64 copy (8 bytes × items × rows) and keeps every
+# Rows added at once: bounds the float64 copy (8 bytes × items × rows) and keeps every
 # partial sum of a block exact (65,535² × 65,536 < 2**53).
-BLOCK_ROWS = 8192
+BLOCK_ROWS = 16384
 
 
 @dataclass
@@ -75,6 +75,7 @@ class ReliabilitySums:
         reverse = [item.reverse for c in model.competencies for item in c.items]
         self._reverse = np.flatnonzero(reverse)
         self._scales: list[_Scale] = []
+        self._starts = np.cumsum([0] + [len(c.items) for c in model.competencies[:-1]])
         start = 0
         for competency in model.competencies:
             k = len(competency.items)
@@ -98,30 +99,38 @@ class ReliabilitySums:
         if codes.ndim != 2 or codes.shape[1] != self._width:
             raise ValueError(f"codes must be a respondents × {self._width} matrix")
         for first in range(0, codes.shape[0], BLOCK_ROWS):
-            self._add(codes[first : first + BLOCK_ROWS])
+            self._add(np.ascontiguousarray(codes[first : first + BLOCK_ROWS].T))
 
     def _add(self, codes: Codes) -> None:
+        """Items × respondents codes (transposed: each competency's rows side by side)."""
+        rows = codes.shape[1]
         answered = codes != 0
         values = codes.astype(np.float64)
         if self._reverse.size:
-            flipped = self._mirror - values[:, self._reverse]
-            values[:, self._reverse] = np.where(answered[:, self._reverse], flipped, 0)
-        for scale in self._scales:
-            x = values[:, scale.start : scale.stop]
-            m = answered[:, scale.start : scale.stop]
-            scale.answered += np.count_nonzero(m, axis=0)
-            scale.n_total += int(np.count_nonzero(m.any(axis=1)))
-            if self._missing == "listwise":
-                complete = x[m.all(axis=1)]
-                scale.pairs[0, 0] += complete.shape[0]
-                scale.sums += complete.sum(axis=0).astype(np.int64)
-                scale.products += (complete.T @ complete).astype(np.int64)
+            flipped = self._mirror - values[self._reverse]
+            values[self._reverse] = np.where(answered[self._reverse], flipped, 0)
+        per_item = np.count_nonzero(answered, axis=1)
+        given = np.add.reduceat(answered, self._starts, axis=0, dtype=np.int64)
+        anyone = np.count_nonzero(given, axis=1).tolist()
+        pairwise = self._missing == "pairwise"
+        mask = answered.astype(np.float64) if pairwise else None
+        for number, scale in enumerate(self._scales):
+            x = values[scale.start : scale.stop]
+            scale.answered += per_item[scale.start : scale.stop]
+            scale.n_total += anyone[number]
+            if mask is None:
+                complete = given[number] == scale.stop - scale.start
+                n = int(np.count_nonzero(complete))
+                if n < rows:
+                    x = x * complete  # incomplete respondents add nothing
+                scale.pairs[0, 0] += n
+                scale.sums += x.sum(axis=1).astype(np.int64)
+                scale.products += (x @ x.T).astype(np.int64)
             else:
-                x = np.ascontiguousarray(x)
-                mask = m.astype(np.float64)
-                scale.sums += (x.T @ mask).astype(np.int64)
-                scale.products += (x.T @ x).astype(np.int64)
-                scale.pairs += (mask.T @ mask).astype(np.int64)
+                m = mask[scale.start : scale.stop]
+                scale.sums += (x @ m.T).astype(np.int64)
+                scale.products += (x @ x.T).astype(np.int64)
+                scale.pairs += (m @ m.T).astype(np.int64)
 
     def results(self) -> list[ScaleReliability]:
         return [self._result(scale) for scale in self._scales]
