@@ -22,7 +22,7 @@ import pandas as pd
 import pingouin as pg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pandas_reference import DEFAULT_MODEL, load_spec  # noqa: E402
+from pandas_reference import DEFAULT_MODEL, load_spec
 
 
 def main() -> None:

@@ -12,7 +12,11 @@ import copy
 import functools
 import itertools
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -228,17 +232,19 @@ def test_sums_refuse_a_matrix_of_the_wrong_width_and_unknown_methods() -> None:
         ReliabilitySums(model, "casewise")
 
 
-def test_numpy_is_not_imported_at_startup() -> None:
-    """numpy is imported by the commands that need it, never by `kam --version`."""
-    import subprocess
-    import sys
-
+@pytest.mark.parametrize("argv", [["--version"], ["stages"], ["assess", "--help"]])
+def test_numpy_is_not_imported_at_startup(argv: list[str], tmp_path: Path) -> None:
+    """numpy is imported by the commands that need it, never by `kam --version`, `kam stages`
+    or `kam assess` (start-up time counts)."""
     code = (
         "import sys\n"
-        "sys.argv = ['kam', '--version']\n"
+        f"sys.argv = ['kam', *{argv!r}]\n"
         "from kamcli.cli.main import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('numpy' in sys.modules)"
+        "print('numpy imported:', 'numpy' in sys.modules)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip().splitlines()[-1] == "False"
+    env = {**os.environ, "KAM_HOME": str(tmp_path), "TTY_COMPATIBLE": "0"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.strip().splitlines()[-1] == "numpy imported: False"
