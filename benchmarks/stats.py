@@ -13,8 +13,8 @@ each, the ratios, checks that kam's alphas equal pingouin's, and the targets wit
 
   - at 100k respondents: kam wall time <= 0.5 x the reference, listwise and pairwise;
   - at 100k: kam peak memory <= 120 MiB;
-  - kam's peak memory at 1M within 15 % of that at 100k, after taking off one byte per
-    answer (N x 70 bytes) — kam keeps none, so the raw growth is shown too.
+  - kam's peak memory at 1M within ±15 % of that at 100k. (The issue allows one byte per
+    answer on top; kam keeps no answers past a block of 8,192 respondents, so none is used.)
 
 Usage: python benchmarks/stats.py [--n N [N ...]] [--repeat R] [--missing M [M ...]]
        [--keep DIR] [--kam CMD] [--json FILE]
@@ -132,14 +132,17 @@ def report_targets(results: list[dict[str, Any]], items: int) -> bool:
         large = next((r for r in results if (r["n"], r["missing"]) == (FLAT_TO, missing)), None)
         if small is None or large is None:
             continue
-        answers = (FLAT_TO - FLAT_FROM) * items / MiB  # one byte per answer
+        # The issue allows one byte per answer on top (N × items bytes, had kam kept them);
+        # kam keeps no answers past a block, so its peak is P0 + 0 × N: the raw growth is
+        # what must stay within ±15 %.
+        allowance = (FLAT_TO - FLAT_FROM) * items / MiB
         low, high = small["kam_peak_mib"], large["kam_peak_mib"]
-        growth = (high - answers) / low - 1
+        growth = high / low - 1
         flat = abs(growth) <= FLAT_TARGET
         ok &= flat
         print(
-            f"  {missing}: kam peak at 1M vs 100k: {high:.1f} vs {low:.1f} MiB, raw "
-            f"{high / low - 1:+.1%}; less 1 byte per answer ({answers:.1f} MiB) {growth:+.1%}, "
+            f"  {missing}: kam peak at 1M vs 100k: {high:.1f} vs {low:.1f} MiB = {growth:+.1%} "
+            f"(no allowance used of the {allowance:.0f} MiB for 1 byte per answer), "
             f"within ±{FLAT_TARGET:.0%}: {verdict(flat)}"
         )
     if not any(r["n"] == FLAT_TO for r in results):
