@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -333,3 +335,45 @@ def test_blocks_of_plain_lines_give_what_the_row_by_row_path_gives(
     expected = reliability(MODEL, answers, missing="pairwise")
     found = pairwise["reliability"]["competencies"]
     assert [(c["alpha"], c["n_used"]) for c in found] == [(r.alpha, r.n_used) for r in expected]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_progress_bar_shows_on_a_terminal_and_not_with_quiet(tmp_path: Path) -> None:
+    """On a terminal kam stats draws kam batch's progress bar on stderr (up to 100 %), then
+    clears it; --quiet (or stderr not a terminal) draws none. The results go to stdout."""
+    import pty
+    import select
+    import subprocess
+
+    source = write_rows(tmp_path / "c.csv", cohort(3000), HEADER)
+
+    def stderr_on_a_terminal(*extra: str) -> tuple[int, str, str]:
+        primary, secondary = pty.openpty()
+        command = [sys.executable, "-m", "kamcli", "stats", str(source), "-f", "json", *extra]
+        env = {**os.environ, "KAM_HOME": str(tmp_path / "home"), "COLUMNS": "100"}
+        env.pop("TTY_COMPATIBLE", None)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=secondary, env=env)
+        os.close(secondary)
+        seen = b""
+        while True:
+            ready, _, _ = select.select([primary], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(primary, 65536)
+                except OSError:  # the other side closed
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            elif process.poll() is not None:
+                break
+        stdout = process.communicate()[0].decode("utf-8")
+        os.close(primary)
+        return process.returncode, stdout, seen.decode("utf-8", "replace")
+
+    code, stdout, stderr = stderr_on_a_terminal()
+    assert code == 0 and strict_json(stdout)["respondents"] == 3000
+    assert "100%" in stderr and "━" in stderr and "3000 read, 0 rejected" in stderr
+    code, stdout, stderr = stderr_on_a_terminal("--quiet")
+    assert code == 0 and "━" not in stderr and "%" not in stderr
