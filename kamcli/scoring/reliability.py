@@ -9,6 +9,7 @@ with `note` saying why, so the JSON form is always valid. Formulas: docs/statist
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -77,12 +78,17 @@ def feldt_interval(
     """Feldt's (1965) interval: 1 − (1 − α)·F quantiles with n − 1 and (n − 1)(k − 1) df."""
     if n < 2 or k < 2:
         raise ValueError("the Feldt interval needs n >= 2 respondents and k >= 2 items")
+    upper, lower = _f_quantiles(n, k, confidence)
+    return 1.0 - (1.0 - alpha) * upper, 1.0 - (1.0 - alpha) * lower
+
+
+@functools.lru_cache(maxsize=256)
+def _f_quantiles(n: int, k: int, confidence: float) -> tuple[float, float]:
+    """The two F quantiles of the interval; competencies with the same n and k share them."""
     tail = (1.0 - confidence) / 2.0
     dfn = n - 1
     dfd = dfn * (k - 1)
-    low = 1.0 - (1.0 - alpha) * f_ppf(1.0 - tail, dfn, dfd)
-    high = 1.0 - (1.0 - alpha) * f_ppf(tail, dfn, dfd)
-    return low, high
+    return f_ppf(1.0 - tail, dfn, dfd), f_ppf(tail, dfn, dfd)
 
 
 def _columns(
