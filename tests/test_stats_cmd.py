@@ -314,10 +314,10 @@ def test_blocks_of_plain_lines_give_what_the_row_by_row_path_gives(
     assert sum(taken) > 800 and 0 in taken  # most rows in blocks, some blocks refused
     assert "898 read, 2 rejected" in fast.stderr
     assert f"{source}:303:" in fast.stderr and f"{source}:702:" in fast.stderr
-    summary = tmp_path / "s.json"
+    summary, rows_out = tmp_path / "s.json", tmp_path / "rows.csv"
     slow = runner.invoke(
         app,
-        ["batch", str(source), "--stats", "--summary-out", str(summary), "-q", "-o", "-"],
+        ["batch", str(source), "--stats", "--summary-out", str(summary), "-q", "-o", str(rows_out)],
     )
     assert slow.exit_code == ExitCode.ROWS_REJECTED, slow.stderr
     data = strict_json(fast.stdout)
