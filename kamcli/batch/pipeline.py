@@ -225,11 +225,15 @@ class BatchRun:
             self.writer.write,
         )
         # With nothing but the output to feed, a good row is counted and written right here.
-        only_write = self.cohort is None and self.saver is None and self.reports is None
-        only_write = only_write and self.subjects is None and self.stats is None
+        alone = self.cohort is None and self.saver is None and self.reports is None
+        alone = alone and self.subjects is None
+        only_write = alone and self.stats is None
         wide_csv = self.options.fmt is OutputFormat.csv and not self.options.long
         if only_write and wide_csv and isinstance(self.writer, RecordWriter) and table.items:
             self._blocks(table, table.items, checker)
+            return
+        if alone and self.stats is not None and not self.options.write_rows and table.items:
+            self._blocks(table, table.items, checker, self.stats)  # `kam stats`
             return
         rows_format = table.format is InputFormat.xlsx
         for count, (line, cells) in enumerate(table.rows, 1):
@@ -244,31 +248,46 @@ class BatchRun:
             if count % PROGRESS_EVERY == 0:
                 progress.update(line if rows_format else table.position())
 
-    def _blocks(self, table: Table, items: Iterable[Row | PlainLines], checker: RowChecker) -> None:
-        """`_rows` for a CSV whose rows only go to the output: runs of plain lines are scored
-        a block at a time (blocks.py), the rows of a block with a problem one at a time."""
+    def _blocks(
+        self,
+        table: Table,
+        items: Iterable[Row | PlainLines],
+        checker: RowChecker,
+        stats: StatsCollector | None = None,
+    ) -> None:
+        """`_rows` for a CSV whose rows only go to the output (or, with `stats`, only to the
+        statistics): runs of plain lines are taken a block at a time (blocks.py,
+        stats_blocks.py), the rows of a block with a problem one at a time."""
         from kamcli.batch.blocks import BlockScorer, score_blocks
 
         writer, counts, check = self.writer, self.counts, checker.check
-        assert isinstance(writer, RecordWriter)
+        assert isinstance(writer, RecordWriter) or stats is not None
 
         def one_by_one(rows: Iterable[Row]) -> None:
             for line, cells in rows:
                 result = check(line, cells)
-                if type(result) is GoodRow:
+                if type(result) is not GoodRow:
+                    self._bad(table, result)  # type: ignore[arg-type]
+                elif stats is not None:
+                    self._good(result, cells)
+                else:
                     counts.scored += 1
                     writer.write(result)
-                else:
-                    self._bad(table, result)  # type: ignore[arg-type]
 
         def scorer_for(delimiter: str) -> BlockScorer | None:
             if not BlockScorer.usable(self.plan, checker, delimiter):
                 return None
+            if stats is not None:
+                from kamcli.batch.stats_blocks import StatsBlockReader
+
+                plan, formatter = self.plan, self.formatter
+                return StatsBlockReader(plan, checker, formatter, self.seen, delimiter, stats)
             return BlockScorer(self.plan, checker, self.formatter, self.seen, delimiter)
 
         def write(text: str, count: int) -> None:
             counts.scored += count
-            writer.write_text(text, count)
+            if isinstance(writer, RecordWriter):  # (kam stats writes no rows)
+                writer.write_text(text, count)
 
         score_blocks(
             items, scorer_for, one_by_one, write, lambda: self.progress.update(table.position())
