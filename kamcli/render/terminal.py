@@ -16,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from kamcli.render.diagnostic_text import diagnostic_sentences
 from kamcli.render.labels import (
     INSUFFICIENT,
     MISSING,
@@ -226,18 +227,12 @@ def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> l
 
 
 def _diagnostic(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Text]:
-    diagnostic = result.diagnostic
-    if diagnostic is None:
+    sentences = diagnostic_sentences(model, result, lang)
+    if not sentences:
         return []
     lines = [_heading("diagnostic", lang)]
-    if diagnostic.suggested_stage is None:
-        lines.append(Text(label("no_suggestion", lang)))
-        return lines
-    suggested = stage_name(model, diagnostic.suggested_stage, lang)
-    lines.append(Text(label("suggested_stage", lang).format(stage=suggested)))
-    if diagnostic.suggested_stage != result.stage:
-        assessed = stage_name(model, result.stage, lang)
-        lines.append(Text(label("differs", lang).format(stage=assessed), style="yellow"))
+    for sentence, warning in sentences:
+        lines.append(Text(sentence, style="yellow") if warning else Text(sentence))
     return lines
 
 
