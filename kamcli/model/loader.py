@@ -297,7 +297,13 @@ def _load_stages(
             continue
         _check_profile(doc, profile, info.id, head, problems)
         result.append(
-            Stage(id=info.id, name=info.name, summary=info.summary, targets=profile.targets)
+            Stage(
+                id=info.id,
+                name=info.name,
+                summary=info.summary,
+                targets=profile.targets,
+                source=profile.source,
+            )
         )
     return result
 

@@ -201,6 +201,8 @@ class StageFile(Strict):
 
     stage: Id
     targets: dict[Id, Target]
+    # Why the profile peaks where it does: the article's points behind the top targets.
+    source: Text | None = None
 
 
 class Statement(Strict):
@@ -249,6 +251,7 @@ class Stage(Strict):
     name: Text
     summary: Text
     targets: dict[Id, Target]
+    source: Text | None = None
 
 
 class CompetencyModel(Strict):

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from rich.markup import escape
 from rich.table import Table
 
+from kamcli.render.cjk_wrap import WrappedText
+
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel, Stage
 
@@ -46,14 +48,11 @@ def stages_table(model: CompetencyModel, lang: str) -> Table:
     table.add_column(ui("role", lang), ratio=3, overflow="fold")
     table.add_column(ui("top", lang), ratio=2, overflow="fold")
     for number, stage in enumerate(model.stages, start=1):
-        top = [
-            escape(model.text(model.competency(c).name, lang))
-            for c in top_competencies(model, stage)
-        ]
+        top = [model.text(model.competency(c).name, lang) for c in top_competencies(model, stage)]
         table.add_row(
             f"{number}. {escape(model.text(stage.name, lang))}",
-            escape(model.text(stage.summary, lang)),
-            "\n".join(f"• {name}" for name in top),
+            WrappedText(model.text(stage.summary, lang)),
+            WrappedText("\n".join(f"• {name}" for name in top)),
         )
     return table
 
