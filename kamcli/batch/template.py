@@ -57,16 +57,20 @@ LABELS = {
 }
 
 
-def response_columns(model: CompetencyModel) -> list[str]:
-    return [*SHEET_COLUMNS, *model.item_ids()]
+def response_columns(model: CompetencyModel, rater: str = "self") -> list[str]:
+    """Meta columns, then the items this rater role may rate (plus subject, rater if not self)."""
+    meta = [*SHEET_COLUMNS] if rater == "self" else [*SHEET_COLUMNS, "subject", "rater"]
+    return [*meta, *(item.id for _, item in model.items() if item.rated_by(rater))]
 
 
-def responses_csv(model: CompetencyModel) -> str:
+def responses_csv(model: CompetencyModel, rater: str = "self") -> str:
     """The header row only; CRLF like Excel (encode with utf-8-sig for a file)."""
-    return write_csv_text([response_columns(model)])
+    return write_csv_text([response_columns(model, rater)])
 
 
-def responses_xlsx(model: CompetencyModel, lang: str, stage: str | None) -> bytes:
+def responses_xlsx(
+    model: CompetencyModel, lang: str, stage: str | None, rater: str = "self"
+) -> bytes:
     """A workbook: the blank "responses" sheet, then the "items" reference sheet."""
     try:
         from openpyxl import Workbook
@@ -79,7 +83,7 @@ def responses_xlsx(model: CompetencyModel, lang: str, stage: str | None) -> byte
     workbook = Workbook()
     sheet: Any = workbook.active
     sheet.title = "responses"
-    columns = response_columns(model)
+    columns = response_columns(model, rater)
     sheet.append(columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -96,21 +100,27 @@ def responses_xlsx(model: CompetencyModel, lang: str, stage: str | None) -> byte
     answers = DataValidation(
         type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True
     )
+    meta_count = len(columns) - sum(1 for _, item in model.items() if item.rated_by(rater))
     first_item, last_item = (
-        get_column_letter(len(SHEET_COLUMNS) + 1),
+        get_column_letter(meta_count + 1),
         get_column_letter(len(columns)),
     )
     answers.add(f"{first_item}2:{last_item}{last_row}")
     sheet.add_data_validation(stages)
     sheet.add_data_validation(answers)
-    _items_sheet(workbook.create_sheet("items"), model, lang, stage, words)
+    _items_sheet(workbook.create_sheet("items"), model, lang, stage, words, rater)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def _items_sheet(
-    sheet: Any, model: CompetencyModel, lang: str, stage: str | None, words: dict[str, str]
+    sheet: Any,
+    model: CompetencyModel,
+    lang: str,
+    stage: str | None,
+    words: dict[str, str],
+    rater: str = "self",
 ) -> None:
     from openpyxl.styles import Font
 
@@ -126,10 +136,12 @@ def _items_sheet(
     _row(sheet, header, bold)
     targets = model.stage(stage).targets if stage else None
     for competency, item in model.items():
+        if not item.rated_by(rater):
+            continue
         row: list[object] = [
             item.id,
             model.text(competency.name, lang),
-            model.text(item.text, lang),
+            model.text(item.wording(rater), lang),
         ]
         if targets is not None:
             row.append(targets[competency.id].target)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from kamcli.cli.assess_cmd import RaterRole
 from kamcli.cli.common import Lang, settings, stderr_console
 from kamcli.cli.model_cmd import check_stage
 from kamcli.errors import UsageError
@@ -17,6 +18,9 @@ app = typer.Typer(
 )
 
 
+RATER_HELP = "Who will fill it in: self, or a rater of someone else (observer wording)."
+
+
 @app.command("answers")
 def answers(
     ctx: typer.Context,
@@ -24,6 +28,7 @@ def answers(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
     ] = None,
+    rater: Annotated[RaterRole, typer.Option("--rater", help=RATER_HELP)] = RaterRole.self_,
 ) -> None:
     """Write a fill-in answers file (YAML: every item id with its text as a comment)."""
     from kamcli.io.templates import answers_template
@@ -31,7 +36,8 @@ def answers(
     cfg = settings(ctx)
     model = cfg.model()
     check_stage(stage, model.stage_ids)
-    text = answers_template(model, cfg.lang, stage, str(output) if output else "answers.yaml")
+    filename = str(output) if output else "answers.yaml"
+    text = answers_template(model, cfg.lang, stage, filename, rater.value)
     if output is None:
         typer.echo(text, nl=False)
         return
@@ -64,6 +70,7 @@ def responses(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE (required for xlsx).")
     ] = None,
+    rater: Annotated[RaterRole, typer.Option("--rater", help=RATER_HELP)] = RaterRole.self_,
 ) -> None:
     """Write a blank response sheet for `kam batch`: one row per respondent, one column per item."""
     from kamcli.batch.template import responses_csv, responses_xlsx
@@ -75,14 +82,14 @@ def responses(
     if fmt is SheetFormat.xlsx and output is None:
         raise UsageError("--format xlsx writes a binary file: add -o FILE.xlsx")
     if fmt is SheetFormat.csv:
-        text = responses_csv(model)
+        text = responses_csv(model, rater.value)
         if output is None:
             typer.echo(text, nl=False)
             return
         write_atomic(output, text, encoding="utf-8-sig")
     else:
         assert output is not None
-        write_atomic(output, responses_xlsx(model, lang.value if lang else cfg.lang, stage))
+        write_atomic(output, responses_xlsx(model, lang.value if lang else cfg.lang, stage, rater.value))
     option = f" --stage {stage}" if stage else ""
     stderr_console().print(
         f"Wrote {output}. Fill in one row per respondent, then: kam batch {output}{option}",
