@@ -89,7 +89,9 @@ def responses(
         write_atomic(output, text, encoding="utf-8-sig")
     else:
         assert output is not None
-        write_atomic(output, responses_xlsx(model, lang.value if lang else cfg.lang, stage, rater.value))
+        write_atomic(
+            output, responses_xlsx(model, lang.value if lang else cfg.lang, stage, rater.value)
+        )
     option = f" --stage {stage}" if stage else ""
     stderr_console().print(
         f"Wrote {output}. Fill in one row per respondent, then: kam batch {output}{option}",

@@ -32,6 +32,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "equally well.",
     },
     "level_of": {"zh": "L{level}", "en": "L{level}"},
+    "levels_legend": {
+        "zh": "水平：{names}。得分达到 k 即达到第 k 级（条目所述做法的出现频率达到第 k 档）；"
+        "“L4–5”表示介于两级之间。",
+        "en": "Levels: {names}. A score of k reaches level k (the item behaviours occur at "
+        "frequency k); L4–5 means between two levels.",
+    },
     "level_between": {"zh": "L{level}–{upper}", "en": "L{level}–{upper}"},
 }
 
@@ -102,6 +108,27 @@ def level_label(model: CompetencyModel, value: float | None, lang: str) -> str:
     if level < high and value - level >= 0.5 - 1e-9:
         return clean_text(_text("level_between", lang).format(level=level, upper=level + 1))
     return clean_text(_text("level_of", lang).format(level=level))
+
+
+def with_level(model: CompetencyModel, value: float | None, lang: str) -> str:
+    """A score or target with the level it corresponds to: "3.4 L3", "4.5 L4–5"; "–" if none."""
+    from kamcli.render.labels import fmt_score
+
+    if value is None:
+        return fmt_score(value)
+    return f"{fmt_score(value)} {level_label(model, value, lang)}"
+
+
+def levels_legend(model: CompetencyModel, lang: str) -> str:
+    """One sentence tying the level labels to the frequency scale (and naming them)."""
+    low, high = model.scale.min, model.scale.max
+    names = ""
+    if model.scale.levels:
+        names = " · ".join(
+            f"L{low + n} {clean_text(model.text(level.name, lang))}"
+            for n, level in enumerate(model.scale.levels)
+        )
+    return _text("levels_legend", lang).format(names=names, low=low, high=high).strip()
 
 
 def level_name(model: CompetencyModel, value: float | None, lang: str) -> str:

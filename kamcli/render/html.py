@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kamcli.render.diagnostic_text import diagnostic_sentences
+from kamcli.render.diagnostic_text import diagnostic_sentences, with_level
 from kamcli.render.labels import (
     clean_text,
     competency_name,
@@ -261,8 +261,8 @@ def _row(model: CompetencyModel, row: CompetencyResult, lang: str) -> Row:
     return Row(
         name=competency_name(model, row.competency_id, lang),
         coverage_note=note,
-        score=fmt_score(row.score),
-        target=fmt_score(row.target),
+        score=with_level(model, row.score, lang),
+        target=with_level(model, row.target, lang),
         gap=fmt_gap(row.gap),
         importance=f"{row.weight:g}",
         status=row.status,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kamcli.render.diagnostic_text import diagnostic_sentences
+from kamcli.render.diagnostic_text import diagnostic_sentences, levels_legend, with_level
 from kamcli.render.labels import (
     clean_text,
     competency_name,
@@ -77,13 +77,13 @@ def _table(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[
             name += md_escape(label("aside", lang).format(text=answered))
         cells = [
             name,
-            fmt_score(row.score),
-            fmt_score(row.target),
+            md_escape(with_level(model, row.score, lang)),
+            md_escape(with_level(model, row.target, lang)),
             fmt_gap(row.gap),
             md_escape(f"{glyph} {word}"),
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", f"*{label('legend_gap', lang)}*"]
+    lines += ["", f"*{label('legend_gap', lang)}*", "", f"*{levels_legend(model, lang)}*"]
     return lines
 
 

@@ -16,7 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from kamcli.render.diagnostic_text import diagnostic_sentences
+from kamcli.render.diagnostic_text import diagnostic_sentences, levels_legend, with_level
 from kamcli.render.labels import (
     INSUFFICIENT,
     MISSING,
@@ -126,7 +126,11 @@ def competency_table(model: CompetencyModel, result: AssessmentResult, lang: str
         pad_edge=False,
         collapse_padding=True,
         caption=Text(
-            label("legend_bar", lang).format(low=low, high=high) + "\n" + label("legend_gap", lang)
+            label("legend_bar", lang).format(low=low, high=high)
+            + "\n"
+            + label("legend_gap", lang)
+            + "\n"
+            + levels_legend(model, lang)
         ),
         caption_justify="left",
     )
@@ -144,8 +148,8 @@ def competency_table(model: CompetencyModel, result: AssessmentResult, lang: str
         bar = MISSING if row.score is None else score_bar(row.score, row.target, low, high)
         table.add_row(
             _name_cell(model, row, lang),
-            Text(fmt_score(row.score)),
-            Text(fmt_score(row.target)),
+            Text(with_level(model, row.score, lang)),
+            Text(with_level(model, row.target, lang)),
             Text(fmt_gap(row.gap)),
             Text(bar, style=style),
             Text(f"{glyph} {word}", style=style),
