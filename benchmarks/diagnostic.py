@@ -29,15 +29,19 @@ from kamcli.scoring.diagnostic import diagnose
 TARGET = 0.90
 
 
-def respondent(model: CompetencyModel, stage: str, rng: random.Random) -> dict[str, int | None]:
+def respondent(
+    model: CompetencyModel, stage: str, rng: random.Random, p: float = 0.3, step: int = 1
+) -> dict[str, int | None]:
     low, high = model.scale.min, model.scale.max
     answers: dict[str, int | None] = {}
     for statement in model.diagnostic.statements:
-        value = rng.choice((high - 1, high)) if stage in statement.stages else rng.choice(
-            (low, low + 1)
+        value = (
+            rng.choice((high - 1, high))
+            if stage in statement.stages
+            else rng.choice((low, low + 1))
         )
-        if rng.random() < 0.3:
-            value = min(high, max(low, value + rng.choice((-1, 1))))
+        if rng.random() < p:
+            value = min(high, max(low, value + rng.choice((-step, step))))
         answers[statement.id] = value
     return answers
 
@@ -61,13 +65,18 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--noise", type=float, default=0.3, help="chance an answer moves")
+    parser.add_argument("--step", type=int, default=1, help="how far it moves (issue: 1)")
     args = parser.parse_args()
     model = load_model(args.model)
     rng = random.Random(args.seed)
     ids = model.stage_ids
     figures: dict[str, object] = {"n": args.n, "seed": args.seed, "stages": {}}
     ok = True
-    print(f"{args.n} simulated respondents per true stage, seed {args.seed}\n")
+    print(
+        f"{args.n} simulated respondents per true stage, seed {args.seed}, "
+        f"answers moved by ±{args.step} with probability {args.noise}\n"
+    )
     header = "| true stage | correct | unclear | otherwise suggested | 1.x rule correct |"
     print(header + "\n|---|---:|---:|---|---:|")
     for stage in ids:
@@ -75,7 +84,7 @@ def main() -> int:
         old_correct = 0
         confidences: list[float] = []
         for _ in range(args.n):
-            answers = respondent(model, stage, rng)
+            answers = respondent(model, stage, rng, args.noise, args.step)
             result = diagnose(model, answers)
             picks[result.suggested_stage or "unclear"] += 1
             if result.suggested_stage == stage and result.confidence is not None:

@@ -67,6 +67,7 @@ def check_diagnostic_answers(model: CompetencyModel, answers: Mapping[str, objec
 SHARPNESS = 2.5
 MIN_CONFIDENCE = 0.6  # below this, the two leading stages are too close to call
 MIN_FIT = 0.3  # mean agreement with the leading stage's pattern, -1..1
+MAX_CONTRADICTED = 0.25  # share of answers that clearly contradict the leading stage's pattern
 MIN_STRENGTH = 0.25  # mean distance from the midpoint, 0..1; below it answers are flat
 
 
@@ -106,6 +107,7 @@ def diagnose(model: CompetencyModel, answers: Mapping[str, int | None]) -> Diagn
         values={v for _, v in answered},
         strength=sum(abs(c) for _, c in agreement) / len(agreement),
         fit=match[best] / len(agreement),
+        contradicted=sum(1 for s, c in agreement if (c if best in s.stages else -c) <= -0.5),
         confidence=probabilities[best],
     )
     midpoint = (low + high) / 2
@@ -127,14 +129,20 @@ def _unclear_reason(
     values: set[int],
     strength: float,
     fit: float,
+    contradicted: int,
     confidence: float,
 ) -> str | None:
-    """Why no stage can be suggested, as a code the renderers translate; None if one can."""
+    """Why no stage can be suggested, as a code the renderers translate; None if one can.
+
+    `contradicted` counts answers on the wrong side of the midpoint by at least half the
+    scale's half-range (agree where the leading stage says the fact does not hold, or the
+    reverse): two or more, making a quarter of the answers, is a contradictory pattern.
+    """
     if answered_count * 2 < len(model.diagnostic.statements):
         return "too_few"
     if len(values) == 1 or strength < MIN_STRENGTH:
         return "flat"
-    if fit < MIN_FIT:
+    if fit < MIN_FIT or (contradicted >= 2 and contradicted >= MAX_CONTRADICTED * answered_count):
         return "contradictory"
     if confidence < MIN_CONFIDENCE:
         return "close_call"
