@@ -55,6 +55,8 @@ def answers_template(
         for item in competency.items:
             if item.rated_by(rater):
                 out.append(f"  {item.id}:    # {model.text(item.wording(rater), lang)}\n")
+    if rater != "self":
+        return "".join(out)  # the stage diagnostic is the account manager's to answer
     out.append("# Optional: the stage diagnostic (statements about the account relationship).\n")
     out.append("diagnostic:\n")
     for statement in model.diagnostic.statements:

@@ -42,8 +42,9 @@ TEXTS = {
         "zh": "继续未完成的评估 #{id}（{date}，已答 {done}/{total}）？",
     },
     "no_diag": {
-        "en": "No statement answered; please pick a stage.",
-        "zh": "没有作答，请直接选择阶段。",
+        "en": "The answers do not point clearly to one stage (too few, all alike or "
+        "contradictory); please pick a stage.",
+        "zh": "答案没有明确指向某个阶段（作答太少、各题答案几乎相同或相互矛盾），请直接选择阶段。",
     },
 }
 
