@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def archetype(
 def test_every_stage_has_three_statements_and_is_separated_from_its_neighbours() -> None:
     for stage in STAGES:
         assert sum(stage in s.stages for s in STATEMENTS) >= 3
-    for first, second in zip(STAGES, STAGES[1:], strict=False):
+    for first, second in itertools.pairwise(STAGES):
         assert sum((first in s.stages) != (second in s.stages) for s in STATEMENTS) >= 3
 
 
