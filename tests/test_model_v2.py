@@ -188,3 +188,12 @@ def test_wrap_lines_keeps_punctuation_and_latin_words_whole() -> None:
     ]
     assert wrap_lines("中文（括号）测试", 8) == ["中文（括", "号）测试"]
     assert wrap_lines("use IT systems daily", 8) == ["use IT", "systems", "daily"]
+
+
+def test_model_show_for_a_stage_lists_the_statements_that_hold_there(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["model", "show", "--stage", "mid", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    ids = {s["id"] for s in data["diagnostic"]["statements"]}
+    assert ids == {s.id for s in MODEL.diagnostic.statements if "mid" in s.stages}
+    assert data["scale"]["levels"][2]["name"]["en"] == "Proficient"

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kamcli.render.diagnostic_text import diagnostic_sentences, with_level
+from kamcli.render.diagnostic_text import diagnostic_sentences, levels_legend, with_level
 from kamcli.render.labels import (
     clean_text,
     competency_name,
@@ -349,6 +349,7 @@ def _method(model: CompetencyModel, lang: str) -> list[str]:
         label("method_gap", lang).format(bands=separator.join(bands)),
         label("method_priority", lang),
         label("method_fit", lang).format(low=low),
+        levels_legend(model, lang),
     ]
 
 

@@ -88,6 +88,8 @@ def model_data(model: CompetencyModel, stage_id: str | None) -> dict[str, Any]:
         for competency in data["competencies"]:
             competency["actions"] = {stage_id: competency["actions"].get(stage_id, [])}
         data["diagnostic"]["statements"] = [
-            s for s in data["diagnostic"]["statements"] if s["stage"] == stage_id
+            s
+            for s in data["diagnostic"]["statements"]
+            if stage_id in (s["holds_at"] or [s["stage"]])
         ]
     return data
