@@ -197,3 +197,48 @@ def test_model_show_for_a_stage_lists_the_statements_that_hold_there(runner: Cli
     ids = {s["id"] for s in data["diagnostic"]["statements"]}
     assert ids == {s.id for s in MODEL.diagnostic.statements if "mid" in s.stages}
     assert data["scale"]["levels"][2]["name"]["en"] == "Proficient"
+
+
+def test_a_result_stored_with_model_1x_still_shows(runner: CliRunner, tmp_path: Path) -> None:
+    """History made with 1.0.0 (other item ids, a mean-per-stage diagnostic) stays readable."""
+    from kamcli.scoring import score_assessment
+    from kamcli.store import Store
+
+    result = score_assessment(
+        MODEL,
+        dict.fromkeys(ITEMS, 3),
+        stage="mid",
+        lang="en",
+        created_at="2026-01-02T03:04:05+00:00",
+    ).to_dict()
+    result.update(model_version="1.0.0", model_hash="7597c9dc1b6b73c4")
+    result["answers"] = {"account_planning_4": 2, "integrity_5": 1}  # ids 2.0 reworded
+    result["diagnostic"] = {
+        "suggested_stage": "partnership",
+        "stage_scores": {"early": 2.0, "mid": 3.5, "partnership": 4.5, "collaborative": 4.0},
+        "evidence": ["diag_5", "diag_6"],
+    }
+    with Store.open_default() as store:
+        record_id = store.save_complete(
+            answers=result["answers"],
+            result=result,
+            person="Old Timer",
+            account=None,
+            stage="mid",
+            lang="en",
+            model_id="kam_default",
+            model_version="1.0.0",
+            model_hash="7597c9dc1b6b73c4",
+            rater="self",
+            subject=None,
+        )
+    shown = runner.invoke(app, ["history", "show", str(record_id)])
+    assert shown.exit_code == 0, shown.output
+    assert "kam_default 1.0.0 (7597c9dc1b6b73c4)" in shown.stdout
+    assert "was scored with model kam_default 1.0.0" in shown.stderr
+    assert "The diagnostic suggests: Partnership KAM" in strip_ansi(shown.stdout)
+    assert "Confidence" not in shown.stdout  # 1.x stored no confidence: none is invented
+    report = runner.invoke(app, ["report", str(record_id), "--format", "json"])
+    assert report.exit_code == 0, report.output
+    data = json.loads(report.stdout)
+    assert data["model_version"] == "1.0.0" and data["diagnostic"]["confidence"] is None
