@@ -242,3 +242,40 @@ def test_a_result_stored_with_model_1x_still_shows(runner: CliRunner, tmp_path: 
     assert report.exit_code == 0, report.output
     data = json.loads(report.stdout)
     assert data["model_version"] == "1.0.0" and data["diagnostic"]["confidence"] is None
+
+
+def test_responses_sheet_with_diagnostic_columns_round_trips_through_batch(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    sheet = runner.invoke(app, ["template", "responses", "--diagnostic"])
+    assert sheet.exit_code == 0, sheet.stderr
+    header = next(csv.reader(io.StringIO(sheet.stdout.lstrip("\ufeff"))))
+    assert header[-len(STATEMENTS) :] == STATEMENTS
+    early = {s.id: "5" if "early" in s.stages else "1" for s in MODEL.diagnostic.statements}
+    row = ["A", "Ann", "Acme", "mid", *answers_for(5), *(early[s] for s in STATEMENTS)]
+    source = write_csv(tmp_path / "filled.csv", [row], header=header)
+    out = next(csv.DictReader(io.StringIO(batch(runner, source).stdout.lstrip("\ufeff"))))
+    assert out["suggested_stage"] == "early"
+    refused = runner.invoke(app, ["template", "responses", "--diagnostic", "--rater", "peer"])
+    assert refused.exit_code == ExitCode.USAGE
+    assert "answered by the account manager" in refused.stderr
+
+
+def test_xlsx_sheet_lists_observer_wording_and_statements(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    target = tmp_path / "peers.xlsx"
+    result = runner.invoke(
+        app, ["template", "responses", "-f", "xlsx", "--rater", "peer", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.stderr
+    items = list(openpyxl.load_workbook(target)["items"].iter_rows(values_only=True))
+    texts = {row[0]: row[2] for row in items if row and row[0] in ITEMS}
+    assert texts["integrity_1"] == MODEL.competency("integrity").items[0].observer["en"]
+    self_book = tmp_path / "self.xlsx"
+    runner.invoke(
+        app, ["template", "responses", "-f", "xlsx", "--diagnostic", "-o", str(self_book)]
+    )
+    rows = list(openpyxl.load_workbook(self_book)["items"].iter_rows(values_only=True))
+    assert any(row and row[0] == STATEMENTS[0] for row in rows)

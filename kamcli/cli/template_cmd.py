@@ -71,6 +71,10 @@ def responses(
         Path | None, typer.Option("--output", "-o", help="Write to FILE (required for xlsx).")
     ] = None,
     rater: Annotated[RaterRole, typer.Option("--rater", help=RATER_HELP)] = RaterRole.self_,
+    diagnostic: Annotated[
+        bool,
+        typer.Option("--diagnostic", help="Add the stage diagnostic's statement columns."),
+    ] = False,
 ) -> None:
     """Write a blank response sheet for `kam batch`: one row per respondent, one column per item."""
     from kamcli.batch.template import responses_csv, responses_xlsx
@@ -81,8 +85,13 @@ def responses(
     check_stage(stage, model.stage_ids)
     if fmt is SheetFormat.xlsx and output is None:
         raise UsageError("--format xlsx writes a binary file: add -o FILE.xlsx")
+    if diagnostic and rater is not RaterRole.self_:
+        raise UsageError(
+            "--diagnostic: the stage diagnostic is answered by the account manager; "
+            "use it with --rater self"
+        )
     if fmt is SheetFormat.csv:
-        text = responses_csv(model, rater.value)
+        text = responses_csv(model, rater.value, diagnostic)
         if output is None:
             typer.echo(text, nl=False)
             return
@@ -90,7 +99,8 @@ def responses(
     else:
         assert output is not None
         write_atomic(
-            output, responses_xlsx(model, lang.value if lang else cfg.lang, stage, rater.value)
+            output,
+            responses_xlsx(model, lang.value if lang else cfg.lang, stage, rater.value, diagnostic),
         )
     option = f" --stage {stage}" if stage else ""
     stderr_console().print(
