@@ -279,3 +279,29 @@ def test_xlsx_sheet_lists_observer_wording_and_statements(
     )
     rows = list(openpyxl.load_workbook(self_book)["items"].iter_rows(values_only=True))
     assert any(row and row[0] == STATEMENTS[0] for row in rows)
+
+
+def test_jsonl_rows_may_carry_a_diagnostic_object(tmp_path: Path, runner: CliRunner) -> None:
+    collaborative = {
+        s.id: 5 if "collaborative" in s.stages else 1 for s in MODEL.diagnostic.statements
+    }
+    rows = [
+        {"respondent_id": "A", "stage": "mid", "answers": dict.fromkeys(ITEMS, 3)},
+        {
+            "respondent_id": "B",
+            "stage": "mid",
+            "answers": dict.fromkeys(ITEMS, 3),
+            "diagnostic": collaborative,
+        },
+        {"respondent_id": "C", "stage": "mid", "answers": dict.fromkeys(ITEMS, 3), "diagnostic": 4},
+    ]
+    source = tmp_path / "team.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = batch(runner, source, "--format", "jsonl")
+    assert result.exit_code == ExitCode.ROWS_REJECTED
+    assert '"diagnostic" must be an object' in result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["respondent_id"], r["suggested_stage"]) for r in out] == [
+        ("A", None),
+        ("B", "collaborative"),
+    ]
