@@ -20,6 +20,7 @@ class ExitCode:
     MISSING_FEATURE = 8
     ROWS_REJECTED = 10
     NOTHING_READ = 11
+    LINT_WARNINGS = 12
     INTERRUPTED = 130
 
 

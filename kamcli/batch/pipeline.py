@@ -64,6 +64,7 @@ class BatchRun:
         self.model = model
         self.options = options
         self.plan = ScoringPlan(model)
+        self.statement_ids = [s.id for s in model.diagnostic.statements]
         self.counts = BatchCounts()
         self.seen = SeenIds()
         self.formatter = RatedRecordFormatter(
@@ -178,7 +179,7 @@ class BatchRun:
                 )
 
         try:
-            table = open_table(source, self.plan.item_ids, unknown_key)
+            table = open_table(source, [*self.plan.item_ids, *self.statement_ids], unknown_key)
         except MissingFeatureError:
             raise
         except InputError as exc:
@@ -186,7 +187,9 @@ class BatchRun:
             return
         with table:
             try:
-                layout = layout_for(table.header, self.plan.item_ids, table.name)
+                layout = layout_for(
+                    table.header, self.plan.item_ids, table.name, self.statement_ids
+                )
             except InputError as exc:
                 self._unreadable(exc.message)
                 return

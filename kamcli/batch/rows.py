@@ -40,6 +40,8 @@ class Layout:
     unknown: tuple[str, ...]
     missing_items: tuple[str, ...]
     unnamed: tuple[int, ...]  # 1-based positions of columns with no name (not trailing)
+    # (statement id, column) of the stage diagnostic's statements the file has columns for
+    diagnostic: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(slots=True)  # not frozen: frozen dataclasses are slower to build, per row
@@ -62,6 +64,8 @@ class GoodRow:
     digits: bytes | None
     keys: tuple[int, ...] | None
     score: RowScore | None
+    # suggested_stage, stage_confidence, stage_unclear cells (CSV text); None: no diagnostic
+    diagnostic: tuple[str, str, str] | None = None
 
     def answers(self, item_ids: Sequence[str]) -> dict[str, int | None]:
         """The answered items as kam assess stores them (unanswered items left out)."""
@@ -89,9 +93,11 @@ class BadRow:
     cells: tuple[str, ...]
 
 
-def layout_for(header: Sequence[str], item_ids: Sequence[str], name: str) -> Layout:
+def layout_for(
+    header: Sequence[str], item_ids: Sequence[str], name: str, statement_ids: Sequence[str] = ()
+) -> Layout:
     """Map header names to positions; InputError when the file cannot be used at all."""
-    items = set(item_ids)
+    items = set(item_ids) | set(statement_ids)
     positions: dict[str, int] = {}
     unknown: list[str] = []
     unnamed: list[int] = []
@@ -127,6 +133,7 @@ def layout_for(header: Sequence[str], item_ids: Sequence[str], name: str) -> Lay
         unknown=tuple(unknown),
         missing_items=tuple(i for i, c in zip(item_ids, item_columns, strict=True) if c is None),
         unnamed=tuple(unnamed),
+        diagnostic=tuple((s, positions[s]) for s in statement_ids if s in positions),
     )
 
 
@@ -187,6 +194,8 @@ class RowChecker:
         self._rules = RaterRules(model, plan.item_ids)
         self._roles = self._rules.roles
         self._barred = frozenset(self._rules.forbidden)
+        self._model = model
+        self._diagnostic = layout.diagnostic
 
     def check(self, line: int, cells: Sequence[object] | RowProblem) -> GoodRow | BadRow:
         if isinstance(cells, RowProblem):
@@ -239,6 +248,11 @@ class RowChecker:
                 score = self._rules.score(values, stage, role)
             else:
                 score = self._plan.score(values, stage)
+        diagnostic = None
+        if self._diagnostic:
+            diagnostic, problems = self._diagnose(cells)
+            if problems:
+                return self._bad(line, cells, "; ".join(problems))
         if not self._seen.add(rid):
             return self._bad(
                 line, cells, "duplicate respondent_id: an earlier row with this id was scored"
@@ -255,6 +269,7 @@ class RowChecker:
             digits,
             keys,
             score,
+            diagnostic,
         )
 
     def lookups(self) -> tuple[str | None, dict[str, str], dict[str, str], frozenset[str]]:
@@ -330,6 +345,23 @@ class RowChecker:
         if not self._low <= number <= self._high:
             return None, f"{number} is outside the scale {self._low}..{self._high}"
         return number, None
+
+    def _diagnose(self, cells: Sequence[object]) -> tuple[tuple[str, str, str] | None, list[str]]:
+        """The row's diagnostic cells, or the problems of its statement answers."""
+        from kamcli.scoring.diagnostic import diagnose  # only files with statement columns
+
+        answers: dict[str, int | None] = {}
+        problems: list[str] = []
+        for statement_id, column in self._diagnostic:
+            value, problem = self._value(cells[column] if column < len(cells) else None)
+            if problem is not None:
+                problems.append(f"{statement_id}: {problem}")
+            answers[statement_id] = value
+        if problems or all(v is None for v in answers.values()):
+            return None, problems
+        result = diagnose(self._model, answers)
+        confidence = "" if result.confidence is None else f"{result.confidence:.2f}"
+        return (result.suggested_stage or "", confidence, result.unclear or ""), []
 
     def _bad(self, line: int, cells: Sequence[object], reason: str) -> BadRow:
         respondent_id = self._text(cells, "respondent_id")

@@ -359,11 +359,13 @@ def _jsonl_rows(
 
 
 def _flat_pairs(data: dict[str, Any], problems: list[str]) -> Iterator[tuple[str, Any]]:
+    """Top-level keys, with the `answers` and `diagnostic` objects (as in answers files)
+    flattened into their item and statement ids."""
     for key, value in data.items():
-        if key != "answers":
+        if key not in ("answers", "diagnostic"):
             yield key, value
         elif isinstance(value, dict):
             for item_id, answer in value.items():
                 yield str(item_id), answer
         elif value is not None:
-            problems.append('"answers" must be an object {"item_id": value, …}')
+            problems.append(f'"{key}" must be an object {{"id": value, …}}')
