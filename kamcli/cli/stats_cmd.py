@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kamcli.cli.common import settings
+from kamcli.cli.survey_options import FromOption, FromTool, MapOption, survey_fields
 from kamcli.errors import NothingReadError, RowsRejectedError
 
 if TYPE_CHECKING:
@@ -83,6 +84,8 @@ def stats(
             show_default=False,
         ),
     ] = None,
+    from_tool: FromOption = FromTool.auto,
+    map_path: MapOption = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no notes on stderr.")
     ] = False,
@@ -120,6 +123,7 @@ def stats(
             irv_min=irv_min,
             time_column=time_column,
         ),
+        **survey_fields(model, from_tool, map_path),
     )
     run = BatchRun(model, options)
     counts = run.run()
