@@ -110,6 +110,7 @@ def _register() -> None:
     from kamcli.cli import (
         assess_cmd,
         batch_cmd,
+        export_cmd,
         history_cmd,
         model_cmd,
         report_cmd,
@@ -126,6 +127,7 @@ def _register() -> None:
     app.add_typer(model_cmd.app, name="model")
     app.add_typer(history_cmd.app, name="history")
     app.add_typer(template_cmd.app, name="template")
+    export_cmd.register(app)
 
 
 _register()

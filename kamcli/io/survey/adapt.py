@@ -63,7 +63,7 @@ def adapt_table(
     shape = profile(found) if found is not Tool.kam else Profile(Tool.kam)
     name = table.name
     id_index = shape.find(table.header, shape.id_columns)
-    texts, first = _front(table, shape, id_index)
+    texts, first = front_rows(table, shape, id_index)
     columns = resolve(table.header, texts, model, shape, mapping)
     header = list(columns.names)
     if id_index is not None:
@@ -125,7 +125,7 @@ def _check_items(header: list[str], model: CompetencyModel, name: str, problem: 
     )
 
 
-def _front(
+def front_rows(
     table: Table, shape: Profile, id_index: int | None
 ) -> tuple[list[str], Sequence[object]]:
     """Drop the header rows after the first (Qualtrics: question texts, then ImportIds) and

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
 
 STAMP_KEY = "kam_model"  # the hidden field / equation / embedded-data name of the stamp
-STAMP_PREFIX = "kam:"
+STAMP_PREFIX = "kam;"  # no ":" (Qualtrics [[ED:name:value]] tags split at it)
 _PUNCTUATION = str.maketrans(
     {
         "、": ",",
@@ -179,7 +179,7 @@ def stage_values(model: CompetencyModel) -> dict[str, str]:
     """Stage cells a tool may write -> stage id: names in every language, option numbers."""
     found: dict[str, str] = {}
     for number, stage in enumerate(model.stages, 1):
-        found[str(number)] = stage.id
+        found[str(number)] = found[f"A{number}"] = stage.id  # option number, LimeSurvey code
         for text in stage.name.values():
             for variant in (text, f"{text} ({stage.id})"):
                 found[variant] = stage.id
@@ -191,7 +191,7 @@ def role_values() -> dict[str, str]:
     """Rater cells a tool may write -> role: the role names in both languages, numbers."""
     found: dict[str, str] = {}
     for number, role in enumerate(RATER_ROLES, 1):
-        found[str(number)] = role
+        found[str(number)] = found[f"A{number}"] = role
         for text in ROLE_NAMES[role].values():
             found[text] = role
             found[text.casefold()] = role

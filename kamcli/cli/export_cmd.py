@@ -1,0 +1,151 @@
+"""kam export …: the questionnaire for survey tools, and a --map file for their exports."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kamcli.cli.common import Lang, settings, stderr_console
+from kamcli.cli.model_cmd import check_stage
+from kamcli.cli.survey_options import FromOption, FromTool
+from kamcli.errors import UsageError
+from kamcli.model.schema import RATER_ROLES
+
+app = typer.Typer(
+    help="Export the questionnaire to survey tools, and --map files for their exports.",
+    no_args_is_help=True,
+)
+
+QUESTIONNAIRE_EXAMPLES = """Examples:
+
+  kam export questionnaire --to qualtrics -o kam.txt    (Qualtrics: Import survey)
+
+  kam export questionnaire --to limesurvey --lang zh -o kam-limesurvey.txt
+
+  kam export questionnaire --to wjx --stage mid -o 问卷星.txt
+
+  kam export questionnaire --to forms --rater manager -o kam-form.gs   (Google Apps Script)
+
+  kam export questionnaire --to forms -o kam-forms.md   (a sheet for Microsoft Forms)
+"""
+
+MAPPING_EXAMPLES = """Examples:
+
+  kam export mapping responses.xlsx -o map.yaml   (then fill the empty entries)
+
+  kam batch responses.xlsx --map map.yaml
+
+  kam export mapping --lang zh -o map.yaml   (every item's text, without a response file)
+"""
+
+
+class SurveyTool(StrEnum):
+    limesurvey = "limesurvey"
+    qualtrics = "qualtrics"
+    wjx = "wjx"
+    forms = "forms"
+
+
+class Rater(StrEnum):
+    self = "self"
+    manager = "manager"
+    peer = "peer"
+    customer = "customer"
+    other = "other"
+
+
+assert tuple(r.value for r in Rater) == RATER_ROLES
+
+
+@app.command("questionnaire", epilog=QUESTIONNAIRE_EXAMPLES)
+def questionnaire(
+    ctx: typer.Context,
+    to: Annotated[SurveyTool, typer.Option("--to", help="The survey tool.", show_default=False)],
+    stage: Annotated[
+        str | None, typer.Option("--stage", "-s", help="Fix the stage (no stage question).")
+    ] = None,
+    rater: Annotated[
+        Rater | None,
+        typer.Option("--rater", help="Fix the rater role: its items and wording only."),
+    ] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the texts.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+    ] = None,
+) -> None:
+    """Write the questionnaire in a survey tool's import format (with the model's id,
+    version and hash, so `kam batch` can check the responses come from this model).
+
+    limesurvey: tab-separated survey structure (.txt); qualtrics: Advanced Format TXT;
+    wjx: 问卷星 text import (Chinese unless --lang en); forms: a Google Apps Script when
+    FILE ends in .gs or .js, else a sheet to copy into Microsoft Forms.
+    See docs/survey-tools.md.
+    """
+    from kamcli.io.survey import export as formats
+    from kamcli.io.survey import forms
+
+    cfg = settings(ctx)
+    model = cfg.model()
+    check_stage(stage, model.stage_ids)
+    chosen = lang.value if lang else ("zh" if to is SurveyTool.wjx else cfg.lang)
+    spec = formats.Export(model, chosen, stage, rater.value if rater else None)
+    if not spec.questions():
+        raise UsageError(f"--rater {spec.rater}: the model has no item this role rates.")
+    script = output is not None and output.suffix.lower() in (".gs", ".js")
+    writers = {
+        SurveyTool.limesurvey: formats.limesurvey_txt,
+        SurveyTool.qualtrics: formats.qualtrics_txt,
+        SurveyTool.wjx: formats.wjx_txt,
+        SurveyTool.forms: forms.apps_script if script else forms.copy_sheet,
+    }
+    _emit(writers[to](spec), output, bom=to is SurveyTool.limesurvey)
+
+
+@app.command("mapping", epilog=MAPPING_EXAMPLES)
+def mapping(
+    ctx: typer.Context,
+    source: Annotated[
+        str | None,
+        typer.Argument(help="A survey tool's response export (CSV/XLSX).", show_default=False),
+    ] = None,
+    from_tool: FromOption = FromTool.auto,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of item texts.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+    ] = None,
+) -> None:
+    """Write a --map file: which item each column of a response export holds.
+
+    With FILE: its columns as kam batch would read them; a column no item matches is left
+    empty, with the closest item as a comment, for you to fill in. Without: every item's
+    question text and id.
+    """
+    from kamcli.io.survey.mapping import mapping_yaml
+    from kamcli.io.survey.preview import header_columns
+
+    cfg = settings(ctx)
+    model = cfg.model()
+    chosen = lang.value if lang else cfg.lang
+    if source is None:
+        text = mapping_yaml(model, (), None, chosen, None)
+    else:
+        header, columns = header_columns(source, model, from_tool)
+        text = mapping_yaml(model, header, columns, chosen, source)
+    _emit(text, output, bom=False)
+
+
+def _emit(text: str, output: Path | None, *, bom: bool) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from kamcli.io.atomic import write_atomic
+
+    write_atomic(output, text, encoding="utf-8-sig" if bom else "utf-8")
+    stderr_console().print(f"Wrote {output}.", markup=False)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="export")
