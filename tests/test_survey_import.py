@@ -242,3 +242,50 @@ def test_from_overrides_detection_and_kam_reads_plain(tmp_path: Path, runner: Cl
     code, got, err = scored(runner, source, "--from", "qualtrics")
     assert code == 0, err
     assert len(got) == 2
+
+
+def test_qualtrics_survey_built_by_hand_maps_by_question_text(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """Export tags Q1…Qn (a survey typed in by hand): row 2's question texts place them."""
+    rows = fx.responses(MODEL, 5)
+    lines = fx.qualtrics(MODEL, rows).decode("utf-8-sig").split("\r\n", 1)
+    tags = lines[0].split(",")
+    first_item = tags.index(MODEL.item_ids()[0])
+    tags[first_item:-1] = [f"Q{n}" for n in range(1, len(tags) - first_item)]
+    source = tmp_path / "q.csv"
+    source.write_text(",".join(tags) + "\r\n" + lines[1], encoding="utf-8-sig")
+    code, got, err = scored(runner, source)
+    assert code == 0, err
+    same_scores(got, plain(runner, tmp_path, rows))
+
+
+@pytest.mark.parametrize(
+    "writer",
+    [fx.msforms_xlsx, lambda m, r: fx.xlsx(*fx.tencent_rows(m, r))],
+    ids=["msforms", "tencent"],
+)
+def test_start_and_end_times_become_seconds(
+    tmp_path: Path, runner: CliRunner, writer: Writer
+) -> None:
+    rows = fx.responses(MODEL, 6)
+    rows[2].seconds = 35  # 35 s for 70 items
+    source = tmp_path / "forms.xlsx"
+    source.write_bytes(writer(MODEL, rows))
+    code, out, err = run(runner, "--lang", "en", "stats", source, "--format", "json")
+    assert code == 0, err
+    careless = json.loads(out)["careless"]
+    assert careless["respondents_timed"] == 6
+    assert [(f["seconds"], f["flags"]) for f in careless["flagged"]] == [(35.0, ["too_fast"])]
+
+
+def test_wrong_model_stamp_is_named_before_missing_items(tmp_path: Path, runner: CliRunner) -> None:
+    other = fx.Stamp("another_model", "2.0", "ffffffffffffffff")
+    data = fx.qualtrics(MODEL, fx.responses(MODEL, 2), stamp=other).decode("utf-8-sig")
+    lines = [",".join(line.split(",")[:-8] + line.split(",")[-1:]) for line in data.split("\r\n")]
+    source = tmp_path / "q.csv"
+    source.write_text("\r\n".join(lines), encoding="utf-8-sig")
+    code, _got, err = scored(runner, source)
+    assert code == 11
+    assert f"model id another_model (model in use: {MODEL.id})" in err
+    assert "have no column" not in err

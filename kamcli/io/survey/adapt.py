@@ -75,9 +75,10 @@ def adapt_table(
     problem = problems(columns, model, name)
     if problem is not None:
         info.notes.append(problem)
+    _check_stamp(columns.stamp, first, model, info, name)  # another model: say so first
     _check_items(header, model, name, problem)
     per_row: list[Callable[[int, list[object]], None]] = []
-    if time_index is not None:
+    if time_index is not None and found in (Tool.wjx, Tool.tencent):  # "2分15秒"
         per_row.append(_time_converter(time_index))
     if id_index is None and "respondent_id" not in header:
         header.append("respondent_id")
@@ -88,7 +89,6 @@ def adapt_table(
         if starts is not None and ends is not None:
             header.append("seconds")
             per_row.append(_elapsed(starts, ends))
-    _check_stamp(columns.stamp, first, model, info, name)
     unfinished = _unfinished(shape, table.header, id_index)
     width = len(table.header)
     rows = _rows(table.rows, width, unfinished, per_row)
