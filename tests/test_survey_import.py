@@ -289,3 +289,29 @@ def test_wrong_model_stamp_is_named_before_missing_items(tmp_path: Path, runner:
     assert code == 11
     assert f"model id another_model (model in use: {MODEL.id})" in err
     assert "have no column" not in err
+
+
+def test_duplicate_response_id_is_rejected_like_plain(tmp_path: Path, runner: CliRunner) -> None:
+    rows = fx.responses(MODEL, 4)
+    rows[3].rid = rows[1].rid
+    source = tmp_path / "q.csv"
+    source.write_bytes(fx.qualtrics(MODEL, rows))
+    code, got, err = scored(runner, source)
+    assert code == 10
+    assert "duplicate respondent_id: an earlier row with this id was scored" in err
+    assert len(got) == 3
+
+
+def test_strict_stops_at_an_unmapped_column(tmp_path: Path, runner: CliRunner) -> None:
+    header, body = fx.wjx_rows(MODEL, fx.responses(MODEL, 3), labels=False, matrix=False)
+    header.append("99、您还有什么建议?")
+    for row in body:
+        row.append("无")
+    source = tmp_path / "wjx.xlsx"
+    source.write_bytes(fx.xlsx(header, body))
+    code, got, err = scored(runner, source)
+    assert code == 0, err  # listed, not scored, the rest scored
+    assert "'99、您还有什么建议?'" in err and len(got) == 3
+    code, got, err = scored(runner, source, "--strict")
+    assert code == 10
+    assert "stopped at the first problem (--strict)" in err
