@@ -70,11 +70,13 @@ def write_plain_csv(path: Path, count: int) -> None:
     from kamcli.model import load_model
 
     model = load_model(None)
-    with path.open("w", encoding="utf-8", newline="") as out:
-        out.write(",".join(["respondent_id", "name", "account", "stage", *model.item_ids()]) + "\n")
+    with path.open("w", encoding="utf-8", newline="") as out:  # CRLF, as Excel saves it
+        out.write(
+            ",".join(["respondent_id", "name", "account", "stage", *model.item_ids()]) + "\r\n"
+        )
         for number, account, stage, answers in respondents(count):
             out.write(
-                f"R_{number:07d},Person {number},{account},{model.stage_ids[stage]},{answers}\n"
+                f"R_{number:07d},Person {number},{account},{model.stage_ids[stage]},{answers}\r\n"
             )
 
 

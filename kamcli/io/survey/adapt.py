@@ -16,7 +16,8 @@ import datetime
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -190,42 +191,69 @@ def _check_stamp(
         info.roles[""] = stamp.rater
 
 
-def _unfinished(
-    shape: Profile, header: Sequence[str], id_index: int | None
-) -> Callable[[int, Sequence[object]], RowProblem | None] | None:
+def _at(cells: Sequence[object], index: int) -> object:
+    return cells[index] if index < len(cells) else "-"  # a short row: not judged here
+
+
+class _Unfinished:
+    """Finds responses the respondent never submitted: a row at a time (`__call__`), or a
+    whole run of plain lines at once (`all_finished`, C-level splits of one column)."""
+
+    def __init__(self, header: Sequence[str], finished: int | None, submitted: int | None,
+                 id_index: int | None) -> None:  # fmt: skip
+        self._header = header
+        self._finished = finished
+        self._submitted = submitted
+        self._id = id_index
+
+    def __call__(self, _line: int, cells: Sequence[object]) -> RowProblem | None:
+        finished, submitted, header = self._finished, self._submitted, self._header
+        if finished is not None and finished < len(cells):
+            value = str(cells[finished]).strip()
+            if value.casefold() in _NOT_FINISHED:
+                why = f"{header[finished]} = {value}"
+                return RowProblem(self._reason(cells, why), tuple(str(c or "") for c in cells))
+        if submitted is not None and not str(_at(cells, submitted) or "").strip():
+            why = f"no {header[submitted]}"
+            return RowProblem(self._reason(cells, why), tuple(str(c or "") for c in cells))
+        return None
+
+    def _reason(self, cells: Sequence[object], why: str) -> str:
+        index = self._id
+        rid = str(cells[index] or "").strip() if index is not None and index < len(cells) else ""
+        who = f"response {rid}" if rid else "this response"
+        return f"{who} is unfinished ({why}): not scored"
+
+    def all_finished(self, lines: list[str], delimiter: str) -> bool:
+        """True when no line of a run is unfinished (False also when unsure: then each line
+        is looked at)."""
+        column = self._finished if self._finished is not None else self._submitted
+        assert column is not None
+        try:
+            cells = set(
+                map(
+                    itemgetter(column), map(str.split, lines, repeat(delimiter), repeat(column + 1))
+                )
+            )
+        except IndexError:  # a short or blank line
+            return False
+        if self._finished is not None:
+            return not any(cell.strip().casefold() in _NOT_FINISHED for cell in cells)
+        return all(cell.strip() for cell in cells)
+
+
+def _unfinished(shape: Profile, header: Sequence[str], id_index: int | None) -> _Unfinished | None:
     finished = shape.find(header, shape.finished)
     submitted = shape.find(header, shape.submitted)
     if finished is None and submitted is None:
         return None
-
-    def problem(_line: int, cells: Sequence[object]) -> RowProblem | None:
-        rid = (
-            str(cells[id_index] or "").strip()
-            if id_index is not None and id_index < len(cells)
-            else ""
-        )
-        who = f"response {rid}" if rid else "this response"
-        if finished is not None and finished < len(cells):
-            value = str(cells[finished]).strip()
-            if value.casefold() in _NOT_FINISHED:
-                reason = f"{who} is unfinished ({header[finished]} = {value}): not scored"
-                return RowProblem(reason, tuple(str(c or "") for c in cells))
-        if (
-            submitted is not None
-            and submitted < len(cells)
-            and not str(cells[submitted] or "").strip()
-        ):
-            reason = f"{who} is unfinished (no {header[submitted]}): not scored"
-            return RowProblem(reason, tuple(str(c or "") for c in cells))
-        return None
-
-    return problem
+    return _Unfinished(header, finished, submitted, id_index)
 
 
 def _rows(
     rows: Iterator[Row],
     width: int,
-    unfinished: Callable[[int, Sequence[object]], RowProblem | None] | None,
+    unfinished: _Unfinished | None,
     per_row: list[Callable[[int, list[object]], None]],
 ) -> Iterator[Row]:
     for line, cells in rows:
@@ -248,7 +276,7 @@ def _rows(
 
 def _items(
     items: Iterator[Row | PlainLines],
-    unfinished: Callable[[int, Sequence[object]], RowProblem | None] | None,
+    unfinished: _Unfinished | None,
 ) -> Iterator[Row | PlainLines]:
     """The CSV items with the unfinished responses rejected as `_rows` does; runs of plain
     lines stay whole while every row in them is finished. (The per-row changes of `_rows`
@@ -262,15 +290,13 @@ def _items(
                     item = (line, problem)
             yield item
             continue
-        if unfinished is None:
+        if unfinished is None or unfinished.all_finished(item.lines, item.delimiter):
             yield item
             continue
         yield from _split_unfinished(item, unfinished)
 
 
-def _split_unfinished(
-    item: PlainLines, unfinished: Callable[[int, Sequence[object]], RowProblem | None]
-) -> Iterator[Row | PlainLines]:
+def _split_unfinished(item: PlainLines, unfinished: _Unfinished) -> Iterator[Row | PlainLines]:
     run_start = 0
     for offset, (line, cells) in enumerate(_numbered_rows(item)):
         problem = unfinished(line, cells) if cells is not None else None
