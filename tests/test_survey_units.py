@@ -91,3 +91,16 @@ def test_closest_names_the_most_similar_item() -> None:
     found = closest(text[:-5], [(i.id, MODEL.text(i.text, "en")) for _, i in MODEL.items()])
     assert found == (item.id, text)
     assert closest("zzzz", [(item.id, text)]) is None
+
+
+def test_the_from_option_lists_every_tool() -> None:
+    from kamcli.cli.survey_options import FromTool
+
+    assert [t.value for t in FromTool] == [t.value for t in Tool]
+
+
+def test_the_rater_option_lists_every_role() -> None:
+    from kamcli.cli.export_cmd import Rater
+    from kamcli.model.schema import RATER_ROLES
+
+    assert tuple(r.value for r in Rater) == RATER_ROLES

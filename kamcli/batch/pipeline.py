@@ -224,11 +224,15 @@ class BatchRun:
 
     def _adapt(self, table: Table) -> None:
         """A survey tool's export (auto-detected or --from) read as kam batch columns."""
-        from kamcli.io.survey.adapt import adapt_table
-        from kamcli.io.survey.tools import Tool
+        from kamcli.io.survey.tools import Tool, detect
 
         options = self.options
-        adapt_table(table, self.model, Tool(options.survey_tool), options.survey_map)
+        tool = Tool(options.survey_tool)
+        if tool is Tool.auto and options.survey_map is None and detect(table.header) is Tool.kam:
+            return  # the plain columns: nothing more to import
+        from kamcli.io.survey.adapt import adapt_table
+
+        adapt_table(table, self.model, tool, options.survey_map)
         if table.survey is not None:
             notes = table.survey.notes
             if notes and not options.quiet:

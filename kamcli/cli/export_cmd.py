@@ -12,7 +12,6 @@ from kamcli.cli.common import Lang, settings, stderr_console
 from kamcli.cli.model_cmd import check_stage
 from kamcli.cli.survey_options import FromOption, FromTool
 from kamcli.errors import UsageError
-from kamcli.model.schema import RATER_ROLES
 
 app = typer.Typer(
     help="Export the questionnaire to survey tools, and --map files for their exports.",
@@ -50,14 +49,13 @@ class SurveyTool(StrEnum):
 
 
 class Rater(StrEnum):
+    """kamcli.model.schema.RATER_ROLES (not imported: `kam` starts without pydantic)."""
+
     self = "self"
     manager = "manager"
     peer = "peer"
     customer = "customer"
     other = "other"
-
-
-assert tuple(r.value for r in Rater) == RATER_ROLES
 
 
 @app.command("questionnaire", epilog=QUESTIONNAIRE_EXAMPLES)
@@ -125,6 +123,7 @@ def mapping(
     """
     from kamcli.io.survey.mapping import mapping_yaml
     from kamcli.io.survey.preview import header_columns
+    from kamcli.io.survey.tools import Tool
 
     cfg = settings(ctx)
     model = cfg.model()
@@ -132,7 +131,7 @@ def mapping(
     if source is None:
         text = mapping_yaml(model, (), None, chosen, None)
     else:
-        header, columns = header_columns(source, model, from_tool)
+        header, columns = header_columns(source, model, Tool(from_tool.value))
         text = mapping_yaml(model, header, columns, chosen, source)
     _emit(text, output, bom=False)
 

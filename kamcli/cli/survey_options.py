@@ -3,14 +3,25 @@ exports (Qualtrics, LimeSurvey, 问卷星, 腾讯问卷, Microsoft Forms, Google
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kamcli.io.survey.tools import Tool as FromTool
 
-__all__ = ["FromOption", "FromTool", "MapOption", "survey_fields"]
+class FromTool(StrEnum):
+    """kamcli.io.survey.tools.Tool, repeated here so `kam` starts without importing it."""
+
+    auto = "auto"
+    kam = "kam"
+    qualtrics = "qualtrics"
+    limesurvey = "limesurvey"
+    wjx = "wjx"
+    tencent = "tencent"
+    msforms = "msforms"
+    gforms = "gforms"
+
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel

@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from kamcli.model.schema import RATER_ROLES
@@ -153,6 +152,8 @@ def meta_texts() -> dict[str, str]:
 
 def closest(text: str, candidates: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
     """The (id, text) most like `text`, when at all alike (a hint in messages, never a match)."""
+    from difflib import SequenceMatcher  # only for messages
+
     wanted = normalise(text)
     best: tuple[float, tuple[str, str]] | None = None
     for item_id, candidate in candidates:
