@@ -232,7 +232,7 @@ class BatchRun:
             return  # the plain columns: nothing more to import
         from kamcli.io.survey.adapt import adapt_table
 
-        adapt_table(table, self.model, tool, options.survey_map)
+        adapt_table(table, self.model, tool, options.survey_map, seconds=self.stats is not None)
         if table.survey is not None:
             notes = table.survey.notes
             if notes and not options.quiet:

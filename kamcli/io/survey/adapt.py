@@ -55,9 +55,12 @@ def adapt_table(
     model: CompetencyModel,
     tool: Tool,
     mapping: Mapping[str, str] | None,
+    *,
+    seconds: bool = True,
 ) -> None:
     """Rename `table` into kam batch columns (no-op for a plain kam table); InputError when
-    the file cannot be scored with this model (wrong model, items missing)."""
+    the file cannot be scored with this model (wrong model, items missing). `seconds`:
+    completion times are used (--stats, kam stats), so turn them into seconds per row."""
     found = detect(table.header) if tool is Tool.auto else tool
     if found is Tool.kam and mapping is None:
         return
@@ -79,13 +82,13 @@ def adapt_table(
     _check_stamp(columns.stamp, first, model, info, name)  # another model: say so first
     _check_items(header, model, name, problem)
     per_row: list[Callable[[int, list[object]], None]] = []
-    if time_index is not None and found in (Tool.wjx, Tool.tencent):  # "2分15秒"
+    if seconds and time_index is not None and found in (Tool.wjx, Tool.tencent):  # 2分15秒
         per_row.append(_time_converter(time_index))
     if id_index is None and "respondent_id" not in header:
         header.append("respondent_id")
         stem = Path(name).stem
         per_row.append(lambda line, cells: cells.append(f"{stem}-{line}"))
-    if shape.start_end is not None and "seconds" not in header:
+    if seconds and shape.start_end is not None and "seconds" not in header:
         starts, ends = (shape.find(table.header, names) for names in shape.start_end)
         if starts is not None and ends is not None:
             header.append("seconds")
