@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -188,3 +190,100 @@ def test_export_help_has_examples(runner: CliRunner) -> None:
         result = runner.invoke(app, ["export", command, "--help"])
         assert result.exit_code == 0
         assert "Examples:" in result.stdout
+
+
+def _answer_rows(
+    rows: list[fx.Response], meta: list[str], stage: Callable[[str], str], rater: str
+) -> list[list[str]]:
+    """Per response: the meta answers in the export's order, then the item answers."""
+    values = {"name": lambda r: r.name, "account": lambda r: r.account}
+    values["stage"] = lambda r: stage(r.stage)
+    values["rater"] = lambda _r: rater
+    return [
+        [values[key](r) for key in meta] + ["" if v is None else str(v) for v in r.values.values()]
+        for r in rows
+    ]
+
+
+def _score_both(runner: CliRunner, tmp_path: Path, source: Path, rows: list[fx.Response]) -> None:
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(fx.plain_csv(MODEL, rows))
+    got = runner.invoke(app, ["batch", str(source), "-q"])
+    want = runner.invoke(app, ["batch", str(plain), "-q"])
+    assert got.exit_code == want.exit_code == 0, got.stderr
+    drop = lambda text: [line.split(",", 1)[1] for line in text.splitlines()]  # noqa: E731
+    assert drop(got.stdout) == drop(want.stdout)  # all but the tool's own response ids
+
+
+def test_round_trip_from_the_exported_wjx_text(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "wjx.txt"
+    runner.invoke(app, ["export", "questionnaire", "--to", "wjx", "-o", str(target)])
+    titles = re.findall(
+        r"^(\d+)\.(.+)\[(?:填空题|单选题|量表题)\]$", target.read_text("utf-8"), re.M
+    )
+    header = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP"]
+    header += [f"{number}、{title}" for number, title in titles]
+    rows = fx.responses(MODEL, 6)
+    stage_names = {s.id: MODEL.text(s.name, "zh") for s in MODEL.stages}
+    body = _answer_rows(rows, ["name", "account", "stage", "rater"], stage_names.get, "本人(自评)")  # type: ignore[arg-type]
+    system = ["2024/3/4 9:30:00", "85秒", "手机提交", "直接访问", "203.0.113.9(上海-上海)"]
+    source = tmp_path / "wjx.csv"
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows([header, *([str(n), *system, *b] for n, b in enumerate(body, 1))])
+    source.write_bytes(buffer.getvalue().encode("gb18030"))
+    _score_both(runner, tmp_path, source, rows)
+
+
+def test_round_trip_from_the_exported_limesurvey_structure(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "ls.txt"
+    runner.invoke(app, ["export", "questionnaire", "--to", "limesurvey", "-o", str(target)])
+    table = list(csv.reader(io.StringIO(target.read_text("utf-8-sig")), delimiter="\t"))
+    base = [r for r in table[1:] if r[8] == "en" and r[2] in ("Q", "SQ")]
+    header, array = ["id", "submitdate", "lastpage", "startlanguage", "seed"], ""
+    for row in base:
+        if row[2] == "Q":
+            array = row[4]
+            if row[3] in ("S", "L", "*"):
+                header.append(row[4])
+        else:
+            header.append(f"{array}[{row[4]}]")
+    rows = fx.responses(MODEL, 6)
+    codes = {s.id: f"A{n}" for n, s in enumerate(MODEL.stages, 1)}
+    body = _answer_rows(rows, ["name", "account", "stage", "rater"], codes.get, "A1")  # type: ignore[arg-type]
+    stamp = Stamp.of(MODEL, None, None).text()
+    lines = [header] + [
+        [str(n), "2024-03-04 09:35:00", "3", "en", "1", *b[:4], stamp, *b[4:]]
+        for n, b in enumerate(body, 1)
+    ]
+    source = tmp_path / "results-survey.csv"
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, quoting=csv.QUOTE_ALL).writerows(lines)
+    source.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    _score_both(runner, tmp_path, source, rows)
+
+
+def test_round_trip_from_the_google_apps_script(runner: CliRunner, tmp_path: Path) -> None:
+    text = export(runner, tmp_path, "--to", "forms", name="form.gs")
+    header = ["Timestamp"]
+    header += [
+        json.loads(t)
+        for t in re.findall(r"add(?:Text|MultipleChoice)Item\(\)\.setTitle\((\"[^\"]*\")", text)
+    ]
+    for title, rows_json in re.findall(
+        r"addGridItem\(\)\.setTitle\((\"[^\"]*\")\).*?\.setRows\((\[.*?\])\)", text
+    ):
+        header += [f"{json.loads(title)} [{row}]" for row in json.loads(rows_json)]
+    rows = fx.responses(MODEL, 6)
+    stage_names = {s.id: MODEL.text(s.name, "en") for s in MODEL.stages}
+    body = _answer_rows(
+        rows, ["name", "account", "stage", "rater"], stage_names.get, "Self (I rate myself)"
+    )  # type: ignore[arg-type]
+    anchors = [MODEL.text(a, "en") for a in MODEL.scale.anchors]
+    labelled = [b[:4] + [anchors[int(v) - 1] if v else "" for v in b[4:]] for b in body]
+    source = tmp_path / "KAM (Responses).csv"
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows([header, *(["2024/03/04 9:30:00 AM GMT+8", *b] for b in labelled)])
+    source.write_text(buffer.getvalue(), encoding="utf-8")
+    _score_both(runner, tmp_path, source, rows)
