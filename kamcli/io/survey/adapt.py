@@ -121,7 +121,7 @@ def _check_items(header: list[str], model: CompetencyModel, name: str, problem: 
     if not missing:
         return
     shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-    why = f" {problem}." if problem else ""
+    why = f" Also, {problem.removeprefix(f'{name}: ')}." if problem else ""
     raise InputError(
         f"{name}: {len(missing)} item(s) of model {model.id} {model.version} have no column "
         f"({shown}): the survey was not made from this model, or its columns need a --map "
