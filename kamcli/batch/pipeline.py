@@ -187,6 +187,8 @@ class BatchRun:
             return
         with table:
             try:
+                if self.options.survey_tool != "kam":
+                    self._adapt(table)
                 layout = layout_for(
                     table.header, self.plan.item_ids, table.name, self.statement_ids
                 )
@@ -194,6 +196,8 @@ class BatchRun:
                 self._unreadable(exc.message)
                 return
             stage = self.options.stage
+            if stage is None and table.survey is not None:
+                stage = table.survey.stage  # fixed when the questionnaire was exported
             if "stage" not in layout.meta and stage is None and not self.options.write_rows:
                 stage = self.plan.stage_ids[0]  # `kam stats`: no figure depends on the stage
             if "stage" not in layout.meta and stage is None:
@@ -213,12 +217,31 @@ class BatchRun:
                 self.seen,
                 stage,
                 text_only=table.format is InputFormat.csv,
+                aliases=table.survey,
             )
             self.progress.start(table)
             try:
                 self._rows(table, checker)
             except ReadFailure as exc:
                 self._unreadable(f"{exc.message}; the rows after it were not read")
+
+    def _adapt(self, table: Table) -> None:
+        """A survey tool's export (auto-detected or --from) read as kam batch columns."""
+        from kamcli.io.survey.tools import Tool, detect
+
+        options = self.options
+        tool = Tool(options.survey_tool)
+        if tool is Tool.auto and options.survey_map is None and detect(table.header) is Tool.kam:
+            return  # the plain columns: nothing more to import
+        from kamcli.io.survey.adapt import adapt_table
+
+        adapt_table(table, self.model, tool, options.survey_map, seconds=self.stats is not None)
+        if table.survey is not None:
+            notes = table.survey.notes
+            if notes and not options.quiet:
+                self._note(notes[0])
+            for note in notes[1:]:
+                self._warn(note)
 
     def _rows(self, table: Table, checker: RowChecker) -> None:
         check, progress, counts, write = (
@@ -337,13 +360,15 @@ class BatchRun:
     def _header_notes(self, table: Table, layout: Layout, time_column: str | None) -> None:
         name = _shown(table.name)
         unknown = [c for c in layout.unknown if c.strip().lower() != time_column]
+        if table.survey is not None:  # the time column is named `seconds` by the adapter
+            unknown = [c for c in unknown if c != "seconds"]
         if unknown:
             self._warn(
                 f"{name}: unknown column{'s' if len(unknown) > 1 else ''} "
                 f"{_list(unknown)} (not item ids of this model); "
                 "the other columns are scored"
             )
-        if layout.unnamed:
+        if layout.unnamed and table.survey is None:
             self._note(f"{name}: column(s) {_list(map(str, layout.unnamed))} have no name; ignored")
         if layout.missing_items:
             self._note(

@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Protocol
 
 from kamcli.batch.raters import RaterRules
 from kamcli.batch.seen import SeenIds
@@ -25,6 +26,16 @@ from kamcli.scoring.plan import RowScore, ScoringPlan
 from kamcli.scoring.score import EPSILON
 
 ALIASES = {"person": "name"}
+
+
+class CellAliases(Protocol):
+    """Other ways a file may write an answer, a stage or a role (a survey tool's labels)."""
+
+    values: dict[str, int]
+    stages: dict[str, str]
+    roles: dict[str, str]
+
+
 # Joining digit cells with a separator and checking every second character is the separator
 # proves each cell held exactly one character (see `_digits`); "," can never be a scale digit.
 SEPARATOR = ","
@@ -158,8 +169,10 @@ class RowChecker:
         stage: str | None,
         *,
         text_only: bool = False,
+        aliases: CellAliases | None = None,
     ) -> None:
-        """`text_only`: every cell is a str (CSV), so cells are stripped without type checks."""
+        """`text_only`: every cell is a str (CSV), so cells are stripped without type checks.
+        `aliases`: a survey tool's answer labels, stage and role names (kamcli.io.survey)."""
         self._plan = plan
         self._strip: Callable[[object], str] = str.strip if text_only else _stripped  # type: ignore[assignment]
         self.layout = layout
@@ -196,6 +209,12 @@ class RowChecker:
         self._barred = frozenset(self._rules.forbidden)
         self._model = model
         self._diagnostic = layout.diagnostic
+        if aliases is not None:
+            for text, value in aliases.values.items():
+                self._valid.setdefault(text, value)
+            for text, stage_id in aliases.stages.items():
+                self._stages.setdefault(text, stage_id)
+            self._roles.update(aliases.roles)
 
     def check(self, line: int, cells: Sequence[object] | RowProblem) -> GoodRow | BadRow:
         if isinstance(cells, RowProblem):

@@ -23,7 +23,7 @@ from kamcli.model.yamlsafe import YamlDoc, YamlProblem, parse_yaml
 from kamcli.scoring.diagnostic import answer_value_problem
 
 MAX_ANSWERS_BYTES = 10 * 1024 * 1024
-SKIP_WORDS = {"skip", "s", "n/a", "na", "-", "跳过", "不适用"}
+SKIP_WORDS = {"skip", "s", "n/a", "na", "-", "跳过", "不适用", "(跳过)", "(空)"}  # (…): 问卷星
 META_KEYS = ("name", "account", "stage", "rater", "subject")
 CSV_META = {*META_KEYS, "respondent_id", "person"}
 

@@ -85,6 +85,8 @@ class Table:
     # CSV only: the same rows as `rows`, with runs of plain lines kept whole (csv_rows.py);
     # read one or the other
     items: Iterator[Row | PlainLines] | None = None
+    # a survey tool's export read as kam batch columns (kamcli.io.survey.adapt.SurveyInfo)
+    survey: Any = None
     _closers: list[Callable[[], object]] = field(default_factory=list)
 
     def close(self) -> None:
