@@ -18,11 +18,16 @@ MODEL = load_model()
 ITEMS = MODEL.item_ids()
 
 
-def answers_file(tmp_path: Path, label: str, value: int, **meta: str) -> Path:
+def answers_file(tmp_path: Path, label: str, value: int, role: str = "self", **meta: str) -> Path:
     path = tmp_path / f"{label}.yaml"
     lines = [f"{key}: {val!r}" for key, val in meta.items()] + ["stage: mid", "answers:"]
-    # reverse-keyed items get the mirrored answer, so every competency scores exactly `value`
-    lines += [f"  {item.id}: {6 - value if item.reverse else value}" for _, item in MODEL.items()]
+    # reverse-keyed items get the mirrored answer, so every competency scores exactly `value`;
+    # only the items the rater's role may rate are answered
+    lines += [
+        f"  {item.id}: {6 - value if item.reverse else value}"
+        for _, item in MODEL.items()
+        if item.rated_by(role)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -58,7 +63,14 @@ def test_self_and_manager_ratings_make_a_360(runner: CliRunner, tmp_path: Path) 
 
 def test_one_customer_rating_is_left_out_and_noted(runner: CliRunner, tmp_path: Path) -> None:
     rate(runner, answers_file(tmp_path, "self", 4, name="Ana"))
-    rate(runner, answers_file(tmp_path, "cust", 1), "--rater", "customer", "--about", "Ana")
+    rate(
+        runner,
+        answers_file(tmp_path, "cust", 1, "customer"),
+        "--rater",
+        "customer",
+        "--about",
+        "Ana",
+    )
     result = runner.invoke(app, ["report", "--subject", "ana", "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

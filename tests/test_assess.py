@@ -174,7 +174,7 @@ def test_eof_keeps_the_draft(runner: CliRunner, terminal: None) -> None:
 
 def test_not_sure_runs_the_diagnostic(runner: CliRunner, terminal: None) -> None:
     statements = MODEL.diagnostic.statements
-    agree = ["5" if s.stage == "collaborative" else "1" for s in statements]
+    agree = ["5" if "collaborative" in s.stages else "1" for s in statements]
     result = runner.invoke(
         app,
         ["assess", "--plain", "--name", "", "--account", ""],
@@ -200,16 +200,23 @@ def test_markup_in_names_is_shown_literally(runner: CliRunner, terminal: None) -
 
 
 def test_hand_made_answers_match_the_hand_computation(runner: CliRunner) -> None:
-    """Numbers worked out by hand from competencies/*.yaml and stages/mid.yaml.
+    """Numbers worked out by hand from competencies/*.yaml and stages/{mid,partnership}.yaml.
 
-    integrity: 5, rev(2)=4, 4, skip, rev(1)=5 -> 18/4 = 4.5; target 4.5 -> gap 0, met
+    integrity: 5, 4, rev(2)=4, skip, 5 -> 18/4 = 4.5; target 4 -> gap -0.5, met
     negotiation: all 3 -> 3.0; target 4 -> gap 1.0, develop; priority 1.0 x 2 = 2.0
-    internal_coordination: 4,4,4,3,rev(2)=4 -> 3.8; gap 0.2 close; priority 0.6
-    social_networking: 2,2,2,2,rev(4)=2 -> 2.0; target 4 -> gap 2.0 critical; priority 6.0
+    internal_coordination: six 4s, rev(2)=4 -> 4.0; target 4.5 -> gap 0.5 close; priority 1.5
+    senior_links: 4, 4, 4, rev(2)=4, 5 -> 4.2; target 4.5 -> gap 0.3 close; priority 0.9
+    social_networking: 2, 2, 2, 2, rev(4)=2 -> 2.0; target 4.5 -> gap 2.5 critical; prio 7.5
     business_acumen: 2 of 5 answered = 40% < 50% -> insufficient, left out of fit
     all others 4.0 (reverse items answered 2).
-    fit(mid) = 100 x [3x1 + 2x(2/3) + 3x2x1 + 3x(2.8/3) + 3x1 + 3x(1/3) + 5x1] / 25 = 88.53
-    fit(partnership) = 100 x 25.057143 / 28 = 89.49
+    fit(mid), weights without business acumen = 24:
+      2x1 + 2x(2/3) + 2x1 + 1x1 + 2x1 + 3x(3/3.5) + 3x(3.2/3.5) + 3x(1/3.5) + 1 + 1 + 1
+      + 2x1 + 1 = 20.504762 -> 85.4365
+    fit(partnership), weights = 28:
+      2 + 1x(2/2.5) + 2 + 1 + 3x(3/3.5) + 2 + 2x(3.2/3.5) + 2x(1/3) + 3 + 3x(3/3.5) + 2 + 2
+      + 3x(3/3.5) = 25.009524 -> 89.3197
+    strengths (furthest above, then weight, then model order): process_it and innovation
+    (1.5 above, weight 1), boundary_spanning (1.0 above, weight 2; before performance_metrics)
     """
     result = runner.invoke(
         app, ["assess", "--answers", str(HAND_MADE), "--allow-missing", "-f", "json", "--no-save"]
@@ -220,18 +227,22 @@ def test_hand_made_answers_match_the_hand_computation(runner: CliRunner) -> None
     assert rows["integrity"]["score"] == pytest.approx(4.5)
     assert rows["integrity"]["coverage"] == pytest.approx(0.8)
     assert rows["integrity"]["status"] == "met"
+    assert rows["integrity"]["gap"] == pytest.approx(-0.5)
     assert rows["negotiation"]["gap"] == pytest.approx(1.0)
     assert rows["negotiation"]["status"] == "develop"
-    assert rows["internal_coordination"]["score"] == pytest.approx(3.8)
+    assert rows["internal_coordination"]["score"] == pytest.approx(4.0)
     assert rows["internal_coordination"]["status"] == "close"
-    assert rows["social_networking"]["priority"] == pytest.approx(6.0)
+    assert rows["internal_coordination"]["priority"] == pytest.approx(1.5)
+    assert rows["senior_links"]["score"] == pytest.approx(4.2)
+    assert rows["senior_links"]["priority"] == pytest.approx(0.9)
+    assert rows["social_networking"]["priority"] == pytest.approx(7.5)
     assert rows["social_networking"]["status"] == "critical"
     assert rows["business_acumen"]["status"] == "insufficient"
     assert rows["business_acumen"]["score"] is None
-    assert data["fit"] == pytest.approx(88.5333, abs=1e-3)
-    assert data["next_fit"] == pytest.approx(89.4898, abs=1e-3)
+    assert data["fit"] == pytest.approx(85.4365, abs=1e-3)
+    assert data["next_fit"] == pytest.approx(89.3197, abs=1e-3)
     assert data["priorities"] == ["social_networking", "negotiation", "internal_coordination"]
-    assert data["strengths"] == ["process_it", "boundary_spanning", "innovation"]
+    assert data["strengths"] == ["process_it", "innovation", "boundary_spanning"]
     assert data["model_hash"] == MODEL.content_hash
     assert data["schema_version"] == 1
 
@@ -239,8 +250,8 @@ def test_hand_made_answers_match_the_hand_computation(runner: CliRunner) -> None
     assert table.exit_code == 0
     out = table.stdout
     assert "Hand Made" in out and "Example Account" in out
-    assert "Now (Mid KAM): 89%" in out and "Next stage (Partnership KAM): 89%" in out
-    assert "+2.0" in out and "Critical" in out and "2/5 answered" in out
+    assert "Now (Mid KAM): 85%" in out and "Next stage (Partnership KAM): 89%" in out
+    assert "+2.5" in out and "Critical" in out and "2/5 answered" in out
     assert "Saved as assessment #1" in table.stderr
     assert store().get(1).result == {
         k: v for k, v in data.items() if k not in {"schema_version", "report_lang"}

@@ -111,6 +111,9 @@ def test_wide_csv_matches_score_assessment(tmp_path: Path, runner: CliRunner) ->
         "coverage",
         "subject",
         "rater",
+        "suggested_stage",
+        "stage_confidence",
+        "stage_unclear",
     ]
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with a BOM
     for given, got in zip(rows, written, strict=True):
@@ -140,6 +143,9 @@ def test_long_output_has_one_row_per_competency(tmp_path: Path, runner: CliRunne
         "priority",
         "subject",
         "rater",
+        "suggested_stage",
+        "stage_confidence",
+        "stage_unclear",
     ]
     assert len(written) == 2 * len(COMPETENCIES)
     assert [r["competency_id"] for r in written[: len(COMPETENCIES)]] == COMPETENCIES

@@ -43,15 +43,19 @@ def batch(runner: CliRunner, *args: str | Path) -> Result:
     return runner.invoke(app, ["batch", *map(str, args)])
 
 
-def answers(rng: random.Random, levels: dict[str, float], spread: float) -> list[int]:
-    """One rating: each item near its competency's level; reverse items given reversed."""
+def answers(
+    rng: random.Random, levels: dict[str, float], spread: float, role: str = "self"
+) -> list[int | str]:
+    """One rating: each item near its competency's level; reverse items given reversed;
+    items the role does not rate (`raters:` in the model) left empty."""
     low, high = MODEL.scale.min, MODEL.scale.max
-    out = []
+    out: list[int | str] = []
     for competency in MODEL.competencies:
         for item in competency.items:
             value = round(levels[competency.id] + rng.gauss(0, spread))
             value = min(high, max(low, value))
-            out.append(low + high - value if item.reverse else value)
+            answer = low + high - value if item.reverse else value
+            out.append(answer if item.rated_by(role) else "")
     return out
 
 
@@ -80,7 +84,7 @@ def cohort(seed: int = 20240601) -> list[list[object]]:
                 spread = 0.3 if role == "self" else 0.6
                 name = subject if role == "self" else f"Rater {number}"
                 row: list[object] = [f"R{number:05d}", name, "Acme", stage, subject, role]
-                rows.append(row + answers(rng, levels, spread))
+                rows.append(row + answers(rng, levels, spread, role))
     return rows
 
 
@@ -93,7 +97,7 @@ def expected_reports(rows: list[list[object]]) -> dict[str, tuple[str, list[Rati
     """Each subject's stage and ratings, scored by the reference scorer, not the batch plan."""
     found: dict[str, tuple[str, list[Rating]]] = {}
     for row in rows:
-        values = {i: int(str(v)) for i, v in zip(ITEMS, row[6:], strict=True)}
+        values = {i: int(str(v)) for i, v in zip(ITEMS, row[6:], strict=True) if str(v)}
         stage, subject, role = str(row[3]), str(row[4]), str(row[5])
         result = score_assessment(MODEL, values, stage=stage, lang="en", created_at="t", rater=role)
         scores = {c.competency_id: c.score for c in result.competencies}
@@ -200,7 +204,7 @@ def test_output_rows_gain_subject_and_rater(tmp_path: Path, runner: CliRunner) -
     wide = batch(runner, source)
     assert wide.exit_code == 0, wide.stderr
     records = list(csv.DictReader(io.StringIO(wide.stdout)))
-    assert list(records[0])[-2:] == ["subject", "rater"]
+    assert list(records[0])[-5:-3] == ["subject", "rater"]
     assert [(r["subject"], r["rater"]) for r in records] == [
         ("Ann", "self"),  # subject defaults to the name, rater to self
         ("Ann", "manager"),  # roles are read in any case

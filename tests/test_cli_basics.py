@@ -125,7 +125,8 @@ def test_model_show_json_lists_everything(runner: CliRunner) -> None:
     for stage in data["stages"]:
         assert set(stage["targets"]) == set(ids)
     assert re.fullmatch(r"[0-9a-f]{16}", data["content_hash"])
-    assert 6 <= len(data["diagnostic"]["statements"]) <= 10
+    assert 12 <= len(data["diagnostic"]["statements"]) <= 20
+    assert all(s["holds_at"] for s in data["diagnostic"]["statements"])
 
 
 def test_stage_profiles_follow_the_article(runner: CliRunner) -> None:

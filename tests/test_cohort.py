@@ -130,8 +130,8 @@ def test_one_respondent_has_no_sd() -> None:
     assert row is not None
     summary = summarise([row])
     integrity = summary.competency("integrity")
-    # integrity has two reverse items: 4, 2, 4, 4, 2 -> 3.2; early target 4.0
-    assert integrity.mean == integrity.median == pytest.approx(3.2)
+    # integrity has one reverse item: 4, 4, 2, 4, 4 -> 3.6; early target 4.5
+    assert integrity.mean == integrity.median == pytest.approx(3.6)
     assert integrity.sd is None
     assert integrity.share_meeting_target == 0.0
     assert integrity.distribution["develop"] == 1

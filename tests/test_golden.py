@@ -35,7 +35,11 @@ def fixed_result() -> AssessmentResult:
             answers[item.id] = None
     for item in MODEL.competency("negotiation").items[3:]:
         answers[item.id] = None
-    diagnostic = {s.id: 4 + (s.stage == "partnership") for s in MODEL.diagnostic.statements}
+    # a partnership account: facts holding at partnership agreed, the others not
+    diagnostic = {
+        s.id: 4 + (len(s.stages) == 2) if "partnership" in s.stages else 2
+        for s in MODEL.diagnostic.statements
+    }
     return score_assessment(
         MODEL,
         answers,

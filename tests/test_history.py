@@ -32,7 +32,7 @@ RAISED = {
     "negotiation_2": 4,  # (4+4+3+4+4)/5 = 3.8  → +0.8 improved
     "negotiation_4": 4,
     "negotiation_5": 4,
-    "communication_3": 4,  # reverse-keyed: counts as 2 → 2.8 → -0.2, under the 0.25 threshold
+    "communication_3": 4,  # reverse-keyed: counts as 2 → (5x3+2)/6 = 2.83 → -0.17, under 0.25
     "product_knowledge_1": 1,  # (1+1+3+3+3)/5 = 2.2 → -0.8 declined
     "product_knowledge_2": 1,
 }
@@ -111,7 +111,7 @@ def test_list_table_and_json_show_every_assessment(runner: CliRunner, tmp_path: 
     assert lines[1].split()[0] == str(draft) and "draft" in lines[1]  # newest first
     assert "Wang Fang" in lines[1] and "Mid KAM" in lines[1]
     fit = f"{report['fit']:.0f}%"
-    for text in (str(first), "complete", "Li Wei", "Acme", "Mid KAM", fit, "1.0.0"):
+    for text in (str(first), "complete", "Li Wei", "Acme", "Mid KAM", fit, load_model().version):
         assert text in lines[2]
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", lines[2])
     assert "Fit = stage fit: how much of the stage's target profile is reached" in " ".join(
@@ -157,7 +157,8 @@ def test_show_reprints_the_stored_numbers(runner: CliRunner, tmp_path: Path) -> 
     table = run(runner, "show", str(record_id))
     assert table.exit_code == 0, table.output
     integrity = next(line for line in table.stdout.splitlines() if line.startswith("Integrity"))
-    assert integrity.split()[3:6] == ["3.4", "4.5", "+1.1"]
+    # score and target with the level each corresponds to (mid target 4.0)
+    assert integrity.split()[3:8] == ["3.4", "L3", "4.0", "L4", "+0.6"]
     markdown = run(runner, "show", str(record_id), "-f", "markdown")
     assert markdown.exit_code == 0 and markdown.stdout.startswith("# ")
     assert "Warning" not in table.stderr
@@ -214,7 +215,7 @@ def test_compare_reports_hand_checked_changes(runner: CliRunner, tmp_path: Path)
     expected = {
         "integrity": (3.4, "improved"),
         "negotiation": (3.8, "improved"),
-        "communication": (2.8, "unchanged"),
+        "communication": (17 / 6, "unchanged"),
         "product_knowledge": (2.2, "declined"),
         "innovation": (3.0, "unchanged"),
     }

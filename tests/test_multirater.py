@@ -93,8 +93,8 @@ def test_hand_computed_example() -> None:
     assert integrity.others.mean == pytest.approx(3.0)
     assert integrity.others.sd == pytest.approx(math.sqrt(0.32 / 3))
     assert (integrity.others.min, integrity.others.max) == (2.6, 3.4)  # not the customer's 2.0
-    # gap 4.0 - 3.0 = 1.0 -> develop (0.5 < 1.0 <= 1.5); self - others = 4.6 - 3.0 = 1.6 >= 4/3
-    assert integrity.gap == pytest.approx(1.0)
+    # gap 4.5 - 3.0 = 1.5 -> develop (0.5 < 1.5 <= 1.5); self - others = 4.6 - 3.0 = 1.6 >= 4/3
+    assert integrity.gap == pytest.approx(1.5)
     assert integrity.status == "develop"
     assert integrity.self_score == 4.6
     assert integrity.self_minus_others == pytest.approx(1.6)
@@ -125,9 +125,10 @@ def test_hand_computed_example() -> None:
 
     assert report.blind_spots == ("integrity", "communication")
     assert report.hidden_strengths == ("negotiation",)
-    # fit from others' means, four scored competencies of equal weight 3, targets 4 on 1..5:
-    # ((3-1)/3 + (3.4-1)/3 + (3-1)/3 + (3-1)/3) / 4 = (2/3 + 0.8 + 2/3 + 2/3) / 4 = 2.8 / 4 = 0.7
-    assert report.fit_others == pytest.approx(70.0)
+    # fit from others' means at early (integrity, negotiation, communication: target 4.5,
+    # weight 3; product knowledge: target 4, weight 2), on 1..5:
+    # [3x(2/3.5) + 3x(2.4/3.5) + 3x(2/3.5) + 2x(2/3)] / 11 = (192/35 + 4/3) / 11 = 0.61991
+    assert report.fit_others == pytest.approx(100 * (192 / 35 + 4 / 3) / 11)
     data = no_nan_json(report)
     assert data["folded"] == data["left_out"] == ["customer"]
     assert data["rater_counts"]["customer"] == 1  # a count, not a score
@@ -495,6 +496,8 @@ def generate_cohort(seed: int) -> list[tuple[str, str, list[tuple[str, dict[str,
             answers: dict[str, int | None] = {}
             blank = rng.random() < 0.05  # now and then a rater skips most of a competency
             for competency, item in items:
+                if not item.rated_by(role):
+                    continue  # `raters:` in the model: this role is not asked the item
                 if rng.random() < (0.7 if blank and competency.id == "integrity" else 0.04):
                     answers[item.id] = None
                     continue
@@ -506,17 +509,24 @@ def generate_cohort(seed: int) -> list[tuple[str, str, list[tuple[str, dict[str,
     return cohort
 
 
-def exact_scores(answers: Mapping[str, int | None]) -> dict[str, Fraction | None]:
-    """Competency scores as exact fractions, straight from the model's definition."""
+def exact_scores(
+    answers: Mapping[str, int | None], role: str = "self"
+) -> dict[str, Fraction | None]:
+    """Competency scores as exact fractions, straight from the model's definition (coverage
+    counted over the items the role is asked)."""
     low, high = DEFAULT.scale.min, DEFAULT.scale.max
     scores: dict[str, Fraction | None] = {}
     for competency in DEFAULT.competencies:
         pairs: list[tuple[Fraction, int]] = []
-        for item in competency.items:
+        asked = [item for item in competency.items if item.rated_by(role)]
+        if not asked:
+            scores[competency.id] = None
+            continue
+        for item in asked:
             raw = answers.get(item.id)
             if raw is not None:
                 pairs.append((Fraction(item.weight), low + high - raw if item.reverse else raw))
-        covered = Fraction(len(pairs), len(competency.items)) >= Fraction(DEFAULT.min_coverage)
+        covered = Fraction(len(pairs), len(asked)) >= Fraction(DEFAULT.min_coverage)
         total_weight = sum((weight for weight, _ in pairs), Fraction(0))
         scores[competency.id] = (
             sum((weight * value for weight, value in pairs), Fraction(0)) / total_weight
@@ -532,9 +542,9 @@ def expected_flags(
     """Flags and the counted others' scores per competency, by the rule in the docstring."""
     threshold = Fraction(DEFAULT.scale.max - DEFAULT.scale.min, 3)
     counts = {role: sum(r == role for r, _ in ratings) for role in RATER_ROLES}
-    selfs = [exact_scores(answers) for role, answers in ratings if role == "self"]
+    selfs = [exact_scores(answers, role) for role, answers in ratings if role == "self"]
     others = [
-        exact_scores(answers)
+        exact_scores(answers, role)
         for role, answers in ratings
         if role != "self" and counts_in_others(role, counts, DEFAULT.anonymity_threshold)
     ]

@@ -22,6 +22,7 @@ from tests.conftest import write_tiny_model
 
 DEFAULT = load_model()
 DEFAULT_PLAN = ScoringPlan(DEFAULT)
+N = len(DEFAULT_PLAN.item_ids)  # items in the default model
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -168,14 +169,15 @@ def test_score_digits_on_uniform_answers(stage: str, value: int) -> None:
 
 
 def test_reverse_items_are_mirrored_on_the_fast_path() -> None:
-    # integrity_2 and integrity_5 are reverse-keyed: 5,1,5,5,1 counts as five 5s.
+    # integrity_3 is reverse-keyed: 5,5,1,5,5 counts as five 5s.
     digits = bytearray(b"3" * len(DEFAULT_PLAN.item_ids))
-    digits[0:5] = b"51551"
+    digits[0:5] = b"55155"
     row = DEFAULT_PLAN.score_digits(bytes(digits), "early")
     assert row is not None
     assert DEFAULT_PLAN.competency_ids[0] == "integrity"
+    assert [i.reverse for i in DEFAULT.competency("integrity").items] == [0, 0, 1, 0, 0]
     assert row.scores[0] == 5.0
-    assert row.gaps[0] == 4.0 - 5.0
+    assert row.gaps[0] == 4.5 - 5.0
     assert row.statuses[0] == "met"
 
 
@@ -183,13 +185,13 @@ def test_reverse_items_are_mirrored_on_the_fast_path() -> None:
     "digits",
     [
         b"",
-        b"3" * 69,  # one answer short
-        b"3" * 71,
-        b"0" + b"3" * 69,  # below the scale
-        b"6" + b"3" * 69,  # above the scale
-        b"3" * 69 + b" ",
-        b"3" * 35 + b"\xff" + b"3" * 34,
-        b"3" * 68 + "४".encode()[:2],  # not ASCII, right length
+        b"3" * (N - 1),  # one answer short
+        b"3" * (N + 1),
+        b"0" + b"3" * (N - 1),  # below the scale
+        b"6" + b"3" * (N - 1),  # above the scale
+        b"3" * (N - 1) + b" ",
+        b"3" * 35 + b"\xff" + b"3" * (N - 36),
+        b"3" * (N - 2) + "४".encode()[:2],  # not ASCII, right length
     ],
 )
 def test_score_digits_refuses_rows_it_cannot_read(digits: bytes) -> None:
@@ -198,20 +200,20 @@ def test_score_digits_refuses_rows_it_cannot_read(digits: bytes) -> None:
 
 def test_unknown_stage_and_wrong_length_are_errors() -> None:
     with pytest.raises(ValueError, match="unknown stage 'late'"):
-        DEFAULT_PLAN.score_digits(b"3" * 70, "late")
+        DEFAULT_PLAN.score_digits(b"3" * N, "late")
     with pytest.raises(ValueError, match="unknown stage"):
-        DEFAULT_PLAN.score([3] * 70, "late")
+        DEFAULT_PLAN.score([3] * N, "late")
     with pytest.raises(ValueError, match="unknown stage"):
         DEFAULT_PLAN.fits((10,) * 14, "late")
-    with pytest.raises(ValueError, match="expected 70 values, got 3"):
+    with pytest.raises(ValueError, match=f"expected {N} values, got 3"):
         DEFAULT_PLAN.score([3, 3, 3], "mid")
     for off_scale in (0, 6):
         with pytest.raises(ValueError, match=r"on the scale 1\.\.5"):
-            DEFAULT_PLAN.score([3] * 69 + [off_scale], "mid")
+            DEFAULT_PLAN.score([3] * (N - 1) + [off_scale], "mid")
 
 
 def test_too_little_coverage_is_insufficient_not_zero() -> None:
-    values: list[int | None] = [None] * 70
+    values: list[int | None] = [None] * N
     values[0:2] = [5, 5]  # 2 of 5 integrity items, below min_coverage 0.5
     values[5:8] = [1, 1, 5]  # 3 of 5 negotiation items: enough (negotiation_3 reversed)
     row = DEFAULT_PLAN.score(values, "early")
@@ -219,25 +221,25 @@ def test_too_little_coverage_is_insufficient_not_zero() -> None:
     assert row.statuses[0] == INSUFFICIENT
     assert row.coverages[:2] == (0.4, 0.6)
     assert row.scores[1] == 1.0
-    assert row.coverage == 5 / 70
+    assert row.coverage == 5 / N
     assert_same(row, reference(DEFAULT, values, "early"), DEFAULT_PLAN)
 
 
 def test_nothing_answered_has_no_fit() -> None:
-    row = DEFAULT_PLAN.score([None] * 70, "mid")
+    row = DEFAULT_PLAN.score([None] * N, "mid")
     assert row.fit is None and row.next_fit is None
     assert set(row.statuses) == {INSUFFICIENT}
     assert DEFAULT_PLAN.priorities(row, "mid") == ()
 
 
 def test_last_stage_has_no_next_fit() -> None:
-    row = DEFAULT_PLAN.score_digits(b"3" * 70, DEFAULT.stage_ids[-1])
+    row = DEFAULT_PLAN.score_digits(b"3" * N, DEFAULT.stage_ids[-1])
     assert row is not None
     assert row.fit is not None and row.next_fit is None
 
 
 def test_priorities_honour_top() -> None:
-    row = DEFAULT_PLAN.score_digits(b"1" * 70, "partnership")
+    row = DEFAULT_PLAN.score_digits(b"1" * N, "partnership")
     assert row is not None
     assert len(DEFAULT_PLAN.priorities(row, "partnership", top=14)) == 14
     assert DEFAULT_PLAN.priorities(row, "partnership", top=1) == (

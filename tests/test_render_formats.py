@@ -100,7 +100,7 @@ def nothing_answered() -> dict[str, int | None]:
 
 
 def diagnostic_answers(value: int | None) -> dict[str, int | None]:
-    return {s.id: value if s.stage == "mid" else 2 for s in MODEL.diagnostic.statements}
+    return {s.id: value if "mid" in s.stages else 2 for s in MODEL.diagnostic.statements}
 
 
 RESULTS = {
@@ -111,7 +111,16 @@ RESULTS = {
     "diagnostic_unanswered": lambda: assess(
         diagnostic_answers=dict.fromkeys(s.id for s in MODEL.diagnostic.statements)
     ),
-    "rated_by_other": lambda: assess(rater="customer", person="Zhang Min", subject="Li Wei"),
+    "rated_by_other": lambda: assess(
+        answers={
+            item.id: value
+            for (_, item), value in zip(MODEL.items(), answers_for(MODEL).values(), strict=True)
+            if item.rated_by("customer")
+        },
+        rater="customer",
+        person="Zhang Min",
+        subject="Li Wei",
+    ),
 }
 
 
@@ -262,7 +271,7 @@ def test_csv_rounds_to_two_decimals_and_leaves_missing_numbers_empty() -> None:
     score = result.competency("communication").score
     assert score is not None and round(score, 2) != score
     assert rows["communication"]["score"] == str(round(score, 2)) == "4.67"
-    assert rows["communication"]["coverage"] == "0.6"
+    assert rows["communication"]["coverage"] == str(round(3 / len(items), 2))
     assert rows["innovation"]["score"] == rows["innovation"]["gap"] == ""
     assert rows["innovation"]["priority"] == ""
     assert rows["innovation"]["status"] == "insufficient"

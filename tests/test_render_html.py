@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from kamcli.model import CompetencyModel, load_model
+from kamcli.render.diagnostic_text import with_level
 from kamcli.render.formats import RenderOptions, ReportFormat, renderer
 from kamcli.render.html import RADAR_CENTER, render_html, text_units, wrap_label
 from kamcli.render.labels import (
     competency_name,
     fmt_gap,
     fmt_pct,
-    fmt_score,
     label,
     stage_actions,
     stage_name,
@@ -166,8 +166,8 @@ def test_every_competency_row_shows_numbers_glyph_and_word() -> None:
         cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", html_row, re.S)
         assert str(escape(competency_name(MODEL, row.competency_id, "en"))) in cells[0]
         assert cells[1:5] == [
-            fmt_score(row.score),
-            fmt_score(row.target),
+            with_level(MODEL, row.score, "en"),
+            with_level(MODEL, row.target, "en"),
             fmt_gap(row.gap),
             f"{row.weight:g}",
         ]
@@ -274,7 +274,7 @@ def test_print_stylesheet() -> None:
 
 def test_last_stage_and_diagnostic() -> None:
     last = MODEL.stages[-1].id
-    diagnostic = {s.id: 5 if s.stage == "early" else 1 for s in MODEL.diagnostic.statements}
+    diagnostic = {s.id: 5 if "early" in s.stages else 1 for s in MODEL.diagnostic.statements}
     result = assess(stage=last, diagnostic_answers=diagnostic)
     page = render(result)
     stage = stage_name(MODEL, last, "en")

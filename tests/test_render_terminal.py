@@ -18,6 +18,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from kamcli.model import CompetencyModel, load_model
+from kamcli.render.diagnostic_text import with_level
 from kamcli.render.labels import (
     LABELS,
     clean_text,
@@ -123,8 +124,8 @@ def test_every_competency_row_shows_the_scored_numbers_and_status(lang: str, sta
         name = competency_name(MODEL, scored.competency_id, lang)
         assert squash(row["name"]).startswith(squash(name))
         assert (row["score"], row["target"], row["gap"], row["weight"]) == (
-            fmt_score(scored.score),
-            fmt_score(scored.target),
+            with_level(MODEL, scored.score, lang),
+            with_level(MODEL, scored.target, lang),
             fmt_gap(scored.gap),
             f"{MODEL.stage(stage).targets[scored.competency_id].weight:g}",
         )
@@ -303,7 +304,7 @@ def test_no_strengths_and_no_priorities_are_said_in_words() -> None:
 
 def test_diagnostic_section_only_when_there_is_a_diagnostic() -> None:
     assert label("diagnostic", "en") not in render(assess(), "en")
-    statements = {s.id: 5 for s in MODEL.diagnostic.statements if s.stage == "mid"}
+    statements = {s.id: 5 if "mid" in s.stages else 1 for s in MODEL.diagnostic.statements}
     result = assess("early", diagnostic_answers=statements)
     assert result.diagnostic is not None and result.diagnostic.suggested_stage == "mid"
     text = section(render(result, "en"), "diagnostic", "en")
@@ -405,8 +406,8 @@ def test_markdown_table_matches_the_result(lang: str) -> None:
         name = md_escape(competency_name(MODEL, scored.competency_id, lang))
         assert cells[0].startswith(name)
         assert cells[1:] == [
-            fmt_score(scored.score),
-            fmt_score(scored.target),
+            md_escape(with_level(MODEL, scored.score, lang)),
+            md_escape(with_level(MODEL, scored.target, lang)),
             fmt_gap(scored.gap),
             f"{scored.weight:g}",
             f"{glyph} {word}",

@@ -9,6 +9,7 @@ stage second: honesty 3 (w2), selling 2 (w1).
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -226,20 +227,25 @@ def test_unknown_stage_is_a_value_error(tiny: CompetencyModel) -> None:
 # --- the diagnostic ------------------------------------------------------------------------
 
 
-def test_diagnose_tie_goes_to_the_earlier_stage(tiny: CompetencyModel) -> None:
+def test_diagnose_same_answers_are_flat_and_ties_list_the_earlier_stage_first(
+    tiny: CompetencyModel,
+) -> None:
     result = diagnose(tiny, {"d_first": 3, "d_second": 3})
-    assert result.suggested_stage == "first"
-    assert result.stage_scores == {"first": 3.0, "second": 3.0}
-    assert result.evidence == ("d_first",)
+    assert result.suggested_stage is None and result.unclear == "flat"
+    assert result.stage_scores == {"first": 0.5, "second": 0.5}
+    assert result.runner_up == "second"  # the tie is led by the earlier stage
+    assert result.evidence == ()
 
 
 def test_diagnose_evidence_is_above_midpoint_only(tiny: CompetencyModel) -> None:
-    assert diagnose(tiny, {"d_first": 2, "d_second": 3}).evidence == ("d_second",)
     # 2 is the midpoint of 1..3: agreeing "partly" is not evidence.
+    result = diagnose(tiny, {"d_first": 2, "d_second": 3})
+    assert result.suggested_stage == "second"
+    assert result.evidence == ("d_second",)
+    assert result.confidence == pytest.approx(1 / (1 + math.exp(-2.5)))
     only_first = diagnose(tiny, {"d_first": 2, "d_second": None})
-    assert only_first.suggested_stage == "first"
-    assert only_first.stage_scores == {"first": 2.0}
-    assert only_first.evidence == ()
+    assert only_first.suggested_stage is None
+    assert only_first.unclear == "flat"
 
 
 def test_diagnose_nothing_answered(tiny: CompetencyModel) -> None:
@@ -247,18 +253,25 @@ def test_diagnose_nothing_answered(tiny: CompetencyModel) -> None:
     assert (result.suggested_stage, result.stage_scores, result.evidence) == (None, {}, ())
 
 
-def test_diagnose_means_per_stage_on_default_model() -> None:
-    # early: (5 + 1) / 2 = 3.0; mid: 4 (diag_4 skipped); partnership: (2 + 2) / 2 = 2.0.
-    answers = {"diag_1": 5, "diag_2": 1, "diag_3": 4, "diag_4": None, "diag_5": 2, "diag_6": 2}
+def test_diagnose_default_model_mid_pattern_with_a_skip() -> None:
+    answers: dict[str, int | None] = {
+        s.id: 4 if "mid" in s.stages else 2 for s in DEFAULT.diagnostic.statements
+    }
+    answers["diag_senior_contact"] = None
     result = diagnose(DEFAULT, answers)
-    assert result.stage_scores == {"early": 3.0, "mid": 4.0, "partnership": 2.0}
     assert result.suggested_stage == "mid"
-    assert result.evidence == ("diag_3",)
+    assert result.evidence == ("diag_repeat_volume", "diag_many_departments")
+    assert result.runner_up in {"early", "partnership"}
 
 
 def test_assessment_carries_the_diagnostic(tiny: CompetencyModel) -> None:
     result = score_assessment(
-        tiny, {}, stage="first", lang="en", created_at=WHEN, diagnostic_answers={"d_second": 3}
+        tiny,
+        {},
+        stage="first",
+        lang="en",
+        created_at=WHEN,
+        diagnostic_answers={"d_first": 1, "d_second": 3},
     )
     assert result.diagnostic is not None
     assert result.diagnostic.suggested_stage == "second"
@@ -280,7 +293,9 @@ def test_check_answers_accepts_the_scale_and_skips() -> None:
 
 
 def test_check_answers_lists_every_problem() -> None:
-    problems = check_answers(DEFAULT, {"nope": 3, "integrity_1": 9, "diag_1": 3, "integrity_2": 2})
+    problems = check_answers(
+        DEFAULT, {"nope": 3, "integrity_1": 9, "diag_joint_plan": 3, "integrity_2": 2}
+    )
     assert len(problems) == 3
     assert "'nope'" in problems[0] and "not an item id" in problems[0]
     assert "outside the scale 1..5" in problems[1]

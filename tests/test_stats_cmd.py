@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -268,3 +270,110 @@ def test_batch_stats_in_every_summary_format(tmp_path: Path, runner: CliRunner) 
     assert text.index("# Cohort summary") < text.index("## Psychometrics")
     plain = runner.invoke(app, ["batch", str(source), "--summary-out", str(md), "-q"])
     assert plain.exit_code == 0 and "Psychometrics" not in md.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("time_first", [True, False])
+def test_blocks_of_plain_lines_give_what_the_row_by_row_path_gives(
+    tmp_path: Path, runner: CliRunner, time_first: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kam stats` takes plain CSV lines a block at a time (stats_blocks.py); `kam batch
+    --stats` reads row by row. Both see the same good rows, flags and times, so every figure
+    agrees, also with bad rows, quotes, blank lines and late duplicates among them."""
+    rng = random.Random(11)
+    rows = cohort(900, seed=5, missing=0.0)
+    rows[40][3:] = ["4"] * len(ITEMS)  # a straight-liner inside a plain block
+    rows[300][5] = ""  # unanswered item: that block is re-read row by row
+    rows[301][6] = "8"  # off the scale: rejected
+    rows[500][1] = "Smith, Jo"  # quoted by the CSV writer
+    rows[700][0] = rows[20][0]  # a duplicate id, seen in an earlier block
+    times = [str(rng.choice([600, 500, 40, 30.5])) for _ in rows]
+    times[42] = "0:35"
+    times[43] = "later"
+    if time_first:
+        header = ["seconds", *HEADER]
+        lines = [[t, *row] for t, row in zip(times, rows, strict=True)]
+    else:
+        header = [*HEADER, "seconds"]
+        lines = [[*row, t] for t, row in zip(times, rows, strict=True)]
+    source = write_rows(tmp_path / "c.csv", lines, header)
+    with source.open("a", encoding="utf-8") as out:
+        out.write("\r\n")  # a blank last line
+    from kamcli.batch.stats_blocks import StatsBlockReader
+
+    taken = []
+    block_text = StatsBlockReader.text
+
+    def counted(self: StatsBlockReader, lines: list[str]) -> tuple[str, int] | None:
+        done = block_text(self, lines)
+        taken.append(0 if done is None else done[1])
+        return done
+
+    monkeypatch.setattr(StatsBlockReader, "text", counted)
+    fast = stats(runner, source, "--format", "json")
+    assert fast.exit_code == ExitCode.ROWS_REJECTED, fast.stderr
+    assert sum(taken) > 800 and 0 in taken  # most rows in blocks, some blocks refused
+    assert "898 read, 2 rejected" in fast.stderr
+    assert f"{source}:303:" in fast.stderr and f"{source}:702:" in fast.stderr
+    summary, rows_out = tmp_path / "s.json", tmp_path / "rows.csv"
+    slow = runner.invoke(
+        app,
+        ["batch", str(source), "--stats", "--summary-out", str(summary), "-q", "-o", str(rows_out)],
+    )
+    assert slow.exit_code == ExitCode.ROWS_REJECTED, slow.stderr
+    data = strict_json(fast.stdout)
+    assert data == strict_json(summary.read_text(encoding="utf-8"))["psychometrics"]
+    assert data["careless"]["respondents_timed"] == 897  # "later" is not a time
+    flagged = {f["respondent_id"]: f["flags"] for f in data["careless"]["flagged"]}
+    assert flagged["R0040"][:2] == ["long_string", "low_irv"]
+    assert flagged["R0042"] == ["too_fast"]  # 35 s for 70 items
+    good = [row for number, row in enumerate(rows) if number not in (301, 700)]
+    answers = [
+        {item: (int(cell) if cell else None) for item, cell in zip(ITEMS, row[3:], strict=True)}
+        for row in good
+    ]
+    pairwise = strict_json(stats(runner, source, "-f", "json", "--missing", "pairwise").stdout)
+    expected = reliability(MODEL, answers, missing="pairwise")
+    found = pairwise["reliability"]["competencies"]
+    assert [(c["alpha"], c["n_used"]) for c in found] == [(r.alpha, r.n_used) for r in expected]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_progress_bar_shows_on_a_terminal_and_not_with_quiet(tmp_path: Path) -> None:
+    """On a terminal kam stats draws kam batch's progress bar on stderr (up to 100 %), then
+    clears it; --quiet (or stderr not a terminal) draws none. The results go to stdout."""
+    import pty
+    import select
+    import subprocess
+
+    source = write_rows(tmp_path / "c.csv", cohort(3000), HEADER)
+
+    def stderr_on_a_terminal(*extra: str) -> tuple[int, str, str]:
+        primary, secondary = pty.openpty()
+        command = [sys.executable, "-m", "kamcli", "stats", str(source), "-f", "json", *extra]
+        env = {**os.environ, "KAM_HOME": str(tmp_path / "home"), "COLUMNS": "100"}
+        env.pop("TTY_COMPATIBLE", None)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=secondary, env=env)
+        os.close(secondary)
+        seen = b""
+        while True:
+            ready, _, _ = select.select([primary], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(primary, 65536)
+                except OSError:  # the other side closed
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            elif process.poll() is not None:
+                break
+        stdout = process.communicate()[0].decode("utf-8")
+        os.close(primary)
+        return process.returncode, stdout, seen.decode("utf-8", "replace")
+
+    code, stdout, stderr = stderr_on_a_terminal()
+    assert code == 0 and strict_json(stdout)["respondents"] == 3000
+    assert "100%" in stderr and "━" in stderr and "3000 read, 0 rejected" in stderr
+    code, stdout, stderr = stderr_on_a_terminal("--quiet")
+    assert code == 0 and "━" not in stderr and "%" not in stderr

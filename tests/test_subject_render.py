@@ -266,8 +266,8 @@ def test_the_lone_peer_answer_changes_nothing_shown(fmt: str) -> None:
 @pytest.mark.parametrize("fmt", ["terminal", "md", "html", "csv"])
 def test_no_group_minimum_or_maximum_is_shown(fmt: str) -> None:
     text = re.sub(r"<style>.*?</style>", "", all_text_formats(example())[fmt], flags=re.S)
-    for value in (PEER_MIN, PEER_MAX):
-        assert not re.search(rf"(?<![\d.]){re.escape(str(value))}(?![\d])", text)
+    for value in (PEER_MIN, PEER_MAX):  # (a signed gap such as +1.3 is not a minimum)
+        assert not re.search(rf"(?<![\d.+−-]){re.escape(str(value))}(?![\d])", text)
 
 
 def test_json_has_no_minimum_or_maximum() -> None:
@@ -374,8 +374,8 @@ def test_pdf_shows_subject_flags_notes_and_dashes(tmp_path: Path) -> None:
     assert "too few to show alone" in text
     assert "withheld" in text
     assert "Principled negotiation" in text
-    for value in (PEER_MIN, PEER_MAX):
-        assert not re.search(rf"(?<![\d.]){re.escape(str(value))}(?![\d])", text)
+    for value in (PEER_MIN, PEER_MAX):  # (a signed gap such as +1.3 is not a minimum)
+        assert not re.search(rf"(?<![\d.+−-]){re.escape(str(value))}(?![\d])", text)
 
 
 def test_pdf_without_fpdf2_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

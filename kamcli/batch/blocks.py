@@ -138,7 +138,8 @@ class BlockScorer:
             self._next_weight_sums[stage] = 1.0 if last else next_weight_sum  # (unused then)
             self._last_stage[stage] = int(last)
         full = formatter.number_text(1.0).replace("%", "%%")
-        self._line = "%s,%s,%s,%s,%s,%s,%s," + full + ",%s,%s\r\n"  # a wide CSV line
+        # a wide CSV line; the three stage-diagnostic cells stay empty (no statement columns)
+        self._line = "%s,%s,%s,%s,%s,%s,%s," + full + ",%s,%s,,,\r\n"
 
     @staticmethod
     def usable(plan: ScoringPlan, checker: RowChecker, delimiter: str) -> bool:
@@ -149,6 +150,8 @@ class BlockScorer:
             return False
         if columns != tuple(range(start, start + len(columns))):
             return False  # answers not side by side in model order
+        if checker.layout.diagnostic:
+            return False  # statement columns: each row's diagnostic is worked out one by one
         _, _, roles, barred = checker.lookups()
         return "rater" in checker.layout.meta or roles[""] not in barred
 

@@ -39,6 +39,8 @@ class BatchOptions:
     by_subject: bool = False  # also implied by by_subject_dir
     by_subject_dir: Path | None = None
     stats: StatsOptions | None = None
+    survey_tool: str = "auto"  # kamcli.io.survey.tools.Tool: the export's tool, or detect it
+    survey_map: dict[str, str] | None = None  # --map: column header -> item id / meta / ignore
     write_rows: bool = True  # False: `kam stats` reads and checks rows, writes none
 
 

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from kamcli.scoring.plan import ScoringPlan
 
 RATED_COLUMNS = ("subject", "rater")
+# The stage diagnostic of a row that answered its statements (empty cells otherwise).
+DIAGNOSTIC_COLUMNS = ("suggested_stage", "stage_confidence", "stage_unclear")
+NO_DIAGNOSTIC = ",,"  # the three cells, empty, after the rater cell
 
 
 class RatedRecordFormatter(RecordFormatter):
@@ -29,7 +32,7 @@ class RatedRecordFormatter(RecordFormatter):
         self, model: CompetencyModel, plan: ScoringPlan, lang: str, long: bool, fmt: OutputFormat
     ) -> None:
         super().__init__(model, plan, lang, long, fmt)
-        self.columns = (*self.columns, *RATED_COLUMNS)
+        self.columns = (*self.columns, *RATED_COLUMNS, *DIAGNOSTIC_COLUMNS)
         self._is_csv = fmt is OutputFormat.csv
         self._wide_csv = self._is_csv and not long
 
@@ -38,16 +41,24 @@ class RatedRecordFormatter(RecordFormatter):
         # which keeps the two cells at ~0.2 µs a row.
         subject = row.subject or row.name or row.respondent_id
         line = RecordFormatter.wide_csv_line(self, row)
-        return f"{line[:-2]},{csv_text(subject)},{row.rater}\r\n"
+        diagnostic = NO_DIAGNOSTIC if row.diagnostic is None else ",".join(row.diagnostic)
+        return f"{line[:-2]},{csv_text(subject)},{row.rater},{diagnostic}\r\n"
 
     def lines(self, row: GoodRow) -> list[str]:
         lines = super().lines(row)
         if self._wide_csv:
             return lines  # built by wide_csv_line above, already with both cells
         if self._is_csv:
-            tail = f",{csv_text(subject_of(row))},{row.rater}\r\n"
+            diagnostic = NO_DIAGNOSTIC if row.diagnostic is None else ",".join(row.diagnostic)
+            tail = f",{csv_text(subject_of(row))},{row.rater},{diagnostic}\r\n"
             return [line[:-2] + tail for line in lines]
-        tail = f', "subject": {json_text(subject_of(row))}, "rater": {json_text(row.rater)}}}'
+        stage, confidence, unclear = row.diagnostic or ("", "", "")
+        tail = (
+            f', "subject": {json_text(subject_of(row))}, "rater": {json_text(row.rater)}'
+            f', "suggested_stage": {json_text(stage or None)}'
+            f', "stage_confidence": {confidence or "null"}'
+            f', "stage_unclear": {json_text(unclear or None)}}}'
+        )
         return [line[:-1] + tail for line in lines]
 
 

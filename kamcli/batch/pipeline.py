@@ -64,6 +64,7 @@ class BatchRun:
         self.model = model
         self.options = options
         self.plan = ScoringPlan(model)
+        self.statement_ids = [s.id for s in model.diagnostic.statements]
         self.counts = BatchCounts()
         self.seen = SeenIds()
         self.formatter = RatedRecordFormatter(
@@ -193,7 +194,7 @@ class BatchRun:
                 )
 
         try:
-            table = open_table(source, self.plan.item_ids, unknown_key)
+            table = open_table(source, [*self.plan.item_ids, *self.statement_ids], unknown_key)
         except MissingFeatureError:
             raise
         except InputError as exc:
@@ -201,11 +202,17 @@ class BatchRun:
             return
         with table:
             try:
-                layout = layout_for(table.header, self.plan.item_ids, table.name)
+                if self.options.survey_tool != "kam":
+                    self._adapt(table)
+                layout = layout_for(
+                    table.header, self.plan.item_ids, table.name, self.statement_ids
+                )
             except InputError as exc:
                 self._unreadable(exc.message)
                 return
             stage = self.options.stage
+            if stage is None and table.survey is not None:
+                stage = table.survey.stage  # fixed when the questionnaire was exported
             if "stage" not in layout.meta and stage is None and not self.options.write_rows:
                 stage = self.plan.stage_ids[0]  # `kam stats`: no figure depends on the stage
             if "stage" not in layout.meta and stage is None:
@@ -225,12 +232,31 @@ class BatchRun:
                 self.seen,
                 stage,
                 text_only=table.format is InputFormat.csv,
+                aliases=table.survey,
             )
             self.progress.start(table)
             try:
                 self._rows(table, checker)
             except ReadFailure as exc:
                 self._unreadable(f"{exc.message}; the rows after it were not read")
+
+    def _adapt(self, table: Table) -> None:
+        """A survey tool's export (auto-detected or --from) read as kam batch columns."""
+        from kamcli.io.survey.tools import Tool, detect
+
+        options = self.options
+        tool = Tool(options.survey_tool)
+        if tool is Tool.auto and options.survey_map is None and detect(table.header) is Tool.kam:
+            return  # the plain columns: nothing more to import
+        from kamcli.io.survey.adapt import adapt_table
+
+        adapt_table(table, self.model, tool, options.survey_map, seconds=self.stats is not None)
+        if table.survey is not None:
+            notes = table.survey.notes
+            if notes and not options.quiet:
+                self._note(notes[0])
+            for note in notes[1:]:
+                self._warn(note)
 
     def _rows(self, table: Table, checker: RowChecker) -> None:
         check, progress, counts, write = (
@@ -240,11 +266,15 @@ class BatchRun:
             self.writer.write,
         )
         # With nothing but the output to feed, a good row is counted and written right here.
-        only_write = self.cohort is None and self.saver is None and self.reports is None
-        only_write = only_write and self.subjects is None and self.stats is None
+        alone = self.cohort is None and self.saver is None and self.reports is None
+        alone = alone and self.subjects is None
+        only_write = alone and self.stats is None
         wide_csv = self.options.fmt is OutputFormat.csv and not self.options.long
         if only_write and wide_csv and isinstance(self.writer, RecordWriter) and table.items:
             self._blocks(table, table.items, checker)
+            return
+        if alone and self.stats is not None and not self.options.write_rows and table.items:
+            self._blocks(table, table.items, checker, self.stats)  # `kam stats`
             return
         rows_format = table.format is InputFormat.xlsx
         for count, (line, cells) in enumerate(table.rows, 1):
@@ -259,31 +289,46 @@ class BatchRun:
             if count % PROGRESS_EVERY == 0:
                 progress.update(line if rows_format else table.position())
 
-    def _blocks(self, table: Table, items: Iterable[Row | PlainLines], checker: RowChecker) -> None:
-        """`_rows` for a CSV whose rows only go to the output: runs of plain lines are scored
-        a block at a time (blocks.py), the rows of a block with a problem one at a time."""
+    def _blocks(
+        self,
+        table: Table,
+        items: Iterable[Row | PlainLines],
+        checker: RowChecker,
+        stats: StatsCollector | None = None,
+    ) -> None:
+        """`_rows` for a CSV whose rows only go to the output (or, with `stats`, only to the
+        statistics): runs of plain lines are taken a block at a time (blocks.py,
+        stats_blocks.py), the rows of a block with a problem one at a time."""
         from kamcli.batch.blocks import BlockScorer, score_blocks
 
         writer, counts, check = self.writer, self.counts, checker.check
-        assert isinstance(writer, RecordWriter)
+        assert isinstance(writer, RecordWriter) or stats is not None
 
         def one_by_one(rows: Iterable[Row]) -> None:
             for line, cells in rows:
                 result = check(line, cells)
-                if type(result) is GoodRow:
+                if type(result) is not GoodRow:
+                    self._bad(table, result)  # type: ignore[arg-type]
+                elif stats is not None:
+                    self._good(result, cells)
+                else:
                     counts.scored += 1
                     writer.write(result)
-                else:
-                    self._bad(table, result)  # type: ignore[arg-type]
 
         def scorer_for(delimiter: str) -> BlockScorer | None:
             if not BlockScorer.usable(self.plan, checker, delimiter):
                 return None
+            if stats is not None:
+                from kamcli.batch.stats_blocks import StatsBlockReader
+
+                plan, formatter = self.plan, self.formatter
+                return StatsBlockReader(plan, checker, formatter, self.seen, delimiter, stats)
             return BlockScorer(self.plan, checker, self.formatter, self.seen, delimiter)
 
         def write(text: str, count: int) -> None:
             counts.scored += count
-            writer.write_text(text, count)
+            if isinstance(writer, RecordWriter):  # (kam stats writes no rows)
+                writer.write_text(text, count)
 
         score_blocks(
             items, scorer_for, one_by_one, write, lambda: self.progress.update(table.position())
@@ -329,13 +374,15 @@ class BatchRun:
     def _header_notes(self, table: Table, layout: Layout, time_column: str | None) -> None:
         name = _shown(table.name)
         unknown = [c for c in layout.unknown if c.strip().lower() != time_column]
+        if table.survey is not None:  # the time column is named `seconds` by the adapter
+            unknown = [c for c in unknown if c != "seconds"]
         if unknown:
             self._warn(
                 f"{name}: unknown column{'s' if len(unknown) > 1 else ''} "
                 f"{_list(unknown)} (not item ids of this model); "
                 "the other columns are scored"
             )
-        if layout.unnamed:
+        if layout.unnamed and table.survey is None:
             self._note(f"{name}: column(s) {_list(map(str, layout.unnamed))} have no name; ignored")
         if layout.missing_items:
             self._note(

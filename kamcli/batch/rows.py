@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Protocol
 
 from kamcli.batch.raters import RaterRules
 from kamcli.batch.seen import SeenIds
@@ -25,6 +26,16 @@ from kamcli.scoring.plan import RowScore, ScoringPlan
 from kamcli.scoring.score import EPSILON
 
 ALIASES = {"person": "name"}
+
+
+class CellAliases(Protocol):
+    """Other ways a file may write an answer, a stage or a role (a survey tool's labels)."""
+
+    values: dict[str, int]
+    stages: dict[str, str]
+    roles: dict[str, str]
+
+
 # Joining digit cells with a separator and checking every second character is the separator
 # proves each cell held exactly one character (see `_digits`); "," can never be a scale digit.
 SEPARATOR = ","
@@ -40,6 +51,8 @@ class Layout:
     unknown: tuple[str, ...]
     missing_items: tuple[str, ...]
     unnamed: tuple[int, ...]  # 1-based positions of columns with no name (not trailing)
+    # (statement id, column) of the stage diagnostic's statements the file has columns for
+    diagnostic: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(slots=True)  # not frozen: frozen dataclasses are slower to build, per row
@@ -62,6 +75,8 @@ class GoodRow:
     digits: bytes | None
     keys: tuple[int, ...] | None
     score: RowScore | None
+    # suggested_stage, stage_confidence, stage_unclear cells (CSV text); None: no diagnostic
+    diagnostic: tuple[str, str, str] | None = None
 
     def answers(self, item_ids: Sequence[str]) -> dict[str, int | None]:
         """The answered items as kam assess stores them (unanswered items left out)."""
@@ -100,9 +115,11 @@ def brief_reason(problems: Sequence[str]) -> str:
     return shown + (f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else "")
 
 
-def layout_for(header: Sequence[str], item_ids: Sequence[str], name: str) -> Layout:
+def layout_for(
+    header: Sequence[str], item_ids: Sequence[str], name: str, statement_ids: Sequence[str] = ()
+) -> Layout:
     """Map header names to positions; InputError when the file cannot be used at all."""
-    items = set(item_ids)
+    items = set(item_ids) | set(statement_ids)
     positions: dict[str, int] = {}
     unknown: list[str] = []
     unnamed: list[int] = []
@@ -138,6 +155,7 @@ def layout_for(header: Sequence[str], item_ids: Sequence[str], name: str) -> Lay
         unknown=tuple(unknown),
         missing_items=tuple(i for i, c in zip(item_ids, item_columns, strict=True) if c is None),
         unnamed=tuple(unnamed),
+        diagnostic=tuple((s, positions[s]) for s in statement_ids if s in positions),
     )
 
 
@@ -162,8 +180,10 @@ class RowChecker:
         stage: str | None,
         *,
         text_only: bool = False,
+        aliases: CellAliases | None = None,
     ) -> None:
-        """`text_only`: every cell is a str (CSV), so cells are stripped without type checks."""
+        """`text_only`: every cell is a str (CSV), so cells are stripped without type checks.
+        `aliases`: a survey tool's answer labels, stage and role names (kamcli.io.survey)."""
         self._plan = plan
         self._strip: Callable[[object], str] = str.strip if text_only else _stripped  # type: ignore[assignment]
         self.layout = layout
@@ -198,6 +218,14 @@ class RowChecker:
         self._rules = RaterRules(model, plan.item_ids)
         self._roles = self._rules.roles
         self._barred = frozenset(self._rules.forbidden)
+        self._model = model
+        self._diagnostic = layout.diagnostic
+        if aliases is not None:
+            for text, value in aliases.values.items():
+                self._valid.setdefault(text, value)
+            for text, stage_id in aliases.stages.items():
+                self._stages.setdefault(text, stage_id)
+            self._roles.update(aliases.roles)
 
     def check(self, line: int, cells: Sequence[object] | RowProblem) -> GoodRow | BadRow:
         if isinstance(cells, RowProblem):  # the reader could not use it; its id may be known
@@ -252,6 +280,11 @@ class RowChecker:
                 score = self._rules.score(values, stage, role)
             else:
                 score = self._plan.score(values, stage)
+        diagnostic = None
+        if self._diagnostic:
+            diagnostic, problems = self._diagnose(cells)
+            if problems:
+                return self._bad(line, cells, "; ".join(problems))
         if not self._seen.add(rid):
             return self._bad(
                 line, cells, "duplicate respondent_id: an earlier row with this id was scored"
@@ -268,6 +301,7 @@ class RowChecker:
             digits,
             keys,
             score,
+            diagnostic,
         )
 
     def lookups(self) -> tuple[str | None, dict[str, str], dict[str, str], frozenset[str]]:
@@ -343,6 +377,23 @@ class RowChecker:
         if not self._low <= number <= self._high:
             return None, f"{number} is outside the scale {self._low}..{self._high}"
         return number, None
+
+    def _diagnose(self, cells: Sequence[object]) -> tuple[tuple[str, str, str] | None, list[str]]:
+        """The row's diagnostic cells, or the problems of its statement answers."""
+        from kamcli.scoring.diagnostic import diagnose  # only files with statement columns
+
+        answers: dict[str, int | None] = {}
+        problems: list[str] = []
+        for statement_id, column in self._diagnostic:
+            value, problem = self._value(cells[column] if column < len(cells) else None)
+            if problem is not None:
+                problems.append(f"{statement_id}: {problem}")
+            answers[statement_id] = value
+        if problems or all(v is None for v in answers.values()):
+            return None, problems
+        result = diagnose(self._model, answers)
+        confidence = "" if result.confidence is None else f"{result.confidence:.2f}"
+        return (result.suggested_stage or "", confidence, result.unclear or ""), []
 
     def _bad(self, line: int, cells: Sequence[object], reason: str, brief: str = "") -> BadRow:
         respondent_id = self._text(cells, "respondent_id")

@@ -1,13 +1,15 @@
 """Psychometrics over the rows of a batch: `kam stats` and `kam batch --stats`.
 
-Rows arrive one at a time from the batch pipeline (same readers, same row checks). Careless
-responding is computed as they come, in chunks, and only flagged respondents are kept with
-their reasons (they are listed, never dropped: `--exclude-flagged` leaves them out of the
-reliability figures on request, and says how many). Reliability needs every answer, so each
-respondent's answers are kept compactly: one byte per item (0 = unanswered, else the answer's
-place on the scale from 1) in a list of `bytes` — O(respondents × items) bytes, about
-items + 40 bytes per respondent (110 MB per million respondents of the 70-item default
-model), plus a byte per respondent for the flag. The formulas: docs/statistics.md.
+Rows arrive from the batch pipeline (same readers, same row checks), one at a time or, for
+plain CSV lines, a block of digits at a time. They are kept compactly — one byte per answer
+(0 = unanswered, else the answer's place on the scale from 1), a uint16 past 254 scale
+points — until BLOCK rows are pending; then careless responding is screened and the
+reliability sums are added, both with numpy (kamcli/scoring/careless_arrays.py and
+reliability_sums.py), and the block is dropped. Only flagged respondents are kept, with
+their reasons: they are listed, never dropped (`--exclude-flagged` leaves them out of the
+reliability figures on request, and says how many). Memory is therefore flat: about
+BLOCK × (items + ~100) bytes for the pending rows, plus the numpy working set of one block,
+plus each flagged respondent's finding. The formulas: docs/statistics.md.
 """
 
 from __future__ import annotations
@@ -16,32 +18,23 @@ import datetime
 import math
 import re
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kamcli.errors import UsageError
-from kamcli.scoring.psychometrics import (
-    DEFAULT_IRV_MIN,
-    CarelessFlag,
-    ScaleReliability,
-    careless,
-    default_longstring_limit,
-    reliability,
-)
+from kamcli.scoring.careless import DEFAULT_IRV_MIN, CarelessFlag, default_longstring_limit
 
 if TYPE_CHECKING:
     from kamcli.batch.rows import GoodRow
     from kamcli.model.schema import CompetencyModel
+    from kamcli.scoring.reliability import ScaleReliability
 
 TIME_COLUMNS = ("seconds", "duration")
 MISSING_METHODS = ("listwise", "pairwise")
-CHUNK = 1024  # rows per careless() call
+BLOCK = 8192  # rows screened and added up together
 UNANSWERED = 0
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")  # [h:]mm:ss[.f]
-
-if TYPE_CHECKING:  # one code per item: bytes, or array('H') for scales past 254 points
-    Codes = bytes | array[int]
 
 
 @dataclass(frozen=True)
@@ -110,56 +103,41 @@ def parse_seconds(value: object) -> float | None:
         return math.nan
 
 
-class _Answers(Mapping[str, int | None]):
-    """One respondent's answers to one competency, read from the compact codes on demand."""
-
-    __slots__ = ("_codes", "_decode", "_index")
-
-    def __init__(self, codes: Codes, index: dict[str, int], decode: list[int | None]) -> None:
-        self._codes = codes
-        self._index = index
-        self._decode = decode
-
-    def __getitem__(self, key: str) -> int | None:
-        return self._decode[self._codes[self._index[key]]]
-
-    def get(self, key: str, default: object = None) -> int | None:
-        """Mapping.get without its try/except: reliability() calls it once per answer."""
-        position = self._index.get(key)
-        if position is None:
-            return default  # type: ignore[return-value]
-        return self._decode[self._codes[position]]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-
 class StatsCollector:
-    """Keeps what the statistics need of each good row; `result()` computes them."""
+    """Screens and adds up the good rows a block at a time; `result()` gives the figures.
+
+    Rows are kept only until BLOCK of them are pending, as one byte per answer; then
+    careless responding is screened and the reliability sums are added (both with numpy),
+    and the block is dropped. So memory does not grow with the number of respondents
+    (only with the number of flagged ones, which are listed).
+    """
 
     def __init__(
         self, model: CompetencyModel, item_ids: Sequence[str], options: StatsOptions
     ) -> None:
         options.check()
+        if tuple(item_ids) != tuple(model.item_ids()):
+            raise ValueError("the statistics need the answers in model order")
+        from kamcli.scoring.reliability_sums import ReliabilitySums
+
         self._model = model
-        self._item_ids = tuple(item_ids)
         self._options = options
+        self._width = len(item_ids)
         low, high = model.scale.min, model.scale.max
         self._low = low
-        self._decode: list[int | None] = [None, *range(low, high + 1)]
         self._wide = high - low + 1 > 254  # codes no longer fit a byte
         digits = bytearray(range(256))
         if low >= 0 and high <= 9:
             for value in range(low, high + 1):
                 digits[ord("0") + value] = value - low + 1
         self._from_digits = bytes(digits)
-        self._answers: list[Codes] = []
-        self._flags = bytearray()
+        self._sums = ReliabilitySums(model, options.missing)
+        self._respondents = 0
+        self._used = 0
         self._flagged: list[CarelessFlag] = []
-        self._pending: list[tuple[int, str, Codes, float | None]] = []
+        self._codes: bytearray | array[int] = array("H") if self._wide else bytearray()
+        self._ids: list[str] = []
+        self._seconds: list[float | None] = []
         self._limit = (
             default_longstring_limit(len(item_ids))
             if options.longstring is None
@@ -171,6 +149,11 @@ class StatsCollector:
         self._timed = 0
         self._bad_times = 0
         self._notes: list[str] = []
+
+    @property
+    def time_index(self) -> int | None:
+        """The current table's completion-time column (None: there is none)."""
+        return self._time_index
 
     def start_table(self, name: str, header: Sequence[str]) -> str | None:
         """Find the table's completion-time column; returns its header name (or None)."""
@@ -192,47 +175,80 @@ class StatsCollector:
         return None
 
     def add(self, row: GoodRow, cells: Sequence[object]) -> None:
+        """One good row (`cells` as read, for the completion time)."""
         if row.digits is not None and not self._wide:
-            codes: Codes = row.digits.translate(self._from_digits)
+            self._codes.extend(row.digits.translate(self._from_digits))
         else:
             values = row.values
             assert values is not None
             low = self._low
-            encoded = [UNANSWERED if v is None else v - low + 1 for v in values]
-            codes = array("H", encoded) if self._wide else bytes(encoded)
+            self._codes.extend([UNANSWERED if v is None else v - low + 1 for v in values])
         seconds = None
         if self._time_index is not None and self._time_index < len(cells):
-            seconds = parse_seconds(cells[self._time_index])
-            if seconds is not None and math.isfinite(seconds) and seconds >= 0:
-                self._timed += 1
-            elif seconds is not None:
-                self._bad_times += 1
-        self._pending.append((len(self._answers), row.respondent_id, codes, seconds))
-        self._answers.append(codes)
-        self._flags.append(0)
-        if len(self._pending) >= CHUNK:
+            seconds = self._seconds_of(cells[self._time_index])
+        self._ids.append(row.respondent_id)
+        self._seconds.append(seconds)
+        if len(self._ids) >= BLOCK:
             self._screen()
 
+    def add_digits(
+        self, digits: bytes, respondent_ids: Sequence[str], times: Sequence[object] | None
+    ) -> None:
+        """Many good rows whose answers are all one digit: their digits side by side, as
+        b"4352…" (items × rows long), their ids and their time cells (None: no time column)."""
+        assert not self._wide and len(digits) == self._width * len(respondent_ids)
+        self._codes.extend(digits.translate(self._from_digits))
+        self._ids += respondent_ids
+        if times is None:
+            self._seconds += [None] * len(respondent_ids)
+        else:
+            self._seconds += map(self._seconds_of, times)
+        if len(self._ids) >= BLOCK:
+            self._screen()
+
+    def _seconds_of(self, cell: object) -> float | None:
+        seconds = parse_seconds(cell)
+        if seconds is not None and math.isfinite(seconds) and seconds >= 0:
+            self._timed += 1
+        elif seconds is not None:
+            self._bad_times += 1
+        return seconds
+
     def _screen(self) -> None:
-        """Careless-responding indices for the pending rows; keep only the flagged ones."""
-        decode, ids = self._decode, self._item_ids
-        rows = [
-            (rid, dict(zip(ids, map(decode.__getitem__, codes), strict=True)), seconds)
-            for _, rid, codes, seconds in self._pending
-        ]
+        """Careless responding of the pending rows, then their reliability sums (both numpy)."""
+        if not self._ids:
+            return
+        import numpy as np
+
+        from kamcli.scoring.careless_arrays import screen
+
+        flat = (
+            np.frombuffer(self._codes, np.uint16)
+            if self._wide
+            else np.frombuffer(self._codes, np.uint8)
+        )
+        codes = flat.reshape(-1, self._width).copy()
+        del flat  # (lets the buffer go)
         options = self._options
-        found = careless(
+        found, flagged = screen(
             self._model,
-            rows,
+            self._ids,
+            codes,
+            self._seconds,
             longstring_limit=self._limit,
             irv_min=self._irv_min,
             min_seconds_per_item=options.min_seconds_per_item,
         )
-        for (index, *_), flag in zip(self._pending, found, strict=True):
-            if flag.flagged:
-                self._flags[index] = 1
-                self._flagged.append(flag)
-        self._pending.clear()
+        self._flagged += found
+        if options.exclude_flagged and found:
+            codes = codes[~flagged]
+        self._sums.add(codes)
+        self._respondents += len(self._ids)
+        self._used += codes.shape[0]
+        del codes
+        self._codes = array("H") if self._wide else bytearray()
+        self._ids = []
+        self._seconds = []
 
     def result(self) -> StatsResult:
         self._screen()
@@ -241,31 +257,16 @@ class StatsCollector:
                 f"{self._bad_times} completion time(s) are not a number of seconds "
                 "(or m:ss); those rows are not checked for speed"
             )
-        excluding = self._options.exclude_flagged
-        keep = [
-            codes
-            for codes, flag in zip(self._answers, self._flags, strict=True)
-            if not (excluding and flag)
-        ]
-        scales: list[ScaleReliability] = []
-        start = 0
-        for competency in self._model.competencies:
-            stop = start + len(competency.items)
-            index = {item_id: start + i for i, item_id in enumerate(self._item_ids[start:stop])}
-            rows = [_Answers(codes, index, self._decode) for codes in keep]
-            single = self._model.model_copy(update={"competencies": [competency]})
-            scales += reliability(single, rows, missing=self._options.missing)
-            start = stop
         return StatsResult(
-            respondents=len(self._answers),
-            used=len(keep),
-            excluded=len(self._answers) - len(keep),
+            respondents=self._respondents,
+            used=self._used,
+            excluded=self._respondents - self._used,
             options=self._options,
             longstring_limit=self._limit,
             irv_min=self._irv_min,
             time_columns=tuple(self._time_columns),
             timed=self._timed,
-            reliability=tuple(scales),
+            reliability=tuple(self._sums.results()),
             flagged=tuple(self._flagged),
             notes=tuple(self._notes),
         )

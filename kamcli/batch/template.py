@@ -56,16 +56,29 @@ LABELS = {
 }
 
 
-def response_columns(model: CompetencyModel) -> list[str]:
-    return [*SHEET_COLUMNS, *model.item_ids()]
+def response_columns(
+    model: CompetencyModel, rater: str = "self", diagnostic: bool = False
+) -> list[str]:
+    """Meta columns, then the items this rater role may rate (plus subject, rater if not self),
+    then with `diagnostic` the stage diagnostic's statement ids."""
+    meta = [*SHEET_COLUMNS] if rater == "self" else [*SHEET_COLUMNS, "subject", "rater"]
+    items = [item.id for _, item in model.items() if item.rated_by(rater)]
+    statements = [s.id for s in model.diagnostic.statements] if diagnostic else []
+    return [*meta, *items, *statements]
 
 
-def responses_csv(model: CompetencyModel) -> str:
+def responses_csv(model: CompetencyModel, rater: str = "self", diagnostic: bool = False) -> str:
     """The header row only; CRLF like Excel (encode with utf-8-sig for a file)."""
-    return write_csv_text([response_columns(model)])
+    return write_csv_text([response_columns(model, rater, diagnostic)])
 
 
-def responses_xlsx(model: CompetencyModel, lang: str, stage: str | None) -> bytes:
+def responses_xlsx(
+    model: CompetencyModel,
+    lang: str,
+    stage: str | None,
+    rater: str = "self",
+    diagnostic: bool = False,
+) -> bytes:
     """A workbook: the blank "responses" sheet, then the "items" reference sheet."""
     try:
         from openpyxl import Workbook
@@ -82,7 +95,7 @@ def responses_xlsx(model: CompetencyModel, lang: str, stage: str | None) -> byte
     workbook = Workbook()
     sheet: Any = workbook.active
     sheet.title = "responses"
-    columns = response_columns(model)
+    columns = response_columns(model, rater, diagnostic)
     sheet.append(columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -99,21 +112,28 @@ def responses_xlsx(model: CompetencyModel, lang: str, stage: str | None) -> byte
     answers = DataValidation(
         type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True
     )
+    meta_count = len(SHEET_COLUMNS) if rater == "self" else len(SHEET_COLUMNS) + 2
     first_item, last_item = (
-        get_column_letter(len(SHEET_COLUMNS) + 1),
+        get_column_letter(meta_count + 1),
         get_column_letter(len(columns)),
     )
     answers.add(f"{first_item}2:{last_item}{last_row}")
     sheet.add_data_validation(stages)
     sheet.add_data_validation(answers)
-    _items_sheet(workbook.create_sheet("items"), model, lang, stage, words)
+    _items_sheet(workbook.create_sheet("items"), model, lang, stage, words, rater, diagnostic)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def _items_sheet(
-    sheet: Any, model: CompetencyModel, lang: str, stage: str | None, words: dict[str, str]
+    sheet: Any,
+    model: CompetencyModel,
+    lang: str,
+    stage: str | None,
+    words: dict[str, str],
+    rater: str = "self",
+    diagnostic: bool = False,
 ) -> None:
     from openpyxl.styles import Font
 
@@ -129,14 +149,20 @@ def _items_sheet(
     _row(sheet, header, bold)
     targets = model.stage(stage).targets if stage else None
     for competency, item in model.items():
+        if not item.rated_by(rater):
+            continue
         row: list[object] = [
             item.id,
             model.text(competency.name, lang),
-            model.text(item.text, lang),
+            model.text(item.wording(rater), lang),
         ]
         if targets is not None:
             row.append(targets[competency.id].target)
         _row(sheet, row)
+    if diagnostic:  # statements about the relationship, answered on the agreement anchors
+        intro = model.text(model.diagnostic.intro, lang)
+        for statement in model.diagnostic.statements:
+            _row(sheet, [statement.id, intro, model.text(statement.text, lang)])
     _row(sheet, [])
     _row(sheet, [words["scale"], words["meaning"]], bold)
     for value, anchor in zip(model.scale.values, model.scale.anchors, strict=True):

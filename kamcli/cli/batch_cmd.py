@@ -10,6 +10,7 @@ import typer
 from kamcli.batch.formats import BatchReportFormat, OutputFormat
 from kamcli.cli.common import settings
 from kamcli.cli.options import examples
+from kamcli.cli.survey_options import FromOption, FromTool, MapOption, survey_fields
 from kamcli.errors import ExitCode, NothingReadError, RowsRejectedError
 
 
@@ -69,6 +70,8 @@ def batch(
         Path | None,
         typer.Option("--by-subject-dir", help="Write one 360° report per subject here."),
     ] = None,
+    from_tool: FromOption = FromTool.auto,
+    map_path: MapOption = None,
     stats: Annotated[
         bool,
         typer.Option("--stats", help="Add reliability and careless-responding statistics."),
@@ -99,6 +102,7 @@ def batch(
         stats_options = StatsOptions()
 
     cfg = settings(ctx)
+    model = cfg.model()
     options = BatchOptions(
         inputs=tuple(inputs),
         lang=cfg.lang,
@@ -118,8 +122,9 @@ def batch(
         by_subject=by_subject,
         by_subject_dir=by_subject_dir,
         stats=stats_options,
+        **survey_fields(model, from_tool, map_path),
     )
-    counts = BatchRun(cfg.model(), options).run()
+    counts = BatchRun(model, options).run()
     if counts.stopped:
         raise RowsRejectedError(f"stopped at the first problem (--strict): {counts.line()}")
     if counts.scored == 0:

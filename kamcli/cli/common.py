@@ -36,6 +36,8 @@ class Settings:
     lang: str
     model_path: Path | None
     debug: bool
+    # --lang or KAM_LANG was given (not guessed from the locale): a default may then yield to it
+    lang_given: bool = False
     _model: CompetencyModel | None = field(default=None, repr=False)
 
     def model(self) -> CompetencyModel:

@@ -122,13 +122,19 @@ def root(
     ] = False,
 ) -> None:
     """Key account manager competency assessment: questionnaire, gap reports, team batches."""
-    ctx.obj = Settings(lang=lang.value if lang else detect_lang(), model_path=model, debug=debug)
+    ctx.obj = Settings(
+        lang=lang.value if lang else detect_lang(),
+        model_path=model,
+        debug=debug,
+        lang_given=lang is not None,
+    )
 
 
 def _register() -> None:
     from kamcli.cli import (
         assess_cmd,
         batch_cmd,
+        export_cmd,
         history_cmd,
         model_cmd,
         report_cmd,
@@ -145,6 +151,7 @@ def _register() -> None:
     app.add_typer(model_cmd.app, name="model")
     app.add_typer(history_cmd.app, name="history")
     app.add_typer(template_cmd.app, name="template")
+    export_cmd.register(app)
 
 
 _register()

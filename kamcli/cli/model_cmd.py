@@ -90,6 +90,39 @@ def validate(
 
 
 @app.command(
+    "lint",
+    epilog=examples("kam model lint", "kam model lint my-model"),
+)
+def lint(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Model directories (default: the model in use).", show_default=False),
+    ] = None,
+) -> None:
+    """Check item wording, keying, Chinese punctuation and the diagnostic; exit 12 on warnings.
+
+    Warnings go to stdout, one per line (file, key, rule, what to do). Exit 0 when clean, 12
+    when any model has warnings, 3 when a model is invalid (run `kam model validate`).
+    """
+    from kamcli.model import load_model
+    from kamcli.model.lint import lint_model
+
+    warned = False
+    targets: list[Path | None] = list(paths) if paths else [None]
+    for path in targets:
+        model = load_model(path)
+        name = str(path) if path is not None else "the default model"
+        warnings = lint_model(model)
+        for warning in warnings:
+            typer.echo(f"{name}: {warning}")
+        verdict = "no warnings" if not warnings else f"{len(warnings)} warning(s)"
+        typer.echo(f"{'✔' if not warnings else '▲'} {name}: {verdict}", err=True)
+        warned = warned or bool(warnings)
+    if warned:
+        raise typer.Exit(ExitCode.LINT_WARNINGS)
+
+
+@app.command(
     "init",
     epilog=examples("kam model init my-model", "kam --model my-model stages"),
 )

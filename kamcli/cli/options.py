@@ -77,6 +77,7 @@ def apply_global_options(ctx: typer.Context, values: dict[str, Any]) -> None:
             continue
         if name == "lang":
             cfg.lang = Lang(value).value
+            cfg.lang_given = True
         elif name == "model":
             cfg.model_path = value
             cfg.forget_model()

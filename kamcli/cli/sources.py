@@ -29,7 +29,7 @@ def score_file(
     from kamcli.questionnaire.flow import now_iso
     from kamcli.scoring import AnswerError, score_assessment
 
-    sheet = read_answers(source, model, stage=stage, allow_missing=allow_missing)
+    sheet = read_answers(source, model, stage=stage, allow_missing=allow_missing, rater=rater)
     assert sheet.stage is not None
     try:
         result = score_assessment(

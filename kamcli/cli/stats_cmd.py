@@ -10,6 +10,7 @@ import typer
 
 from kamcli.cli.common import settings
 from kamcli.cli.options import examples
+from kamcli.cli.survey_options import FromOption, FromTool, MapOption, survey_fields
 from kamcli.errors import ExitCode, NothingReadError
 from kamcli.render.formats import FormatName
 
@@ -86,6 +87,8 @@ def stats(
             show_default=False,
         ),
     ] = None,
+    from_tool: FromOption = FromTool.auto,
+    map_path: MapOption = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no notes on stderr.")
     ] = False,
@@ -125,6 +128,7 @@ def stats(
             irv_min=irv_min,
             time_column=time_column,
         ),
+        **survey_fields(model, from_tool, map_path),
     )
     run = BatchRun(model, options)
     counts = run.run()

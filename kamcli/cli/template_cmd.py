@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from kamcli.cli.assess_cmd import RaterRole
 from kamcli.cli.common import hint, settings
 from kamcli.cli.model_cmd import check_stage
 from kamcli.cli.options import KamTyper, examples
@@ -18,11 +19,14 @@ app = KamTyper(
 )
 
 
+RATER_HELP = "Who will fill it in: self, or a rater of someone else (observer wording)."
+
+
 @app.command(
     "answers",
     epilog=examples(
         "kam template answers --stage mid -o answers.yaml",
-        "kam template answers --lang zh > answers.yaml",
+        "kam template answers --rater manager --lang zh > answers.yaml",
     ),
 )
 def answers(
@@ -31,6 +35,7 @@ def answers(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
     ] = None,
+    rater: Annotated[RaterRole, typer.Option("--rater", help=RATER_HELP)] = RaterRole.self_,
     force: Annotated[
         bool, typer.Option("--force", help="Replace FILE if it already exists.")
     ] = False,
@@ -41,7 +46,8 @@ def answers(
     cfg = settings(ctx)
     model = cfg.model()
     check_stage(stage, model.stage_ids)
-    text = answers_template(model, cfg.lang, stage, str(output) if output else "answers.yaml")
+    filename = str(output) if output else "answers.yaml"
+    text = answers_template(model, cfg.lang, stage, filename, rater.value)
     if output is None:
         typer.echo(text, nl=False)
         return
@@ -77,6 +83,11 @@ def responses(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE (required for xlsx).")
     ] = None,
+    rater: Annotated[RaterRole, typer.Option("--rater", help=RATER_HELP)] = RaterRole.self_,
+    diagnostic: Annotated[
+        bool,
+        typer.Option("--diagnostic", help="Add the stage diagnostic's statement columns."),
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Replace FILE if it already exists.")
     ] = False,
@@ -90,18 +101,23 @@ def responses(
     check_stage(stage, model.stage_ids)
     if fmt is SheetFormat.xlsx and output is None:
         raise UsageError("--format xlsx writes a binary file: add -o FILE.xlsx")
+    if diagnostic and rater is not RaterRole.self_:
+        raise UsageError(
+            "--diagnostic: the stage diagnostic is answered by the account manager; "
+            "use it with --rater self"
+        )
     if output is not None:
         from kamcli.io.paths import refuse_existing
 
         refuse_existing(output, force=force)
     if fmt is SheetFormat.csv:
-        text = responses_csv(model)
+        text = responses_csv(model, rater.value, diagnostic)
         if output is None:
             typer.echo(text, nl=False)
             return
         write_atomic(output, text, encoding="utf-8-sig")
     else:
         assert output is not None
-        write_atomic(output, responses_xlsx(model, cfg.lang, stage))
+        write_atomic(output, responses_xlsx(model, cfg.lang, stage, rater.value, diagnostic))
     option = f" --stage {stage}" if stage else ""
     hint(f"Wrote {output}. Fill in one row per respondent, then: kam batch {output}{option}")

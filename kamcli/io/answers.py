@@ -23,7 +23,7 @@ from kamcli.model.yamlsafe import YamlDoc, YamlProblem, parse_yaml
 from kamcli.scoring.diagnostic import answer_value_problem
 
 MAX_ANSWERS_BYTES = 10 * 1024 * 1024
-SKIP_WORDS = {"skip", "s", "n/a", "na", "-", "跳过", "不适用"}
+SKIP_WORDS = {"skip", "s", "n/a", "na", "-", "跳过", "不适用", "(跳过)", "(空)"}  # (…): 问卷星
 META_KEYS = ("name", "account", "stage", "rater", "subject")
 CSV_META = {*META_KEYS, "respondent_id", "person"}
 
@@ -53,14 +53,25 @@ class _Raw:
 
 
 def read_answers(
-    source: str, model: CompetencyModel, *, stage: str | None = None, allow_missing: bool = False
+    source: str,
+    model: CompetencyModel,
+    *,
+    stage: str | None = None,
+    allow_missing: bool = False,
+    rater: str | None = None,
 ) -> AnswerSheet:
-    """Read and check an answers file (`-` = stdin); raise InputError listing every problem."""
+    """Read and check an answers file (`-` = stdin); raise InputError listing every problem.
+
+    `rater` (else the file's `rater:`, else self) decides which items must be answered: an
+    item the role does not rate (`raters:` in the model) is not asked of it.
+    """
     text, name = _read_source(source)
     kind = _detect_kind(source, text)
     raw = {"csv": _parse_csv, "json": _parse_json}.get(kind, _parse_yaml)(text, name)
     if not raw.unreadable:  # a file that cannot be parsed: report only that, not its effects
         sheet = _check(raw, name, model, stage_override=stage, allow_missing=allow_missing)
+        if not allow_missing:
+            _unanswered(raw, sheet, model, name, rater or sheet.rater or "self")
     if raw.problems:
         count = len(raw.problems)
         raise InputError(
@@ -356,13 +367,14 @@ def _check(
         if value is None and not allow_missing:
             continue  # reported below with the other unanswered items
         target[answer_id] = None if skipped else value
-    if not allow_missing:
-        _unanswered(raw, sheet, model, name)
     return sheet
 
 
-def _unanswered(raw: _Raw, sheet: AnswerSheet, model: CompetencyModel, name: str) -> None:
-    missing = [i for i in model.item_ids() if i not in sheet.answers]
+def _unanswered(
+    raw: _Raw, sheet: AnswerSheet, model: CompetencyModel, name: str, role: str
+) -> None:
+    asked = [item.id for _, item in model.items() if item.rated_by(role.strip().lower())]
+    missing = [i for i in asked if i not in sheet.answers]
     bad = {p.key for p in raw.problems}
     missing = [i for i in missing if i not in bad]
     if missing:

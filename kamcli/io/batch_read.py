@@ -87,6 +87,8 @@ class Table:
     # CSV only: the same rows as `rows`, with runs of plain lines kept whole (csv_rows.py);
     # read one or the other
     items: Iterator[Row | PlainLines] | None = None
+    # a survey tool's export read as kam batch columns (kamcli.io.survey.adapt.SurveyInfo)
+    survey: Any = None
     _closers: list[Callable[[], object]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -406,11 +408,13 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _flat_pairs(data: dict[str, Any], problems: list[str]) -> Iterator[tuple[str, Any]]:
+    """Top-level keys, with the `answers` and `diagnostic` objects (as in answers files)
+    flattened into their item and statement ids."""
     for key, value in data.items():
-        if key != "answers":
+        if key not in ("answers", "diagnostic"):
             yield key, value
         elif isinstance(value, dict):
             for item_id, answer in value.items():
                 yield str(item_id), answer
         elif value is not None:
-            problems.append('"answers" must be an object {"item_id": value, …}')
+            problems.append(f'"{key}" must be an object {{"id": value, …}}')

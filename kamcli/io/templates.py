@@ -20,7 +20,16 @@ HEADER = {
 }
 
 
-def answers_template(model: CompetencyModel, lang: str, stage: str | None, filename: str) -> str:
+OBSERVER_HEADER = {
+    "en": "# You rate someone else ({rater}): how often does each statement describe them?\n",
+    "zh": "# 你是评价他人（{rater}）：每条描述符合被评价人的频率如何？\n",
+}
+
+
+def answers_template(
+    model: CompetencyModel, lang: str, stage: str | None, filename: str, rater: str = "self"
+) -> str:
+    """Items this rater role may rate, each in that role's wording (observer text if not self)."""
     legend = ", ".join(
         f"{value} = {model.text(anchor, lang)}"
         for value, anchor in zip(model.scale.values, model.scale.anchors, strict=True)
@@ -34,13 +43,20 @@ def answers_template(model: CompetencyModel, lang: str, stage: str | None, filen
             filename=filename,
         )
     ]
+    if rater != "self":
+        out.append(OBSERVER_HEADER.get(lang, OBSERVER_HEADER["en"]).format(rater=rater))
     stages = " | ".join(f"{s.id} ({model.text(s.name, lang)})" for s in model.stages)
     out.append('name: ""\naccount: ""\n')
+    if rater != "self":
+        out.append(f'rater: {rater}\nsubject: ""\n')
     out.append(f"# {stages}\nstage: {stage or ''}\nanswers:\n")
     for competency in model.competencies:
         out.append(f"  # — {model.text(competency.name, lang)} —\n")
         for item in competency.items:
-            out.append(f"  {item.id}:    # {model.text(item.text, lang)}\n")
+            if item.rated_by(rater):
+                out.append(f"  {item.id}:    # {model.text(item.wording(rater), lang)}\n")
+    if rater != "self":
+        return "".join(out)  # the stage diagnostic is the account manager's to answer
     out.append("# Optional: the stage diagnostic (statements about the account relationship).\n")
     out.append("diagnostic:\n")
     for statement in model.diagnostic.statements:

@@ -312,7 +312,13 @@ def _load_stages(
             continue
         _check_profile(doc, profile, info.id, head, problems)
         result.append(
-            Stage(id=info.id, name=info.name, summary=info.summary, targets=profile.targets)
+            Stage(
+                id=info.id,
+                name=info.name,
+                summary=info.summary,
+                targets=profile.targets,
+                source=profile.source,
+            )
         )
     return result
 
@@ -383,16 +389,18 @@ def _load_diagnostic(
         )
     stage_ids = [s.id for s in head.stages]
     for index, statement in enumerate(diagnostic.statements):
-        if statement.stage not in stage_ids:
-            loc = ("statements", index, "stage")
-            problems.append(
-                Problem(
-                    str(path),
-                    f"unknown stage {statement.stage!r} (stages: {', '.join(stage_ids)})",
-                    doc.line_of(loc),
-                    f"statements.{index}.stage",
+        key = "holds_at" if statement.holds_at is not None else "stage"
+        for stage_id in statement.stages:
+            if stage_id not in stage_ids:
+                loc = ("statements", index, key)
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"unknown stage {stage_id!r} (stages: {', '.join(stage_ids)})",
+                        doc.line_of(loc),
+                        f"statements.{index}.{key}",
+                    )
                 )
-            )
     return diagnostic
 
 

@@ -63,10 +63,19 @@ def unique(values: list[str], what: str) -> None:
         seen.add(value)
 
 
+class Level(Strict):
+    """What reaching a scale point means, in words a frequency rating can carry."""
+
+    name: Text
+    meaning: Text
+
+
 class Scale(Strict):
     min: int
     max: int
     anchors: list[Text]
+    # One per scale point: ties each competency's level descriptor k to the answer k.
+    levels: list[Level] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Scale:
@@ -76,6 +85,11 @@ class Scale(Strict):
             raise ValueError(
                 f"scale has {self.points} points ({self.min}..{self.max}) "
                 f"but {len(self.anchors)} anchors"
+            )
+        if self.levels is not None and len(self.levels) != self.points:
+            raise ValueError(
+                f"scale has {self.points} points ({self.min}..{self.max}) "
+                f"but {len(self.levels)} levels"
             )
         return self
 
@@ -145,6 +159,8 @@ RaterRole = Literal["self", "manager", "peer", "customer", "other"]
 class Item(Strict):
     id: Id
     text: Text
+    # The same behaviour worded for someone else rating the person (manager, peer, customer).
+    observer: Text | None = None
     reverse: bool = False
     weight: Annotated[float, Field(gt=0)] = 1.0
     # Who may rate this item; absent = everyone. E.g. [self] for an item only the person knows.
@@ -152,6 +168,12 @@ class Item(Strict):
 
     def rated_by(self, role: str) -> bool:
         return self.raters is None or role in self.raters
+
+    def wording(self, rater: str) -> dict[str, str]:
+        """The text a rater in `rater` role is shown: observer wording for anyone but self."""
+        if rater != "self" and self.observer is not None:
+            return self.observer
+        return self.text
 
 
 class Competency(Strict):
@@ -181,12 +203,34 @@ class StageFile(Strict):
 
     stage: Id
     targets: dict[Id, Target]
+    # Why the profile peaks where it does: the article's points behind the top targets.
+    source: Text | None = None
 
 
 class Statement(Strict):
+    """A fact about the account relationship; `holds_at` lists the stages where it is true.
+
+    `stage: X` alone (model format 1.x) means the statement holds at X only.
+    """
+
     id: Id
     text: Text
-    stage: Id
+    stage: Id | None = None
+    holds_at: Annotated[list[Id] | None, Field(min_length=1)] = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Statement:
+        if (self.stage is None) == (self.holds_at is None):
+            raise ValueError("give exactly one of `holds_at` (a list of stages) or `stage`")
+        if self.holds_at is not None:
+            unique(self.holds_at, "stage in holds_at")
+        return self
+
+    @property
+    def stages(self) -> list[str]:
+        if self.holds_at is not None:
+            return list(self.holds_at)
+        return [self.stage] if self.stage is not None else []
 
 
 class Diagnostic(Strict):
@@ -209,6 +253,7 @@ class Stage(Strict):
     name: Text
     summary: Text
     targets: dict[Id, Target]
+    source: Text | None = None
 
 
 class CompetencyModel(Strict):

@@ -31,7 +31,7 @@ class Command:
 
 
 def build_questions(model: CompetencyModel, lang: str, rater: str = "self") -> list[Question]:
-    """Every item this rater role may rate, grouped by competency in model order."""
+    """Every item this rater role may rate, in its wording for that role, by competency."""
     total = sum(1 for _, item in model.items() if item.rated_by(rater))
     questions: list[Question] = []
     for section_number, competency in enumerate(model.competencies, start=1):
@@ -47,7 +47,7 @@ def build_questions(model: CompetencyModel, lang: str, rater: str = "self") -> l
                     section=model.text(competency.name, lang),
                     section_number=section_number,
                     section_total=len(model.competencies),
-                    text=model.text(item.text, lang),
+                    text=model.text(item.wording(rater), lang),
                     low=model.scale.min,
                     high=model.scale.max,
                     anchors=tuple(model.text(a, lang) for a in model.scale.anchors),

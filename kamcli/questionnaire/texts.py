@@ -25,8 +25,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "答案显示：{stage}。使用这个阶段吗？",
     },
     "no_diag": {
-        "en": "No statement answered; please pick a stage.",
-        "zh": "没有作答，请直接选择阶段。",
+        "en": "The answers do not point clearly to one stage (too few, all alike or "
+        "contradictory); please pick a stage.",
+        "zh": "答案没有明确指向某个阶段（作答太少、各题答案几乎相同或相互矛盾），请直接选择阶段。",
     },
     # unfinished drafts
     "resume_which": {

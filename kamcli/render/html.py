@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kamcli.render.diagnostic_text import diagnostic_sentences, levels_legend, with_level
 from kamcli.render.labels import (
     clean_text,
     competency_name,
@@ -260,8 +261,8 @@ def _row(model: CompetencyModel, row: CompetencyResult, lang: str) -> Row:
     return Row(
         name=competency_name(model, row.competency_id, lang),
         coverage_note=note,
-        score=fmt_score(row.score),
-        target=fmt_score(row.target),
+        score=with_level(model, row.score, lang),
+        target=with_level(model, row.target, lang),
         gap=fmt_gap(row.gap),
         importance=f"{row.weight:g}",
         status=row.status,
@@ -328,17 +329,7 @@ def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> l
 
 
 def _diagnostic(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
-    diagnostic = result.diagnostic
-    if diagnostic is None:
-        return []
-    if diagnostic.suggested_stage is None:
-        return [label("no_suggestion", lang)]
-    suggested = stage_name(model, diagnostic.suggested_stage, lang)
-    lines = [label("suggested_stage", lang).format(stage=suggested)]
-    if diagnostic.suggested_stage != result.stage:
-        assessed = stage_name(model, result.stage, lang)
-        lines.append(label("differs", lang).format(stage=assessed))
-    return lines
+    return [sentence for sentence, _warning in diagnostic_sentences(model, result, lang)]
 
 
 def _method(model: CompetencyModel, lang: str) -> list[str]:
@@ -358,6 +349,7 @@ def _method(model: CompetencyModel, lang: str) -> list[str]:
         label("method_gap", lang).format(bands=separator.join(bands)),
         label("method_priority", lang),
         label("method_fit", lang).format(low=low),
+        levels_legend(model, lang),
     ]
 
 

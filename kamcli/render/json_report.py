@@ -17,9 +17,13 @@ SCHEMA_VERSION = 1
 def report_data(model: CompetencyModel, result: AssessmentResult, lang: str) -> dict[str, Any]:
     data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "report_lang": lang}
     data.update(result.to_dict())
+    from kamcli.render.diagnostic_text import level_label
+
     names = {c.id: model.text(c.name, lang) for c in model.competencies}
     for row in data.get("competencies", []):
         row["name"] = names.get(row.get("competency_id", ""), "")
+        row["score_level"] = level_label(model, row.get("score"), lang) or None
+        row["target_level"] = level_label(model, row.get("target"), lang) or None
     return data
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from kamcli.render.diagnostic_text import diagnostic_sentences, levels_legend, with_level
 from kamcli.render.labels import (
     clean_text,
     competency_name,
@@ -77,14 +78,14 @@ def _table(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[
             name += md_escape(label("aside", lang).format(text=answered))
         cells = [
             name,
-            fmt_score(row.score),
-            fmt_score(row.target),
+            md_escape(with_level(model, row.score, lang)),
+            md_escape(with_level(model, row.target, lang)),
             fmt_gap(row.gap),
             fmt_weight(row.weight),
             md_escape(f"{glyph} {word}"),
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", f"*{label('legend_gap', lang)}*"]
+    lines += ["", f"*{label('legend_gap', lang)}*", "", f"*{levels_legend(model, lang)}*"]
     return lines
 
 
@@ -151,18 +152,15 @@ def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> l
 
 
 def _diagnostic(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
-    diagnostic = result.diagnostic
-    if diagnostic is None:
+    sentences = diagnostic_sentences(model, result, lang)
+    if not sentences:
         return []
     lines = [f"## {label('diagnostic', lang)}", ""]
-    if diagnostic.suggested_stage is None:
-        lines.append(label("no_suggestion", lang))
-        return lines
-    suggested = _stage_name(model, diagnostic.suggested_stage, lang)
-    lines.append(label("suggested_stage", lang).format(stage=f"**{suggested}**"))
-    if diagnostic.suggested_stage != result.stage:
-        assessed = _stage_name(model, result.stage, lang)
-        lines += ["", label("differs", lang).format(stage=assessed)]
+    for number, (sentence, _warning) in enumerate(sentences):
+        if number == 0 and result.diagnostic and result.diagnostic.suggested_stage:
+            name = _stage_name(model, result.diagnostic.suggested_stage, lang)
+            sentence = sentence.replace(name, f"**{name}**", 1)
+        lines += [sentence, ""] if number < len(sentences) - 1 else [sentence]
     return lines
 
 

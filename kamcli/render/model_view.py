@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from rich.markup import escape
 from rich.table import Table
 
+from kamcli.render.cjk_wrap import WrappedText
+
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel, Stage
 
@@ -46,14 +48,11 @@ def stages_table(model: CompetencyModel, lang: str) -> Table:
     table.add_column(ui("role", lang), ratio=3, overflow="fold")
     table.add_column(ui("top", lang), ratio=2, overflow="fold")
     for number, stage in enumerate(model.stages, start=1):
-        top = [
-            escape(model.text(model.competency(c).name, lang))
-            for c in top_competencies(model, stage)
-        ]
+        top = [model.text(model.competency(c).name, lang) for c in top_competencies(model, stage)]
         table.add_row(
             f"{number}. {escape(model.text(stage.name, lang))}",
-            escape(model.text(stage.summary, lang)),
-            "\n".join(f"• {name}" for name in top),
+            WrappedText(model.text(stage.summary, lang)),
+            WrappedText("\n".join(f"• {name}" for name in top)),
         )
     return table
 
@@ -89,6 +88,8 @@ def model_data(model: CompetencyModel, stage_id: str | None) -> dict[str, Any]:
         for competency in data["competencies"]:
             competency["actions"] = {stage_id: competency["actions"].get(stage_id, [])}
         data["diagnostic"]["statements"] = [
-            s for s in data["diagnostic"]["statements"] if s["stage"] == stage_id
+            s
+            for s in data["diagnostic"]["statements"]
+            if stage_id in (s["holds_at"] or [s["stage"]])
         ]
     return data

@@ -43,7 +43,7 @@ SIDE_LABEL_WIDTH = 40.0
 MIDDLE_LABEL_WIDTH = 34.0
 LABEL_SIZE = 7.8
 # Gap table columns: name, score, target, gap, importance, bar, status.
-COLUMNS = (56.0, 14.0, 14.0, 13.0, 22.0, 30.0, 29.0)
+COLUMNS = (50.0, 16.0, 19.0, 12.0, 22.0, 30.0, 29.0)  # score, target: "4.5 L4–5"
 
 
 def pdf_extra() -> str:

@@ -16,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from kamcli.render.diagnostic_text import diagnostic_sentences, levels_legend, with_level
 from kamcli.render.labels import (
     INSUFFICIENT,
     MISSING,
@@ -128,7 +129,11 @@ def competency_table(model: CompetencyModel, result: AssessmentResult, lang: str
         pad_edge=False,
         collapse_padding=True,
         caption=Text(
-            label("legend_bar", lang).format(low=low, high=high) + "\n" + label("legend_gap", lang)
+            label("legend_bar", lang).format(low=low, high=high)
+            + "\n"
+            + label("legend_gap", lang)
+            + "\n"
+            + levels_legend(model, lang)
         ),
         caption_justify="left",
     )
@@ -147,8 +152,8 @@ def competency_table(model: CompetencyModel, result: AssessmentResult, lang: str
         bar = MISSING if row.score is None else score_bar(row.score, row.target, low, high)
         table.add_row(
             _name_cell(model, row, lang),
-            Text(fmt_score(row.score)),
-            Text(fmt_score(row.target)),
+            Text(with_level(model, row.score, lang)),
+            Text(with_level(model, row.target, lang)),
             Text(fmt_gap(row.gap)),
             Text(fmt_weight(row.weight)),
             Text(bar, style=style),
@@ -245,18 +250,12 @@ def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> l
 
 
 def _diagnostic(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Text]:
-    diagnostic = result.diagnostic
-    if diagnostic is None:
+    sentences = diagnostic_sentences(model, result, lang)
+    if not sentences:
         return []
     lines = [_heading("diagnostic", lang)]
-    if diagnostic.suggested_stage is None:
-        lines.append(Text(label("no_suggestion", lang)))
-        return lines
-    suggested = stage_name(model, diagnostic.suggested_stage, lang)
-    lines.append(Text(label("suggested_stage", lang).format(stage=suggested)))
-    if diagnostic.suggested_stage != result.stage:
-        assessed = stage_name(model, result.stage, lang)
-        lines.append(Text(label("differs", lang).format(stage=assessed), style="yellow"))
+    for sentence, warning in sentences:
+        lines.append(Text(sentence, style="yellow") if warning else Text(sentence))
     return lines
 
 

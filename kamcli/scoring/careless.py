@@ -25,7 +25,9 @@ __all__ = [
     "careless",
     "default_longstring_limit",
     "irv",
+    "judge",
     "longest_run",
+    "thresholds",
 ]
 
 LONG_STRING = "long_string"
@@ -114,6 +116,24 @@ def default_longstring_limit(items: int) -> int:
     return max(math.ceil(items / 2), MIN_DEFAULT_LONGSTRING)
 
 
+def thresholds(
+    items: int,
+    longstring_limit: int | None,
+    irv_min: float | None,
+    min_seconds_per_item: float,
+) -> tuple[int, float]:
+    """The long-string limit and IRV floor in force (None = the default); refuses bad ones."""
+    limit = default_longstring_limit(items) if longstring_limit is None else longstring_limit
+    irv_floor = DEFAULT_IRV_MIN if irv_min is None else irv_min
+    if limit < 2:
+        raise ValueError(f"longstring_limit must be at least 2, not {limit}")
+    if not irv_floor >= 0:
+        raise ValueError(f"irv_min must be a number >= 0, not {irv_min}")
+    if not min_seconds_per_item >= 0:
+        raise ValueError(f"min_seconds_per_item must be a number >= 0, not {min_seconds_per_item}")
+    return limit, irv_floor
+
+
 def careless(
     model: CompetencyModel,
     rows: Iterable[tuple[str, Mapping[str, int | None], float | None]],
@@ -128,37 +148,39 @@ def careless(
     `irv_min` (with at least MIN_ANSWERS_FOR_IRV_FLAG answers) and fewer than
     `min_seconds_per_item` seconds per answered item each raise a flag. None means the
     documented default; pass 0 for `irv_min` or `min_seconds_per_item` to switch a check off.
+    This is the reference implementation; careless_arrays.py computes the same with numpy.
     """
     item_ids = model.item_ids()
-    limit = (
-        default_longstring_limit(len(item_ids)) if longstring_limit is None else longstring_limit
-    )
-    irv_floor = DEFAULT_IRV_MIN if irv_min is None else irv_min
-    if limit < 2:
-        raise ValueError(f"longstring_limit must be at least 2, not {limit}")
-    if not irv_floor >= 0:
-        raise ValueError(f"irv_min must be a number >= 0, not {irv_min}")
-    if not min_seconds_per_item >= 0:
-        raise ValueError(f"min_seconds_per_item must be a number >= 0, not {min_seconds_per_item}")
-    return [
-        _respondent(respondent, item_ids, answers, seconds, limit, irv_floor, min_seconds_per_item)
-        for respondent, answers, seconds in rows
-    ]
+    limit, irv_floor = thresholds(len(item_ids), longstring_limit, irv_min, min_seconds_per_item)
+    flags = []
+    for respondent, answers, seconds in rows:
+        ordered = [answers.get(item_id) for item_id in item_ids]
+        run, run_value = longest_run(ordered)
+        flags.append(
+            judge(
+                respondent,
+                len(item_ids),
+                sum(a is not None for a in ordered),
+                (run, run_value, irv(ordered)),
+                seconds,
+                (limit, irv_floor, min_seconds_per_item),
+            )
+        )
+    return flags
 
 
-def _respondent(
+def judge(
     respondent: str,
-    item_ids: list[str],
-    answers: Mapping[str, int | None],
+    items: int,
+    answered: int,
+    indices: tuple[int, int | None, float | None],
     seconds: float | None,
-    limit: int,
-    irv_floor: float,
-    min_seconds_per_item: float,
+    limits: tuple[int, float, float],
 ) -> CarelessFlag:
-    ordered = [answers.get(item_id) for item_id in item_ids]
-    answered = sum(a is not None for a in ordered)
-    run, run_value = longest_run(ordered)
-    variability = irv(ordered)
+    """One respondent's flags, reasons and notes from the indices (longest run, its answer,
+    IRV) and the completion time; `limits` = (long-string limit, IRV floor, seconds/item)."""
+    run, run_value, variability = indices
+    limit, irv_floor, min_seconds_per_item = limits
     notes: list[str] = []
     flags: list[str] = []
     reasons: list[str] = []
@@ -189,7 +211,7 @@ def _respondent(
         notes.append("no answers: seconds per item undefined")
     return CarelessFlag(
         respondent_id=respondent,
-        items=len(item_ids),
+        items=items,
         answered=answered,
         longstring=run,
         longstring_answer=run_value,

@@ -9,6 +9,7 @@ with `note` saying why, so the JSON form is always valid. Formulas: docs/statist
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,14 @@ from typing import Any
 from kamcli.model.schema import Competency, CompetencyModel
 from kamcli.scoring.fdist import f_ppf
 
-__all__ = ["MIN_RESPONDENTS", "ScaleReliability", "feldt_interval", "reliability"]
+__all__ = [
+    "MIN_RESPONDENTS",
+    "Matrix",
+    "ScaleReliability",
+    "feldt_interval",
+    "reliability",
+    "summarise",
+]
 
 MISSING_METHODS = ("listwise", "pairwise")
 # Below this many respondents alpha is reported but flagged: see docs/statistics.md.
@@ -70,12 +78,17 @@ def feldt_interval(
     """Feldt's (1965) interval: 1 − (1 − α)·F quantiles with n − 1 and (n − 1)(k − 1) df."""
     if n < 2 or k < 2:
         raise ValueError("the Feldt interval needs n >= 2 respondents and k >= 2 items")
+    upper, lower = _f_quantiles(n, k, confidence)
+    return 1.0 - (1.0 - alpha) * upper, 1.0 - (1.0 - alpha) * lower
+
+
+@functools.lru_cache(maxsize=256)
+def _f_quantiles(n: int, k: int, confidence: float) -> tuple[float, float]:
+    """The two F quantiles of the interval; competencies with the same n and k share them."""
     tail = (1.0 - confidence) / 2.0
     dfn = n - 1
     dfd = dfn * (k - 1)
-    low = 1.0 - (1.0 - alpha) * f_ppf(1.0 - tail, dfn, dfd)
-    high = 1.0 - (1.0 - alpha) * f_ppf(tail, dfn, dfd)
-    return low, high
+    return f_ppf(1.0 - tail, dfn, dfd), f_ppf(tail, dfn, dfd)
 
 
 def _columns(
@@ -185,7 +198,6 @@ def _scale(
     missing: str,
 ) -> ScaleReliability:
     ids = [item.id for item in competency.items]
-    k = len(ids)
     columns = _columns(model, competency, rows)
     answered = [any(col[r] is not None for col in columns) for r in range(len(rows))]
     n_total = sum(answered)
@@ -198,6 +210,25 @@ def _scale(
         columns = [[col[r] for r in range(len(rows)) if answered[r]] for col in columns]
         n_used = n_total
     matrix, counts = _covariance_matrix(columns)
+    return summarise(competency.id, ids, matrix, counts, never, n_used, n_total, missing)
+
+
+def summarise(
+    competency_id: str,
+    ids: list[str],
+    matrix: Matrix,
+    counts: list[list[int]],
+    never: list[str],
+    n_used: int,
+    n_total: int,
+    missing: str,
+) -> ScaleReliability:
+    """Every figure of one competency from its exact covariance matrix and pair counts.
+
+    Shared by this reference implementation and the numpy one (reliability_sums.py), which
+    only differ in how they add up the answers: the same matrix gives the same result.
+    """
+    k = len(ids)
     everything = list(range(k))
     alpha = _alpha(matrix, everything)
     alpha_if_deleted = {
@@ -209,7 +240,7 @@ def _scale(
         ci_low, ci_high = feldt_interval(float(alpha), n_used, k)
     warnings = _warnings(ids, matrix, counts, never, alpha, item_rest, n_used, n_total, missing)
     return ScaleReliability(
-        competency_id=competency.id,
+        competency_id=competency_id,
         k=k,
         n_used=n_used,
         n_total=n_total,

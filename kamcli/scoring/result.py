@@ -136,17 +136,27 @@ class CompetencyResult:
 
 @dataclass(frozen=True, slots=True)
 class DiagnosticResult:
-    """Which stage the account relationship looks like, and the statements that say so."""
+    """Which stage the account relationship looks like, how sure, and why not when unsure.
+
+    Results stored by kamcli 1.x have only the first three fields (`stage_scores` then held
+    mean agreement per stage); the others read back as None.
+    """
 
     suggested_stage: str | None
     stage_scores: dict[str, float]
     evidence: tuple[str, ...]
+    confidence: float | None = None
+    runner_up: str | None = None
+    unclear: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "suggested_stage": self.suggested_stage,
             "stage_scores": dict(self.stage_scores),
             "evidence": list(self.evidence),
+            "confidence": self.confidence,
+            "runner_up": self.runner_up,
+            "unclear": self.unclear,
         }
 
     @classmethod
@@ -159,6 +169,9 @@ class DiagnosticResult:
             suggested_stage=_opt_str(data, "suggested_stage", what),
             stage_scores={str(k): _float(scores, k, what) for k in scores},
             evidence=_str_list(data, "evidence", what),
+            confidence=_opt_float(data, "confidence", what) if "confidence" in data else None,
+            runner_up=_opt_str(data, "runner_up", what) if "runner_up" in data else None,
+            unclear=_opt_str(data, "unclear", what) if "unclear" in data else None,
         )
 
 

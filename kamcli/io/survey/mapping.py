@@ -1,0 +1,108 @@
+"""The --map file: which item (or meta field) each column of a survey export holds.
+
+    # kam export mapping: …
+    model: {id: kam_default, version: 1.0.0, hash: 7597c9dc1b6b73c4}
+    columns:
+      "Q12 - I back up my price with facts": negotiation_2
+      "Comments": ignore
+
+A value is an item id, one of name/account/stage/rater/subject/respondent_id/seconds, or
+`ignore`. `kam export mapping [FILE]` writes a starting point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kamcli.errors import InputError, NotFoundError
+from kamcli.io.survey.columns import IGNORE, META_KEYS, Columns
+from kamcli.io.survey.vocabulary import closest, display_texts
+
+if TYPE_CHECKING:
+    from kamcli.model.schema import CompetencyModel
+
+
+def load_mapping(path: Path, model: CompetencyModel) -> dict[str, str]:
+    """Read and check a --map file; InputError naming the entry that is wrong."""
+    from kamcli.model.yamlsafe import YamlProblem, load_yaml
+
+    if not path.is_file():
+        raise NotFoundError(f"--map {path}: the file does not exist.")
+    try:
+        data = load_yaml(path).data
+    except YamlProblem as exc:
+        raise InputError(f"--map: {exc.problem}") from None
+    columns = data.get("columns") if isinstance(data, dict) else None
+    if not isinstance(columns, dict):
+        raise InputError(f"{path}: expected a `columns:` mapping of column header -> item id.")
+    known = {*model.item_ids(), *META_KEYS, IGNORE}
+    mapping: dict[str, str] = {}
+    for column, target in columns.items():
+        value = "" if target is None else str(target).strip()
+        if not value:
+            continue  # left to fill in: the column is reported as unmapped
+        if value not in known:
+            raise InputError(
+                f"{path}: column {str(column)!r} maps to {value!r}, which is not an item id "
+                f"of model {model.id} nor one of {', '.join((*META_KEYS, IGNORE))}."
+            )
+        mapping[str(column).strip()] = value
+    stamp = data.get("model") if isinstance(data, dict) else None
+    if isinstance(stamp, dict) and stamp.get("hash") not in (None, model.content_hash):
+        raise InputError(
+            f"{path}: written for model {stamp.get('id')} {stamp.get('version')} "
+            f"(hash {stamp.get('hash')}), not the model in use ({model.id} {model.version}, "
+            f"hash {model.content_hash}); check the item ids and change its hash."
+        )
+    return mapping
+
+
+def mapping_yaml(
+    model: CompetencyModel,
+    header: Sequence[str],
+    columns: Columns | None,
+    lang: str,
+    source: str | None,
+) -> str:
+    """A --map file: for a response file, its columns as they were placed (unplaced ones
+    empty, with the closest item as a comment); without one, every item's text."""
+    lines = [
+        "# kam --map file: which item each column of a survey export holds.",
+        "# Values: an item id, name, account, stage, rater, subject, respondent_id, seconds",
+        "# or ignore. An empty value is reported as unmapped. Use: kam batch FILE --map THIS",
+    ]
+    if source:
+        lines.append(f"# Made from the header of {source}.")
+    lines.append(
+        f"model: {{id: {model.id}, version: {_quoted(model.version)}, hash: {model.content_hash}}}"
+    )
+    lines.append("columns:")
+    if columns is None:
+        for competency, item in model.items():
+            del competency
+            lines.append(f"  {_quoted(model.text(item.text, lang))}: {item.id}")
+        return "\n".join(lines) + "\n"
+    candidates = list(display_texts(model))
+    for column, name in zip(header, columns.names, strict=True):
+        if not column.strip():
+            continue
+        if name:
+            lines.append(f"  {_quoted(column.strip())}: {name}")
+            continue
+        if column.strip() in columns.unmapped or any(
+            c == column.strip() for c, _ in columns.ambiguous
+        ):
+            hint = closest(column, candidates)
+            comment = f"  # closest: {hint[0]}" if hint else ""
+            lines.append(f"  {_quoted(column.strip())}: ''{comment}")
+        else:
+            lines.append(f"  {_quoted(column.strip())}: {IGNORE}")
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (safe for any text)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    return f'"{escaped}"'
