@@ -13,8 +13,9 @@ A1:XFD1048576 ran for minutes). This reader uses only the standard library:
 - a cell longer than Excel's own limit (32,767 characters) rejects its row;
 - an XML part with a DOCTYPE (the way to entity-expansion attacks) is refused.
 
-Values come out as openpyxl gave them: numbers as int or float, text as str, booleans as
-bool, a formula cell as a RowProblem (formulas are never evaluated).
+Values come out as openpyxl gave them — numbers as int or float, text as str, booleans as
+bool, a formula as its text (the row becomes a RowProblem: formulas are never evaluated) —
+except dates, which stay the serial number Excel stores (styles are not read).
 """
 
 from __future__ import annotations

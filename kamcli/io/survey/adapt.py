@@ -357,8 +357,11 @@ def _when(value: object) -> datetime.datetime | None:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         # an .xlsx date cell: kamcli.io.xlsx_read gives its serial number (days since 1899-12-30)
+        day, fraction = divmod(value, 1)  # to the millisecond, as Excel shows it
         try:
-            return _EXCEL_EPOCH + datetime.timedelta(days=value)
+            return _EXCEL_EPOCH + datetime.timedelta(
+                days=day, milliseconds=round(fraction * 86_400_000)
+            )
         except OverflowError:
             return None
     text = str(value or "").strip()
