@@ -18,7 +18,8 @@ import pytest
 from tests.conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-OWN = {"kamcli", "tests", "__future__"}
+# Our own packages, and helper modules that sit beside the tests (pytest puts tests/ on sys.path).
+OWN = {"kamcli", "tests", "__future__"} | {p.stem for p in (ROOT / "tests").glob("*.py")}
 
 
 def normalise(name: str) -> str:

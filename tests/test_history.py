@@ -237,7 +237,7 @@ def test_compare_reports_hand_checked_changes(runner: CliRunner, tmp_path: Path)
     product = next(line for line in lines if line.startswith("Product"))
     assert product.split()[-5:] == ["3.00", "2.20", "-0.80", "▼", "declined"]
     communication = next(line for line in lines if line.startswith("Communication"))
-    assert communication.split()[-5:] == ["3.00", "2.80", "-0.20", "=", "unchanged"]
+    assert communication.split()[-5:] == ["3.00", "2.83", "-0.17", "=", "unchanged"]
     rule = " ".join(table.stdout.split())
     assert "unrounded score changed by at least 0.25" in rule and "--threshold" in rule
     assert "Stage fit: how much of the stage's target profile is reached" in rule

@@ -49,6 +49,7 @@ def build_model(low: int, high: int, scales: tuple[tuple[bool, ...], ...]) -> Co
     first = data["competencies"][0]
     anchors = [{"en": f"point {p}"} for p in range(low, high + 1)]
     data["scale"].update(min=low, max=high, anchors=anchors)
+    data["scale"].pop("levels", None)  # the default model's named levels fit 1..5 only
     names = [f"c{number}" for number in range(len(scales))]
     data["competencies"] = [
         {
