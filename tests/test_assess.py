@@ -166,7 +166,7 @@ def test_ctrl_c_keeps_a_resumable_draft(
 
 def test_eof_keeps_the_draft(runner: CliRunner, terminal: None) -> None:
     result = runner.invoke(app, ["assess", "--plain", "-s", "early"], input=typed("", "", "2"))
-    assert result.exit_code == ExitCode.INTERRUPTED
+    assert result.exit_code == ExitCode.INTERRUPTED, result.output
     assert "Input ended" in result.stderr
     [draft] = store().drafts()
     assert draft.answers == {ITEMS[0]: 2}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from string import Formatter
 
 import pytest
 from hypothesis import given
@@ -26,7 +25,6 @@ from kamcli.questionnaire.flow import first_sentence
 from kamcli.questionnaire.menu import MenuChoice, run_menu, wrap_cells
 from kamcli.questionnaire.prompts import ArrowPrompter
 from kamcli.questionnaire.questions import build_questions
-from kamcli.questionnaire.texts import TEXTS
 from kamcli.store import Store
 
 MODEL = load_model()
@@ -173,13 +171,6 @@ def test_resume_menu_lists_drafts_and_n_starts_afresh(runner: CliRunner, keys: P
 
 
 # --- Chinese --------------------------------------------------------------------------------
-
-
-def test_every_text_has_english_and_chinese_with_the_same_placeholders() -> None:
-    for key, texts in TEXTS.items():
-        assert set(texts) == {"en", "zh"}, key
-        fields = [{f for _, f, _, _ in Formatter().parse(text) if f} for text in texts.values()]
-        assert fields[0] == fields[1], key
 
 
 def test_zh_menus_and_messages_are_chinese(runner: CliRunner, keys: PipeInput) -> None:

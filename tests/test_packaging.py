@@ -47,6 +47,7 @@ def test_wheel_ships_the_default_model(wheel: Path) -> None:
     assert sum(n.startswith("kamcli/_default_model/competencies/") for n in names) >= 12
     assert sum(n.startswith("kamcli/_default_model/stages/") for n in names) == 4
     assert any(n.endswith("entry_points.txt") for n in names)
+    assert {"kamcli/locales/en.yaml", "kamcli/locales/zh.yaml"} <= set(names)
 
 
 def dependency_paths() -> list[str]:

@@ -177,10 +177,10 @@ def _interactive(
     who: Who,
     plain: bool,
 ) -> tuple[AssessmentResult, int]:
+    from kamcli.i18n import t
     from kamcli.questionnaire import flow
     from kamcli.questionnaire.prompts import ArrowPrompter, TypedPrompter
     from kamcli.questionnaire.session import QuitRequested
-    from kamcli.questionnaire.texts import t
     from kamcli.store import Store
 
     lang = cfg.lang
@@ -210,11 +210,16 @@ def _interactive(
             prompter.say(_saved_draft(draft.id, draft.answers, model, lang))
             raise typer.Exit(0) from None
         except (KeyboardInterrupt, EOFError) as exc:
-            where = t("interrupted" if isinstance(exc, KeyboardInterrupt) else "input_ended", lang)
+            where = t(
+                "questionnaire.interrupted"
+                if isinstance(exc, KeyboardInterrupt)
+                else "questionnaire.input_ended",
+                lang,
+            )
             saved = (
                 _saved_draft(draft.id, draft.answers, model, lang)
                 if draft
-                else t("nothing_saved", lang)
+                else t("questionnaire.nothing_saved", lang)
             )
             prompter.say(f"\n{where} {saved}")
             from kamcli.cli.faults import interrupt_exit_code
@@ -226,10 +231,10 @@ def _interactive(
 def _saved_draft(
     draft_id: int, answers: dict[str, int | None], model: CompetencyModel, lang: str
 ) -> str:
-    from kamcli.questionnaire.texts import t
+    from kamcli.i18n import t
 
     done = sum(1 for item in model.item_ids() if item in answers)
-    return t("saved_draft", lang, id=draft_id, done=done, total=len(model.item_ids()))
+    return t("questionnaire.saved_draft", lang, id=draft_id, done=done, total=len(model.item_ids()))
 
 
 def print_next_steps(record_id: int, subject: str | None, lang: str) -> None:
@@ -237,7 +242,7 @@ def print_next_steps(record_id: int, subject: str | None, lang: str) -> None:
     import shlex
 
     from kamcli.cli.common import detect_lang
-    from kamcli.questionnaire.texts import t
+    from kamcli.i18n import t
 
     in_lang = f" --lang {lang}" if lang != detect_lang() else ""
     steps = [
@@ -249,8 +254,11 @@ def print_next_steps(record_id: int, subject: str | None, lang: str) -> None:
         command = f"kam report --subject {shlex.quote(subject)} --format html -o {slug}-360.html"
         steps.append((command + in_lang, "step_subject"))
     width = max(len(command) for command, _ in steps)
-    lines = [t("saved_as", lang, id=record_id), t("next_steps", lang)]
-    lines += [f"  {c.ljust(width)}   {t(key, lang, subject=subject)}" for c, key in steps]
+    lines = [t("questionnaire.saved_as", lang, id=record_id), t("questionnaire.next_steps", lang)]
+    lines += [
+        f"  {c.ljust(width)}   {t(f'questionnaire.{key}', lang, subject=subject)}"
+        for c, key in steps
+    ]
     stderr_console().print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 

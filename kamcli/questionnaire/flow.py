@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from kamcli.errors import NotFoundError
+from kamcli.i18n import t
 from kamcli.questionnaire.prompts import Option, TypedPrompter
 from kamcli.questionnaire.questions import build_diagnostic, build_questions
 from kamcli.questionnaire.session import run_items
-from kamcli.questionnaire.texts import t
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
@@ -59,16 +59,16 @@ def pick_draft(
     drafts = [d for d in store.drafts() if d.model_id == model.id and (force or d.rater == rater)]
     if not drafts:
         if force:
-            raise NotFoundError(t("no_draft", lang))
+            raise NotFoundError(t("questionnaire.no_draft", lang))
         return None
     if force:
         return _as_draft(drafts[0], lang)
     listed = drafts[:LISTED_DRAFTS]
     options = [Option(str(d.id), draft_label(model, d, lang)) for d in listed]
-    options.append(Option("n", t("new_assessment", lang)))
+    options.append(Option("n", t("questionnaire.new_assessment", lang)))
     if len(drafts) > len(listed):
-        prompter.say(t("more_drafts", lang, count=len(drafts) - len(listed)))
-    picked = prompter.choose(t("resume_which", lang), options)
+        prompter.say(t("questionnaire.more_drafts", lang, count=len(drafts) - len(listed)))
+    picked = prompter.choose(t("questionnaire.resume_which", lang), options)
     chosen = [d for d in listed if str(d.id) == picked]
     return _as_draft(chosen[0], lang) if chosen else None
 
@@ -76,17 +76,17 @@ def pick_draft(
 def draft_label(model: CompetencyModel, record: AssessmentRecord, lang: str) -> str:
     """One line that tells drafts apart: id, date, who, stage, progress."""
     items = model.item_ids()
-    who = record.person or t("no_name", lang)
+    who = record.person or t("questionnaire.no_name", lang)
     if record.rater != "self":
-        role = t(f"role_{record.rater}", lang)
-        who = t("draft_about", lang, rater=role, subject=record.subject or "?")
-    stage = t("no_stage", lang)
+        role = t(f"questionnaire.role_{record.rater}", lang)
+        who = t("questionnaire.draft_about", lang, rater=role, subject=record.subject or "?")
+    stage = t("questionnaire.no_stage", lang)
     if record.stage in model.stage_ids:
         stage = model.text(model.stage(record.stage).name, lang)
     if record.account:
-        who = t("with_account", lang, who=who, account=record.account)
+        who = t("questionnaire.with_account", lang, who=who, account=record.account)
     return t(
-        "draft_label",
+        "questionnaire.draft_label",
         lang,
         id=record.id,
         date=record.updated_at[:16].replace("T", " "),
@@ -99,7 +99,7 @@ def draft_label(model: CompetencyModel, record: AssessmentRecord, lang: str) -> 
 
 def _as_draft(record: AssessmentRecord, lang: str) -> Draft:
     if record.status != "draft":
-        raise NotFoundError(t("already_complete", lang, id=record.id))
+        raise NotFoundError(t("questionnaire.already_complete", lang, id=record.id))
     return Draft(
         record.id,
         dict(record.answers),
@@ -126,11 +126,16 @@ def start_draft(
     lang = prompter.lang
     if rater != "self" and subject is None:
         while not subject:
-            subject = prompter.ask_text(t("about", lang)) or None
+            subject = prompter.ask_text(t("questionnaire.about", lang)) or None
     if person is None:
-        person = prompter.ask_text(t("name" if rater == "self" else "rater_name", lang)) or None
+        person = (
+            prompter.ask_text(
+                t("questionnaire.name" if rater == "self" else "questionnaire.rater_name", lang)
+            )
+            or None
+        )
     if account is None:
-        account = prompter.ask_text(t("account", lang)) or None
+        account = prompter.ask_text(t("questionnaire.account", lang)) or None
     draft_id = store.create_draft(
         person=person,
         account=account,
@@ -154,17 +159,17 @@ def choose_stage(
         Option(s.id, model.text(s.name, lang), first_sentence(model.text(s.summary, lang)))
         for s in model.stages
     ]
-    options.append(Option("?", t("not_sure", lang)))
+    options.append(Option("?", t("questionnaire.not_sure", lang)))
     while True:
-        picked = prompter.choose(t("stage", lang), options)
+        picked = prompter.choose(t("questionnaire.stage", lang), options)
         if picked != "?":
             break
         suggested = _run_diagnostic(store, model, prompter, draft)
         if suggested is None:
-            prompter.say(t("no_diag", lang))
+            prompter.say(t("questionnaire.no_diag", lang))
             continue
         name = model.text(model.stage(suggested).name, lang)
-        if prompter.confirm(t("suggest", lang, stage=name)):
+        if prompter.confirm(t("questionnaire.suggest", lang, stage=name)):
             picked = suggested
             break
     store.update_draft(draft.id, stage=picked)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
+from kamcli.i18n import t
 from kamcli.questionnaire.questions import Command, Question, parse_command
-from kamcli.questionnaire.texts import t
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -52,11 +52,11 @@ class TypedPrompter:
     def show_question(self, question: Question, current: int | None, answered: bool) -> None:
         lang = self.lang
         self.console.print()
-        self.console.print(
-            f"[dim]{t('progress', lang, n=question.number, total=question.total)} · "
-            f"{t('section', lang, n=question.section_number, total=question.section_total)}[/]"
-            f"[bold]{escape(question.section)}[/]"
+        progress = t("questionnaire.progress", lang, n=question.number, total=question.total)
+        section = t(
+            "questionnaire.section", lang, n=question.section_number, total=question.section_total
         )
+        self.console.print(f"[dim]{progress} · {section}[/][bold]{escape(question.section)}[/]")
         self.console.print(f"[bold]{escape(question.text)}[/]")
         if not self.show_legend:
             return
@@ -68,9 +68,11 @@ class TypedPrompter:
         )
         self.console.print(legend)
         if answered:
-            shown = t("skipped", lang) if current is None else str(current)
-            self.console.print(f"[dim]{t('current', lang, value=shown)}[/]")
-        self.console.print(f"[dim]{t('keys', lang, low=question.low, high=question.high)}[/]")
+            shown = t("questionnaire.skipped", lang) if current is None else str(current)
+            self.console.print(f"[dim]{t('questionnaire.current', lang, value=shown)}[/]")
+        self.console.print(
+            f"[dim]{t('questionnaire.keys', lang, low=question.low, high=question.high)}[/]"
+        )
 
     def ask_item(self, question: Question, current: int | None, answered: bool) -> Command:
         self.show_question(question, current, answered)
@@ -80,7 +82,9 @@ class TypedPrompter:
             if command is not None:
                 return command
             self.console.print(
-                f"[yellow]{t('invalid', self.lang, low=question.low, high=question.high)}[/]"
+                "[yellow]"
+                + t("questionnaire.invalid", self.lang, low=question.low, high=question.high)
+                + "[/]"
             )
 
     def explain(self, question: Question) -> None:
@@ -91,12 +95,12 @@ class TypedPrompter:
         text = self.model.text
         self.console.print(f"[bold]{escape(text(competency.name, self.lang))}[/]")
         self.console.print(escape(text(competency.description, self.lang)))
-        self.console.print(f"[dim]{t('levels', self.lang)}[/]")
+        self.console.print(f"[dim]{t('questionnaire.levels', self.lang)}[/]")
         for value, level in zip(self.model.scale.values, competency.levels, strict=True):
             self.console.print(f"  [cyan]{value}[/] {escape(text(level, self.lang))}")
 
     def notice(self, key: str) -> None:
-        self.console.print(f"[yellow]{t(key, self.lang)}[/]")
+        self.console.print(f"[yellow]{t(f'questionnaire.{key}', self.lang)}[/]")
 
     def say(self, message: str) -> None:
         """A line for the person (never markup: it may hold names they typed)."""
@@ -119,10 +123,15 @@ class TypedPrompter:
             for option in options:
                 if typed == option.key or (typed == "？" and option.key == "?"):
                     return option.key
-            self.console.print(f"[yellow]{t('choose_invalid', self.lang, count=len(options))}[/]")
+            self.console.print(
+                f"[yellow]{t('questionnaire.choose_invalid', self.lang, count=len(options))}[/]"
+            )
 
     def confirm(self, prompt: str, default: bool = True) -> bool:
-        hint = t("confirm_default_yes" if default else "confirm_default_no", self.lang)
+        hint = t(
+            "questionnaire.confirm_default_yes" if default else "questionnaire.confirm_default_no",
+            self.lang,
+        )
         while True:
             typed = self.read_line(f"{prompt} {hint} ").strip().lower()
             if typed == "":
@@ -160,7 +169,7 @@ class ArrowPrompter(TypedPrompter):
 
         self.show_question(question, current, answered)
         lang = self.lang
-        mark = t("current_mark", lang)
+        mark = t("questionnaire.current_mark", lang)
         choices = [
             MenuChoice(label, str(v), str(v), mark if answered and current == v else "")
             for v, label in zip(
@@ -168,10 +177,15 @@ class ArrowPrompter(TypedPrompter):
             )
         ]
         choices += [
-            MenuChoice(t("skip", lang), "s", "s", mark if answered and current is None else ""),
-            MenuChoice(t("back", lang), "b", "b"),
-            MenuChoice(t("explain", lang), "?", "?"),
-            MenuChoice(t("quit", lang), "q", "q"),
+            MenuChoice(
+                t("questionnaire.skip", lang),
+                "s",
+                "s",
+                mark if answered and current is None else "",
+            ),
+            MenuChoice(t("questionnaire.back", lang), "b", "b"),
+            MenuChoice(t("questionnaire.explain", lang), "?", "?"),
+            MenuChoice(t("questionnaire.quit", lang), "q", "q"),
         ]
         # The pointer starts on the current answer (or on skip), so Enter keeps it.
         default = 0
@@ -179,8 +193,9 @@ class ArrowPrompter(TypedPrompter):
             default = (
                 question.high - question.low + 1 if current is None else current - question.low
             )
-        hint = f"{t('keys', lang, low=question.low, high=question.high)} · {t('arrows', lang)}"
-        picked = self._menu(t("answer", lang), choices, hint, default)
+        keys = t("questionnaire.keys", lang, low=question.low, high=question.high)
+        hint = f"{keys} · {t('questionnaire.arrows', lang)}"
+        picked = self._menu(t("questionnaire.answer", lang), choices, hint, default)
         command = parse_command(picked, question.low, question.high, answered)
         assert command is not None, picked
         return command
@@ -195,17 +210,19 @@ class ArrowPrompter(TypedPrompter):
             )
             for number, option in enumerate(options, start=1)
         ]
-        hint = t("arrows", self.lang)
+        hint = t("questionnaire.arrows", self.lang)
         if numbered:
-            hint = f"{t('choose_keys', self.lang, count=len(options))} · {hint}"
+            hint = f"{t('questionnaire.choose_keys', self.lang, count=len(options))} · {hint}"
         return self._menu(prompt, choices, hint, default)
 
     def confirm(self, prompt: str, default: bool = True) -> bool:
         from kamcli.questionnaire.menu import MenuChoice
 
         choices = [
-            MenuChoice(t("yes", self.lang), "y", "y"),
-            MenuChoice(t("no", self.lang), "n", "n"),
+            MenuChoice(t("questionnaire.yes", self.lang), "y", "y"),
+            MenuChoice(t("questionnaire.no", self.lang), "n", "n"),
         ]
-        hint = f"{t('yes_no_keys', self.lang)} · {t('arrows', self.lang)}"
+        hint = (
+            f"{t('questionnaire.yes_no_keys', self.lang)} · {t('questionnaire.arrows', self.lang)}"
+        )
         return self._menu(prompt, choices, hint, 0 if default else 1) == "y"
