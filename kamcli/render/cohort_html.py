@@ -41,28 +41,6 @@ if TYPE_CHECKING:
     from kamcli.scoring.plan import RowScore
 
 TEMPLATE = "cohort.html.j2"
-HTML_LABELS: dict[str, dict[str, str]] = {
-    "heat_map": {"zh": "受评人 × 能力差距", "en": "Gap by respondent and competency"},
-    "heat_map_note": {
-        "zh": "每格数字为差距（目标 − 得分），颜色越深差距越大；— 表示数据不足。",
-        "en": "Each cell shows the gap (target − score); the darker, the larger the gap. "
-        "— means insufficient data.",
-    },
-    "heat_map_truncated": {
-        "zh": "仅显示前 {shown} 名受评人（共 {total} 名）；上面的统计涵盖全部 {total} 名。",
-        "en": "Showing the first {shown} of {total} respondents; the statistics above cover "
-        "all {total}.",
-    },
-    "col_respondent": {"zh": "受评人", "en": "Respondent"},
-    "col_fit": {"zh": "匹配度", "en": "Fit"},
-    "team_radar": {"zh": "团队均值与目标", "en": "Team mean and target by competency"},
-    "team_mean": {"zh": "团队均值", "en": "Team mean"},
-    "distributions": {"zh": "各项能力分布", "en": "Distribution by competency"},
-    "histogram_note": {
-        "zh": "柱状图：得分人数，每 0.5 分一档；竖线为目标。",
-        "en": "Columns: people per score step of 0.5; the vertical line marks the target.",
-    },
-}
 MAX_ROWS = 500
 RADAR_SIZE = (720.0, 560.0)
 RADAR_CENTER = (360.0, 280.0)
@@ -151,12 +129,6 @@ class Distribution:
     columns: tuple[tuple[float, float, float, float, int], ...]  # (x, y, height, width, count)
     ticks: tuple[tuple[float, str], ...]  # (x, scale value)
     target_x: float
-
-
-def html_label(key: str, lang: str) -> str:
-    """A text only the HTML page shows, else a shared cohort one."""
-    texts = HTML_LABELS.get(key)
-    return cohort_label(key, lang) if texts is None else texts.get(lang, texts["en"])
 
 
 def _points(polygon: tuple[tuple[float, float], ...]) -> str:
@@ -326,7 +298,7 @@ def cohort_context(
     headings = [(line.name, wrap_label(line.name, HEADER_LABEL_UNITS, 2)) for line in lines]
     return {
         "html_lang": HTML_LANG.get(lang, lang),
-        "label": lambda key: html_label(key, lang),
+        "label": lambda key: cohort_label(key, lang),
         "model_name": clean_text(model.text(model.name, lang)),
         "header": header_fields(model, summary, lang, generated_at),
         "empty": summary.n_respondents == 0,
@@ -340,7 +312,7 @@ def cohort_context(
         "shades": shades(model, lang),
         "headings": headings,
         "heat_rows": shown,
-        "truncated": html_label("heat_map_truncated", lang).format(
+        "truncated": cohort_label("heat_map_truncated", lang).format(
             shown=len(shown), total=summary.n_respondents
         )
         if summary.n_respondents > len(shown)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from kamcli.render.formats import ReportFormat
-from kamcli.render.labels import LABELS, clean_text, competency_name, label
+from kamcli.render.labels import clean_text, competency_name, has_label, label
 from kamcli.scoring.multirater import BLIND_SPOT, FOLDED_GROUP, HIDDEN_STRENGTH
 
 if TYPE_CHECKING:
@@ -107,12 +107,12 @@ class SubjectView:
 def group_name(group: str, lang: str) -> str:
     """The column heading of a rater group; its id when labels.py has no name for it."""
     key = f"role_{group}"
-    return label(key, lang) if key in LABELS else clean_text(group)
+    return label(key, lang) if has_label(key) else clean_text(group)
 
 
 def flag_word(flag: str, lang: str) -> tuple[str, str]:
     """Glyph and word for a blind spot or hidden strength (never colour alone)."""
-    return FLAG_GLYPHS.get(flag, "?"), label(flag, lang) if flag in LABELS else flag
+    return FLAG_GLYPHS.get(flag, "?"), label(flag, lang) if has_label(flag) else flag
 
 
 def _cell(group: GroupScore, threshold: int) -> Cell:
