@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from kamcli.i18n import FALLBACK, catalogue, t
@@ -128,3 +129,12 @@ def rater_label(role: str, lang: str) -> str:
     """The rater role as a word in the report language (an unknown role shows as given)."""
     key = f"rater_{role}"
     return label(key, lang) if has_label(key) else clean_text(role)
+
+
+def format_created_at(created_at: str) -> str:
+    """Date and time to the minute; the stored text as is when it is not ISO 8601."""
+    try:
+        moment = datetime.fromisoformat(created_at)
+    except ValueError:
+        return created_at
+    return f"{moment:%Y-%m-%d %H:%M}"
