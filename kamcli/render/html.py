@@ -2,7 +2,8 @@
 
 Everything is inline (CSS, SVG radar, no scripts, no fonts or images fetched), so the file
 opens the same offline and on any machine. This module only prepares plain, already
-formatted values; the jinja2 template lays them out with autoescaping on, so names such as
+formatted values from the report document (kamcli/report), section by section, plus the
+geometry of its figures; the jinja2 template lays them out with autoescaping on, so names such as
 `<script>` are shown as text. jinja2 is imported when rendering, never at startup.
 """
 
@@ -10,29 +11,31 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from kamcli.render.diagnostic_text import diagnostic_sentences, levels_legend, with_level
-from kamcli.render.labels import (
-    clean_text,
-    competency_name,
-    fmt_gap,
-    fmt_pct,
-    fmt_score,
-    label,
-    rater_label,
-    stage_actions,
-    stage_name,
-    status_word,
-)
+from kamcli.render.labels import label
 from kamcli.render.radar import radar
-from kamcli.render.terminal import format_created_at
+from kamcli.report.document import (
+    Bullets,
+    Document,
+    FitMeters,
+    GapRow,
+    GapTable,
+    Header,
+    Method,
+    Notes,
+    Priorities,
+    RadarFigure,
+    StageFocus,
+    plain,
+)
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
     from kamcli.render.formats import RenderOptions
-    from kamcli.scoring import AssessmentResult, CompetencyResult
+    from kamcli.scoring import AssessmentResult
 
 TEMPLATE = "report.html.j2"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -76,29 +79,6 @@ class RadarView:
     score_dots: tuple[tuple[float, float], ...]
     any_missing: bool
     description: str
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    coverage_note: str
-    score: str
-    target: str
-    gap: str
-    importance: str
-    status: str
-    glyph: str
-    word: str
-    score_width: float | None  # bar length, None without a score
-    target_x: float
-
-
-@dataclass(frozen=True)
-class Priority:
-    rank: int
-    row: Row
-    target_level: str
-    actions: tuple[str, ...]
 
 
 def text_units(text: str) -> int:
@@ -200,24 +180,18 @@ def _view_box(center: tuple[float, float], radius: float, labels: list[AxisLabel
     return f"{cx - half_width:.1f} {top:.1f} {2 * half_width:.1f} {bottom - top:.1f}"
 
 
-def radar_view(model: CompetencyModel, result: AssessmentResult, lang: str) -> RadarView:
+def radar_view(figure: RadarFigure) -> RadarView:
     """The SVG radar's shapes and wrapped labels; a missing score sits at the centre."""
-    names = [competency_name(model, row.competency_id, lang) for row in result.competencies]
-    low, high = model.scale.min, model.scale.max
-    values: dict[str, list[float | None]] = {
-        "score": [row.score for row in result.competencies],
-        "target": [row.target for row in result.competencies],
-    }
-    chart = radar(
-        names, values, low, high, center=RADAR_CENTER, radius=RADAR_RADIUS, label_gap=LABEL_GAP
-    )
+    values = {series.key: list(series.values) for series in figure.series}
+    chart = radar(list(figure.axes), values, figure.low, figure.high, center=RADAR_CENTER,
+                  radius=RADAR_RADIUS, label_gap=LABEL_GAP)  # fmt: skip
     series = dict(chart.series)
     labels = []
     for axis in chart.axes:
         width = MIDDLE_LABEL_UNITS if axis.anchor == "middle" else SIDE_LABEL_UNITS
         lines = wrap_label(axis.label, width, LABEL_MAX_LINES)
         if axis.missing:
-            lines += (label("no_data", lang),)
+            lines += (figure.no_data,)
         block = len(lines) * LABEL_LINE
         x, y = axis.label_at
         middle = y - math.cos(axis.angle) * block / 2  # above the top axis, below the bottom
@@ -228,10 +202,9 @@ def radar_view(model: CompetencyModel, result: AssessmentResult, lang: str) -> R
         (f"{value:g}", _points(polygon), cx + 4, polygon[0][1] - 3)
         for value, polygon in chart.rings
     )
+    scores = values["score"]
     dots = tuple(
-        vertex
-        for vertex, row in zip(series["score"], result.competencies, strict=True)
-        if row.score is not None
+        vertex for vertex, score in zip(series["score"], scores, strict=True) if score is not None
     )
     return RadarView(
         view_box=_view_box(chart.center, chart.radius, labels),
@@ -244,158 +217,102 @@ def radar_view(model: CompetencyModel, result: AssessmentResult, lang: str) -> R
         target_points=_points(series["target"]),
         score_dots=dots,
         any_missing=any(axis.missing for axis in chart.axes),
-        description=label("radar_note", lang).format(low=low, high=high),
+        description=figure.note,
     )
 
 
-def _share(model: CompetencyModel, value: float) -> float:
-    low, high = model.scale.min, model.scale.max
-    return min(1.0, max(0.0, (value - low) / (high - low)))
+@dataclass(frozen=True)
+class Bar:
+    """A gap-table row's bar in SVG units: score length (None without a score), target x."""
+
+    score_width: float | None
+    target_x: float
 
 
-def _row(model: CompetencyModel, row: CompetencyResult, lang: str) -> Row:
-    glyph, word = status_word(model, row.status, lang)
-    note = ""
-    if row.coverage < 1:
-        note = label("answered", lang).format(answered=row.answered, total=row.total)
-    return Row(
-        name=competency_name(model, row.competency_id, lang),
-        coverage_note=note,
-        score=with_level(model, row.score, lang),
-        target=with_level(model, row.target, lang),
-        gap=fmt_gap(row.gap),
-        importance=f"{row.weight:g}",
-        status=row.status,
-        glyph=glyph,
-        word=word,
-        score_width=None if row.score is None else round(_share(model, row.score) * BAR_WIDTH, 2),
-        target_x=round(_share(model, row.target) * BAR_WIDTH, 2),
-    )
+def bar(row: GapRow) -> Bar:
+    share = row.score_share
+    score = None if share is None else round(share * BAR_WIDTH, 2)
+    return Bar(score, round(row.target_share * BAR_WIDTH, 2))
 
 
-def _target_level(model: CompetencyModel, competency_id: str, target: float, lang: str) -> str:
-    """The model's descriptor of the level the target asks for (rounded up), if it has one."""
-    try:
-        levels = model.competency(competency_id).levels
-    except KeyError:
-        return ""
-    index = math.ceil(target - 1e-9) - model.scale.min
-    if not levels or not 0 <= index < len(levels):
-        return ""
-    return clean_text(model.text(levels[index], lang))
-
-
-def _priorities(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Priority]:
-    plan = []
-    for rank, competency_id in enumerate(result.priorities[:3], start=1):
-        row = result.competency(competency_id)
-        level = _target_level(model, competency_id, row.target, lang)
-        actions = tuple(stage_actions(model, competency_id, result.stage, lang))
-        plan.append(Priority(rank, _row(model, row, lang), level, actions))
-    return plan
-
-
-def _fits(
-    model: CompetencyModel, result: AssessmentResult, lang: str
-) -> list[tuple[str, float | None]]:
-    """(sentence, percentage for the meter) for the stage assessed and the next one."""
-
-    def pct(value: float | None) -> str:
-        return fmt_pct(value) if value is not None else label("fit_unknown", lang)
-
-    stage = stage_name(model, result.stage, lang)
-    now = label("fit_now", lang).format(stage=stage, fit=pct(result.fit))
-    if result.next_stage is None:
-        return [(now, result.fit), (label("last_stage", lang).format(stage=stage), None)]
-    following = stage_name(model, result.next_stage, lang)
-    text = label("fit_next", lang).format(stage=following, fit=pct(result.next_fit))
-    return [(now, result.fit), (text, result.next_fit)]
-
-
-def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
-    lines = []
-    for competency_id in result.strengths:
-        row = result.competency(competency_id)
-        above = 0.0 if row.score is None else row.score - row.target
-        key = "on_target_line" if fmt_gap(above) == "0.0" else "strength_line"
-        lines.append(
-            label(key, lang).format(
-                name=competency_name(model, competency_id, lang),
-                score=fmt_score(row.score),
-                above=f"{above:.1f}",
-            )
-        )
-    return lines
-
-
-def _diagnostic(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
-    return [sentence for sentence, _warning in diagnostic_sentences(model, result, lang)]
-
-
-def _method(model: CompetencyModel, lang: str) -> list[str]:
-    low, high = model.scale.min, model.scale.max
-    bands = []
-    for band in model.status_bands:
-        glyph, word = status_word(model, band.id, lang)
-        if band.max_gap is None:
-            bands.append(label("method_band_last", lang).format(glyph=glyph, word=word))
-        else:
-            limit = f"{band.max_gap:g}"
-            bands.append(label("method_band", lang).format(glyph=glyph, word=word, limit=limit))
-    separator = "；" if lang == "zh" else "; "
-    return [
-        label("method_score", lang).format(low=low, high=high),
-        label("method_coverage", lang).format(coverage=f"{model.min_coverage:.0%}"),
-        label("method_gap", lang).format(bands=separator.join(bands)),
-        label("method_priority", lang),
-        label("method_fit", lang).format(low=low),
-        levels_legend(model, lang),
-    ]
-
-
-def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[tuple[str, str]]:
-    missing = label("not_given", lang)
-    rows = [
-        ("person", clean_text(result.person) if result.person else missing),
-        ("account", clean_text(result.account) if result.account else missing),
-        ("stage", stage_name(model, result.stage, lang)),
-    ]
-    if result.rater != "self":
-        rows.append(("rater", rater_label(result.rater, lang)))
-        rows.append(("subject", clean_text(result.subject) if result.subject else missing))
-    rows.append(("date", format_created_at(result.created_at)))
-    rows.append(("model", f"{result.model_id} {result.model_version} ({result.model_hash})"))
-    return [(label(key, lang), value) for key, value in rows]
-
-
-def report_context(
-    model: CompetencyModel, result: AssessmentResult, lang: str
-) -> dict[str, object]:
-    """Everything the template shows, as plain text and numbers (the template escapes it)."""
-    try:
-        stage_summary = clean_text(model.text(model.stage(result.stage).summary, lang))
-    except KeyError:
-        stage_summary = ""
-    title = label("title", lang)
+def _header(section: Header) -> dict[str, object]:
+    fields = (*section.fields, section.date, section.model)
     return {
+        "page_title": section.page_title,
+        "title": section.title,
+        "model_name": section.eyebrow,
+        "header": [(field.name, field.value) for field in fields],
+    }
+
+
+def _stage_focus(section: StageFocus) -> dict[str, object]:
+    return {"stage_focus": section}
+
+
+def _radar(section: RadarFigure) -> dict[str, object]:
+    return {"radar": radar_view(section), "radar_heading": section.heading}
+
+
+def _fits(section: FitMeters) -> dict[str, object]:
+    fits = [(plain(meter.line), meter.percent) for meter in section.meters]
+    return {"fits": fits, "fit_explain": section.explain}
+
+
+def _gap_table(section: GapTable) -> dict[str, object]:
+    return {"gaps": section, "rows": [(row, bar(row)) for row in section.rows]}
+
+
+def _priorities(section: Priorities) -> dict[str, object]:
+    return {"priorities": section}
+
+
+def _bullets(section: Bullets) -> dict[str, object]:
+    return {"strengths": section, "strength_lines": [plain(line) for line in section.items]}
+
+
+def _notes(section: Notes) -> dict[str, object]:
+    lines = [plain(note.line) for note in section.notes]
+    return {"diagnostic": lines, "diagnostic_heading": section.heading}
+
+
+def _method(section: Method) -> dict[str, object]:
+    return {"method": section}
+
+
+# One context block per section type; report.html.j2 has one template block for each.
+HANDLERS: dict[type, Callable[[Any], dict[str, object]]] = {
+    Header: _header,
+    StageFocus: _stage_focus,
+    RadarFigure: _radar,
+    FitMeters: _fits,
+    GapTable: _gap_table,
+    Priorities: _priorities,
+    Bullets: _bullets,
+    Notes: _notes,
+    Method: _method,
+}
+
+
+def report_context(document: Document) -> dict[str, object]:
+    """Everything the template shows, as plain text and numbers (the template escapes it)."""
+    lang = document.lang
+    context: dict[str, object] = {
         "html_lang": HTML_LANG.get(lang, lang),
         "label": lambda key: label(key, lang),
         "field_name": lambda name: label("field", lang).format(name=name),
-        "page_title": f"{title} — {clean_text(result.person)}" if result.person else title,
-        "model_name": clean_text(model.text(model.name, lang)),
-        "header": _header(model, result, lang),
-        "stage": stage_name(model, result.stage, lang),
-        "stage_summary": stage_summary,
-        "radar": radar_view(model, result, lang),
-        "fits": _fits(model, result, lang),
-        "rows": [_row(model, row, lang) for row in result.competencies],
         "bar_width": BAR_WIDTH,
-        "priorities": _priorities(model, result, lang),
-        "strengths": _strengths(model, result, lang),
-        "diagnostic": _diagnostic(model, result, lang),
-        "method": _method(model, lang),
-        "stamp": f"{result.model_id} {result.model_version} · {result.model_hash}",
+        "diagnostic": [],
     }
+    for section in document.sections:
+        context.update(HANDLERS[type(section)](section))
+    return context
+
+
+def render_document(document: Document) -> str:
+    """Any document as one HTML page; needs no network, fonts or scripts to show."""
+    from kamcli.render.templating import render_page
+
+    return render_page(TEMPLATE, report_context(document))
 
 
 def render_html(
@@ -403,6 +320,6 @@ def render_html(
 ) -> str:
     """The whole report as one HTML document; needs no network, fonts or scripts to show."""
     del options  # the browser picks a system font; nothing else is configurable
-    from kamcli.render.templating import render_page
+    from kamcli.report.person import person_document
 
-    return render_page(TEMPLATE, report_context(model, result, lang))
+    return render_document(person_document(model, result, lang))

@@ -1,7 +1,7 @@
 """The gap report as an A4 PDF (fpdf2, the `pdf` extra), made to be printed in black and white.
 
-The content and its wording come from the HTML report's `report_context`, so both documents
-say the same; this module only lays it out. Text is wrapped here (Latin words kept whole, CJK
+It lays out any report document (kamcli/report) by its section types, so the PDF says what
+the HTML page and the terminal say. Text is wrapped here (Latin words kept whole, CJK
 broken between characters) so every block's height is known before it is drawn and blocks are
 never split across pages. Status is always a word; the radar's target line is dashed.
 """
@@ -9,13 +9,14 @@ never split across pages. Status is always a word; the radar's target line is da
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from kamcli.errors import MissingFeatureError
 from kamcli.render.fonts import load_fonts
-from kamcli.render.html import Priority, Row, report_context
-from kamcli.render.labels import competency_name, label
+from kamcli.render.labels import label
 from kamcli.render.pdf_layout import (
     FAINT,
     INK,
@@ -28,6 +29,20 @@ from kamcli.render.pdf_layout import (
     line_height,
 )
 from kamcli.render.radar import Radar, radar
+from kamcli.report.document import (
+    Bullets,
+    Document,
+    FitMeters,
+    GapTable,
+    Header,
+    Method,
+    Notes,
+    Priorities,
+    PriorityItem,
+    RadarFigure,
+    StageFocus,
+    plain,
+)
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
@@ -53,12 +68,11 @@ def pdf_extra() -> str:
     return f"PDF reports need the pdf extra: {install_command('pdf')}"
 
 
-def title_block(sheet: Sheet, context: dict[str, Any], title: str) -> None:
+def title_block(sheet: Sheet, eyebrow: str, pairs: list[tuple[str, str]], title: str) -> None:
     """Model name, title, and the header pairs in three columns (person and 360 reports)."""
-    sheet.paragraph(context["model_name"], 8.5, gray=MUTED, after=0.5)
+    sheet.paragraph(eyebrow, 8.5, gray=MUTED, after=0.5)
     sheet.paragraph(title, 20, bold=True, after=2.0)
     sheet.rule(sheet.y, INK, 0.5)
-    pairs: list[tuple[str, str]] = context["header"]
     gutter = 5.0
     column = (WIDTH - 2 * gutter) / 3
     top = sheet.y + 2.5
@@ -76,14 +90,14 @@ def title_block(sheet: Sheet, context: dict[str, Any], title: str) -> None:
     sheet.pdf.set_y(top + 2.0)
 
 
-def axis_labels(sheet: Sheet, chart: Radar, lang: str) -> None:
+def axis_labels(sheet: Sheet, chart: Radar, lang: str, no_data: str = "") -> None:
     """Radar axis names around the chart, 'no data' under axes without a score."""
     for axis in chart.axes:
         width = MIDDLE_LABEL_WIDTH if axis.anchor == "middle" else SIDE_LABEL_WIDTH
         sheet.font(LABEL_SIZE, gray=FAINT if axis.missing else INK)
         lines = sheet.wrap(axis.label, width, 3)
         if axis.missing:
-            lines += sheet.wrap(label("no_data", lang), width, 1)
+            lines += sheet.wrap(no_data or label("no_data", lang), width, 1)
         block = len(lines) * line_height(LABEL_SIZE)
         x, y = axis.label_at
         top = y - (1 + math.cos(axis.angle)) * block / 2
@@ -92,32 +106,29 @@ def axis_labels(sheet: Sheet, chart: Radar, lang: str) -> None:
         sheet.write(lines, left, top, width, LABEL_SIZE, align)
 
 
-def _header(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
-    title_block(sheet, context, label("title", lang))
-    if context["stage_summary"]:
-        sheet.paragraph(f"{label('stage_focus', lang)} · {context['stage']}", 9.5, bold=True,
-                        after=0.5)  # fmt: skip
-        sheet.paragraph(context["stage_summary"], 9, gray=MUTED, after=2.0)
+def _header(sheet: Sheet, section: Header, state: Layout) -> None:
+    del state
+    pairs = [(f.name, f.value) for f in (*section.fields, section.date, section.model)]
+    title_block(sheet, section.eyebrow, pairs, section.title)
 
 
-def _radar(sheet: Sheet, model: CompetencyModel, result: AssessmentResult, lang: str) -> None:
+def _stage_focus(sheet: Sheet, section: StageFocus, state: Layout) -> None:
+    del state
+    if section.text:
+        sheet.paragraph(f"{section.heading} · {section.stage}", 9.5, bold=True, after=0.5)
+        sheet.paragraph(section.text, 9, gray=MUTED, after=2.0)
+
+
+def _radar(sheet: Sheet, figure: RadarFigure, state: Layout) -> None:
+    if len(figure.axes) < MIN_RADAR_AXES:
+        return
     pdf = sheet.pdf
-    sheet.heading(label("radar", lang), keep_with=2 * RADAR_HALF_HEIGHT + 12)
-    names = [competency_name(model, row.competency_id, lang) for row in result.competencies]
-    low, high = model.scale.min, model.scale.max
+    sheet.heading(figure.heading, keep_with=2 * RADAR_HALF_HEIGHT + 12)
+    low, high = figure.low, figure.high
     center = (PAGE_WIDTH / 2, sheet.y + RADAR_HALF_HEIGHT)
-    chart = radar(
-        names,
-        {
-            "score": [row.score for row in result.competencies],
-            "target": [row.target for row in result.competencies],
-        },
-        low,
-        high,
-        center=center,
-        radius=RADAR_RADIUS,
-        label_gap=RADAR_LABEL_GAP,
-    )
+    values = {series.key: list(series.values) for series in figure.series}
+    chart = radar(list(figure.axes), values, low, high, center=center, radius=RADAR_RADIUS,
+                  label_gap=RADAR_LABEL_GAP)  # fmt: skip
     series = dict(chart.series)
     pdf.set_fill_color(222)
     pdf.polygon(series["score"], style="F")
@@ -146,20 +157,20 @@ def _radar(sheet: Sheet, model: CompetencyModel, result: AssessmentResult, lang:
     for (x, y), axis in zip(series["score"], chart.axes, strict=True):
         if not axis.missing:
             pdf.ellipse(x - 0.8, y - 0.8, 1.6, 1.6, style="F")
-    axis_labels(sheet, chart, lang)
+    axis_labels(sheet, chart, state.lang, figure.no_data)
     pdf.set_y(center[1] + RADAR_HALF_HEIGHT + 1.0)
-    _radar_legend(sheet, lang, any(axis.missing for axis in chart.axes))
-    note = label("radar_note", lang).format(low=low, high=high)
-    sheet.paragraph(note, 8, gray=MUTED, align="C")
+    missing = figure.legend_no_data if any(axis.missing for axis in chart.axes) else ""
+    _radar_legend(sheet, figure.series[0].label, figure.series[1].label, missing)
+    sheet.paragraph(figure.note, 8, gray=MUTED, align="C")
 
 
-def _radar_legend(sheet: Sheet, lang: str, any_missing: bool) -> None:
+def _radar_legend(sheet: Sheet, score_label: str, target_label: str, missing: str) -> None:
     """Key for the two lines, centred under the chart: filled solid = score, dashed = target."""
     pdf = sheet.pdf
     y = sheet.y + 2.0
     sheet.font(8.5)
-    score = sheet.fonts.printable(label("col_score", lang))
-    target = sheet.fonts.printable(label("col_target", lang))
+    score = sheet.fonts.printable(score_label)
+    target = sheet.fonts.printable(target_label)
     swatch, gap, between = 8.0, 2.0, 8.0
     width = 2 * (swatch + gap) + sheet.width_of(score) + between + sheet.width_of(target)
     x = PAGE_WIDTH / 2 - width / 2
@@ -178,18 +189,20 @@ def _radar_legend(sheet: Sheet, lang: str, any_missing: bool) -> None:
     pdf.set_dash_pattern()
     sheet.write([target], x + swatch + gap, text_top, sheet.width_of(target) + 1, 8.5)
     pdf.set_y(y + 3.0)
-    if any_missing:
-        sheet.paragraph(label("legend_no_data", lang), 8, gray=MUTED, align="C", after=0.3)
+    if missing:
+        sheet.paragraph(missing, 8, gray=MUTED, align="C", after=0.3)
 
 
-def _fits(sheet: Sheet, fits: list[tuple[str, float | None]], lang: str) -> None:
+def _fits(sheet: Sheet, section: FitMeters, state: Layout) -> None:
+    del state
     gutter = 8.0
     column = (WIDTH - gutter) / 2
     sheet.ensure(22.0)
-    sheet.paragraph(label("fit_explain", lang), 8.5, gray=MUTED, after=0.0)
+    sheet.paragraph(section.explain, 8.5, gray=MUTED, after=0.0)
     top = sheet.y + 2.0
     bottom = top
-    for index, (text, percent) in enumerate(fits[:2]):
+    for index, meter in enumerate(section.meters[:2]):
+        text, percent = plain(meter.line), meter.percent
         x = MARGIN + index * (column + gutter)
         sheet.font(9.5, bold=index == 0)
         y = sheet.write(sheet.wrap(text, column, 2), x, top, column, 9.5)
@@ -204,26 +217,27 @@ def _status_text(glyph: str, word: str, glyphs: bool) -> str:
     return f"{glyph} {word}" if glyphs else word
 
 
-def _table_head(sheet: Sheet, lang: str) -> None:
-    keys = ("col_competency", "col_score", "col_target", "col_gap", "importance", "col_bar",
-            "col_status")  # fmt: skip
+def _table_head(sheet: Sheet, section: GapTable) -> None:
+    names = section.headings
+    titles = (names.competency, names.score, names.target, names.gap, names.weight, names.bar,
+              names.status)  # fmt: skip
     sheet.font(8, bold=True)
     x, top, bottom = MARGIN, sheet.y, sheet.y
-    for key, width in zip(keys, COLUMNS, strict=True):
-        align = "R" if key in ("col_score", "col_target", "col_gap", "importance") else "L"
-        lines = sheet.wrap(label(key, lang), width - 2, 2)
+    for number, (title, width) in enumerate(zip(titles, COLUMNS, strict=True)):
+        align = "R" if 1 <= number <= 4 else "L"
+        lines = sheet.wrap(title, width - 2, 2)
         bottom = max(bottom, sheet.write(lines, x + 1, top, width - 2, 8, align))
         x += width
     sheet.rule(bottom + 0.6, INK, 0.35)
     sheet.pdf.set_y(bottom + 1.2)
 
 
-def _table(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) -> None:
-    rows: list[Row] = context["rows"]
+def _table(sheet: Sheet, section: GapTable, state: Layout) -> None:
+    rows = section.rows
+    glyphs = state.glyphs
     # The whole table on one page when it can be; a longer one repeats its head on each page.
-    sheet.heading(label("gap_table", lang), keep_with=min(12.0 + 9.0 * len(rows), 200.0))
-    _table_head(sheet, lang)
-    bar_width = context["bar_width"]
+    sheet.heading(section.headings.heading, keep_with=min(12.0 + 9.0 * len(rows), 200.0))
+    _table_head(sheet, section)
     for number, row in enumerate(rows):
         below_target = row.gap.startswith("+")
         sheet.font(9, bold=below_target)
@@ -236,7 +250,7 @@ def _table(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) -> No
                      len(status) * line_height(9)) + 2.0  # fmt: skip
         if sheet.y + height > sheet.pdf.page_break_trigger:
             sheet.pdf.add_page()
-            _table_head(sheet, lang)
+            _table_head(sheet, section)
         top = sheet.y
         if number % 2:
             sheet.pdf.set_fill_color(246)
@@ -247,15 +261,15 @@ def _table(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) -> No
         sheet.font(7.5, gray=MUTED)
         sheet.write(note, MARGIN + 1, y, COLUMNS[0] - 2, 7.5)
         x = MARGIN + COLUMNS[0]
-        for value, width in zip((row.score, row.target, row.gap, row.importance), COLUMNS[1:5],
-                                strict=True):  # fmt: skip
+        figures = (row.score_text, row.target_text, row.gap, row.weight)
+        for value, width in zip(figures, COLUMNS[1:5], strict=True):
             sheet.font(9, gray=gray)
             sheet.write([sheet.fonts.printable(value)], x + 1, top + 1.0, width - 2, 9, "R")
             x += width
-        share = None if row.score_width is None else row.score_width / bar_width
+        share = row.score_share
         if share is not None:
             sheet.bar(x + 3, top + 1.0 + (line_height(9) - 2.6) / 2, COLUMNS[5] - 6, share,
-                      row.target_x / bar_width)  # fmt: skip
+                      row.target_share)  # fmt: skip
         else:
             sheet.write([sheet.fonts.printable("—")], x + 3, top + 1.0, COLUMNS[5] - 6, 9, "C")
         sheet.font(9, gray=gray)
@@ -263,10 +277,11 @@ def _table(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) -> No
         sheet.pdf.set_y(top + height)
     sheet.rule(sheet.y, INK, 0.35)
     sheet.pdf.set_y(sheet.y + 1.5)
-    sheet.paragraph(label("legend_gap", lang), 8, gray=MUTED)
+    sheet.paragraph(section.legend_gap, 8, gray=MUTED)
 
 
-def _priority(sheet: Sheet, item: Priority, lang: str, glyphs: bool) -> None:
+def _priority(sheet: Sheet, item: PriorityItem, section: Priorities, state: Layout) -> None:
+    lang, glyphs = state.lang, state.glyphs
     pdf = sheet.pdf
     indent = MARGIN + 9.0
     width = WIDTH - 9.0
@@ -278,9 +293,9 @@ def _priority(sheet: Sheet, item: Priority, lang: str, glyphs: bool) -> None:
         f"{label(key, lang)} {value}"
         for key, value in (
             ("col_gap", row.gap),
-            ("col_score", row.score),
-            ("col_target", row.target),
-            ("importance", row.importance),
+            ("col_score", row.score_text),
+            ("col_target", row.target_text),
+            ("importance", row.weight),
         )
     )
     figure_lines = sheet.wrap(figures, width)
@@ -312,7 +327,7 @@ def _priority(sheet: Sheet, item: Priority, lang: str, glyphs: bool) -> None:
     sheet.font(9)
     if not actions:
         sheet.font(9, gray=MUTED)
-        y = sheet.write(sheet.wrap(label("no_actions", lang), width), indent, y, width, 9)
+        y = sheet.write(sheet.wrap(section.no_actions, width), indent, y, width, 9)
     for lines in actions:
         sheet.write([sheet.fonts.printable("•")], indent + 1, y, 4, 9)
         y = sheet.write(lines, indent + 5, y, width - 5, 9)
@@ -327,15 +342,14 @@ def _priority(sheet: Sheet, item: Priority, lang: str, glyphs: bool) -> None:
     pdf.set_y(y + 6.0)
 
 
-def _priorities(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) -> None:
-    sheet.heading(label("priorities", lang), keep_with=45.0)
-    items: list[Priority] = context["priorities"]
-    if not items:
-        sheet.paragraph(label("no_priorities", lang))
+def _priorities(sheet: Sheet, section: Priorities, state: Layout) -> None:
+    sheet.heading(section.heading, keep_with=45.0)
+    if not section.items:
+        sheet.paragraph(section.empty)
         return
-    sheet.paragraph(label("priority_rule", lang), 9, gray=MUTED, after=2.0)
-    for item in items:
-        _priority(sheet, item, lang, glyphs)
+    sheet.paragraph(section.rule, 9, gray=MUTED, after=2.0)
+    for item in section.items:
+        _priority(sheet, item, section, state)
 
 
 def _bullets(sheet: Sheet, title: str, lines: list[str], empty: str, rule: str = "") -> None:
@@ -352,15 +366,53 @@ def _bullets(sheet: Sheet, title: str, lines: list[str], empty: str, rule: str =
         sheet.pdf.set_y(sheet.write(wrapped, MARGIN + 5, sheet.y, WIDTH - 5, 9.5) + 1.0)
 
 
-def _method(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
-    sheet.heading(label("method", lang), keep_with=25.0)
-    for number, line in enumerate(context["method"], start=1):
+def _bullet_list(sheet: Sheet, section: Bullets, state: Layout) -> None:
+    del state
+    lines = [plain(line) for line in section.items]
+    _bullets(sheet, section.heading, lines, section.empty, section.rule)
+
+
+def _notes(sheet: Sheet, section: Notes, state: Layout) -> None:
+    del state
+    _bullets(sheet, section.heading, [plain(note.line) for note in section.notes], "")
+
+
+def method_block(sheet: Sheet, heading: str, lines: Sequence[str], stamp: str) -> None:
+    """The numbered method notes and the model stamp (person and 360 reports)."""
+    sheet.heading(heading, keep_with=25.0)
+    for number, line in enumerate(lines, start=1):
         sheet.font(8.5, gray=MUTED)
         wrapped = sheet.wrap(line, WIDTH - 6)
         sheet.ensure(len(wrapped) * line_height(8.5))
         sheet.write([f"{number}."], MARGIN, sheet.y, 5, 8.5)
         sheet.pdf.set_y(sheet.write(wrapped, MARGIN + 6, sheet.y, WIDTH - 6, 8.5) + 0.8)
-    sheet.paragraph(f"kamcli · {context['stamp']}", 7.5, gray=FAINT)
+    sheet.paragraph(f"kamcli · {stamp}", 7.5, gray=FAINT)
+
+
+def _method(sheet: Sheet, section: Method, state: Layout) -> None:
+    del state
+    method_block(sheet, section.heading, section.lines, section.stamp)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What every section's drawing may need besides its own content."""
+
+    lang: str
+    glyphs: bool  # the font has the status glyphs
+
+
+HANDLERS: dict[type, Callable[[Sheet, Any, Layout], None]] = {
+    Header: _header,
+    StageFocus: _stage_focus,
+    RadarFigure: _radar,
+    FitMeters: _fits,
+    GapTable: _table,
+    Priorities: _priorities,
+    Bullets: _bullet_list,
+    Notes: _notes,
+    Method: _method,
+}
 
 
 def _footer(sheet: Sheet, title: str, lang: str) -> None:
@@ -382,10 +434,8 @@ def _creation_date(created_at: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def render_pdf(
-    model: CompetencyModel, result: AssessmentResult, lang: str, options: RenderOptions
-) -> bytes:
-    """The whole report as PDF bytes; MissingFeatureError without fpdf2 or a usable font."""
+def start_pdf(lang: str, options: RenderOptions, created_at: str | None) -> Sheet:
+    """An A4 sheet with the report's fonts; MissingFeatureError without fpdf2 or a font."""
     try:
         import fpdf
     except ImportError:
@@ -394,28 +444,38 @@ def render_pdf(
     pdf.set_margins(MARGIN, 14.0, MARGIN)
     pdf.set_auto_page_break(True, margin=18.0)
     sheet = Sheet(pdf, load_fonts(pdf, lang, options.font))
-    context: dict[str, Any] = report_context(model, result, lang)
-    glyph_chars = {ch for band in model.status_bands for ch in band.glyph} | {"?"}
-    glyphs = sheet.fonts.covered is not None and all(
-        sheet.fonts.has_glyph(ord(ch)) for ch in glyph_chars if not ch.isspace()
-    )
-    title: str = context["page_title"]
-    pdf.set_title(title)
     pdf.set_lang(lang)
     pdf.set_creator("kamcli")
-    pdf.set_creation_date(_creation_date(result.created_at))
+    pdf.set_creation_date(_creation_date(created_at or ""))
+    return sheet
+
+
+def render_document(document: Document, options: RenderOptions, created_at: str) -> bytes:
+    """Any document as PDF bytes, sections in print order."""
+    lang = document.lang
+    sheet = start_pdf(lang, options, created_at)
+    pdf = sheet.pdf
+    table = document.first(GapTable)
+    glyph_chars = {ch for glyph, _ in (table.status_words if table else ()) for ch in glyph}
+    glyphs = sheet.fonts.covered is not None and all(
+        sheet.fonts.has_glyph(ord(ch)) for ch in glyph_chars | {"?"} if not ch.isspace()
+    )
+    header = document.first(Header)
+    title = header.page_title if header else ""
+    pdf.set_title(title)
     pdf.alias_nb_pages()
     pdf.footer = lambda: _footer(sheet, title, lang)
     pdf.add_page()
-    _header(sheet, context, lang)
-    if len(result.competencies) >= MIN_RADAR_AXES:
-        _radar(sheet, model, result, lang)
-    _fits(sheet, context["fits"], lang)
-    _table(sheet, context, lang, glyphs)
-    _priorities(sheet, context, lang, glyphs)
-    _bullets(sheet, label("strengths", lang), context["strengths"], label("no_strengths", lang),
-             label("strength_rule", lang))  # fmt: skip
-    if context["diagnostic"]:
-        _bullets(sheet, label("diagnostic", lang), context["diagnostic"], "")
-    _method(sheet, context, lang)
+    state = Layout(lang, glyphs)
+    for section in document.sections:
+        HANDLERS[type(section)](sheet, section, state)
     return bytes(pdf.output())
+
+
+def render_pdf(
+    model: CompetencyModel, result: AssessmentResult, lang: str, options: RenderOptions
+) -> bytes:
+    """The whole report as PDF bytes; MissingFeatureError without fpdf2 or a usable font."""
+    from kamcli.report.person import person_document
+
+    return render_document(person_document(model, result, lang), options, result.created_at)

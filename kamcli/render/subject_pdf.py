@@ -16,8 +16,8 @@ from kamcli.render.fonts import load_fonts
 from kamcli.render.labels import label
 from kamcli.render.pdf import (  # shared with the person report
     _footer,
-    _method,
     axis_labels,
+    method_block,
     pdf_extra,
     title_block,
 )
@@ -60,7 +60,7 @@ FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)  # no assessment date: same report
 
 
 def _header(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
-    title_block(sheet, context, label("subject_title", lang))
+    title_block(sheet, context["model_name"], context["header"], label("subject_title", lang))
 
 
 def _notes(sheet: Sheet, notes: list[str], lang: str) -> None:
@@ -380,5 +380,5 @@ def render_subject_pdf(
         lang,
         glyphs,
     )
-    _method(sheet, context, lang)
+    method_block(sheet, label("method", lang), context["method"], context["stamp"])
     return bytes(pdf.output())
