@@ -11,26 +11,12 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kamcli.render.labels import label
 from kamcli.render.radar import radar
-from kamcli.report.document import (
-    Bullets,
-    Document,
-    FitMeters,
-    GapRow,
-    GapTable,
-    Header,
-    Method,
-    Notes,
-    Priorities,
-    RadarFigure,
-    StageFocus,
-    plain,
-)
+from kamcli.report import document as doc
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
@@ -180,7 +166,7 @@ def _view_box(center: tuple[float, float], radius: float, labels: list[AxisLabel
     return f"{cx - half_width:.1f} {top:.1f} {2 * half_width:.1f} {bottom - top:.1f}"
 
 
-def radar_view(figure: RadarFigure) -> RadarView:
+def radar_view(figure: doc.RadarFigure) -> RadarView:
     """The SVG radar's shapes and wrapped labels; a missing score sits at the centre."""
     values = {series.key: list(series.values) for series in figure.series}
     chart = radar(list(figure.axes), values, figure.low, figure.high, center=RADAR_CENTER,
@@ -229,13 +215,13 @@ class Bar:
     target_x: float
 
 
-def bar(row: GapRow) -> Bar:
+def bar(row: doc.GapRow) -> Bar:
     share = row.score_share
     score = None if share is None else round(share * BAR_WIDTH, 2)
     return Bar(score, round(row.target_share * BAR_WIDTH, 2))
 
 
-def _header(section: Header) -> dict[str, object]:
+def _on_header(section: doc.Header) -> dict[str, object]:
     fields = (*section.fields, section.date, section.model)
     return {
         "page_title": section.page_title,
@@ -245,55 +231,45 @@ def _header(section: Header) -> dict[str, object]:
     }
 
 
-def _stage_focus(section: StageFocus) -> dict[str, object]:
+def _on_stage_focus(section: doc.StageFocus) -> dict[str, object]:
     return {"stage_focus": section}
 
 
-def _radar(section: RadarFigure) -> dict[str, object]:
+def _on_radar_figure(section: doc.RadarFigure) -> dict[str, object]:
     return {"radar": radar_view(section), "radar_heading": section.heading}
 
 
-def _fits(section: FitMeters) -> dict[str, object]:
-    fits = [(plain(meter.line), meter.percent) for meter in section.meters]
+def _on_fit_meters(section: doc.FitMeters) -> dict[str, object]:
+    fits = [(doc.plain(meter.line), meter.percent) for meter in section.meters]
     return {"fits": fits, "fit_explain": section.explain}
 
 
-def _gap_table(section: GapTable) -> dict[str, object]:
+def _on_gap_table(section: doc.GapTable) -> dict[str, object]:
     return {"gaps": section, "rows": [(row, bar(row)) for row in section.rows]}
 
 
-def _priorities(section: Priorities) -> dict[str, object]:
+def _on_priorities(section: doc.Priorities) -> dict[str, object]:
     return {"priorities": section}
 
 
-def _bullets(section: Bullets) -> dict[str, object]:
-    return {"strengths": section, "strength_lines": [plain(line) for line in section.items]}
+def _on_bullets(section: doc.Bullets) -> dict[str, object]:
+    return {"strengths": section, "strength_lines": [doc.plain(line) for line in section.items]}
 
 
-def _notes(section: Notes) -> dict[str, object]:
-    lines = [plain(note.line) for note in section.notes]
+def _on_notes(section: doc.Notes) -> dict[str, object]:
+    lines = [doc.plain(note.line) for note in section.notes]
     return {"diagnostic": lines, "diagnostic_heading": section.heading}
 
 
-def _method(section: Method) -> dict[str, object]:
+def _on_method(section: doc.Method) -> dict[str, object]:
     return {"method": section}
 
 
 # One context block per section type; report.html.j2 has one template block for each.
-HANDLERS: dict[type, Callable[[Any], dict[str, object]]] = {
-    Header: _header,
-    StageFocus: _stage_focus,
-    RadarFigure: _radar,
-    FitMeters: _fits,
-    GapTable: _gap_table,
-    Priorities: _priorities,
-    Bullets: _bullets,
-    Notes: _notes,
-    Method: _method,
-}
+HANDLERS = doc.handlers(globals())
 
 
-def report_context(document: Document) -> dict[str, object]:
+def report_context(document: doc.Document) -> dict[str, object]:
     """Everything the template shows, as plain text and numbers (the template escapes it)."""
     lang = document.lang
     context: dict[str, object] = {
@@ -308,7 +284,7 @@ def report_context(document: Document) -> dict[str, object]:
     return context
 
 
-def render_document(document: Document) -> str:
+def render_document(document: doc.Document) -> str:
     """Any document as one HTML page; needs no network, fonts or scripts to show."""
     from kamcli.render.templating import render_page
 

@@ -9,23 +9,10 @@ HTML or links.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kamcli.render.labels import clean_text, label
-from kamcli.report.document import (
-    Bullets,
-    Document,
-    FitMeters,
-    GapTable,
-    Header,
-    Line,
-    Method,
-    Notes,
-    Priorities,
-    RadarFigure,
-    StageFocus,
-)
+from kamcli.report import document as doc
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
@@ -41,7 +28,7 @@ def md_escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", clean_text(text))
 
 
-def md_line(line: Line) -> str:
+def md_line(line: doc.Line) -> str:
     """A sentence: user and model text escaped, emphasised runs in bold."""
     parts = []
     for span in line:
@@ -50,7 +37,7 @@ def md_line(line: Line) -> str:
     return "".join(parts)
 
 
-def _header(section: Header, lang: str) -> list[str]:
+def _on_header(section: doc.Header, lang: str) -> list[str]:
     field = label("field", lang)
     lines = [f"# {section.title}", ""]
     for item in (*section.fields, section.model, section.date):
@@ -58,7 +45,7 @@ def _header(section: Header, lang: str) -> list[str]:
     return lines
 
 
-def _table(section: GapTable, lang: str) -> list[str]:
+def _on_gap_table(section: doc.GapTable, lang: str) -> list[str]:
     names = section.headings
     titles = (names.competency, names.score, names.target, names.gap, names.weight, names.status)
     lines = ["| " + " | ".join(titles) + " |", "| --- | ---: | ---: | ---: | ---: | --- |"]
@@ -78,7 +65,7 @@ def _table(section: GapTable, lang: str) -> list[str]:
     return [*lines, "", f"*{section.legend_gap}*", "", f"*{section.legend_levels}*"]
 
 
-def _priorities(section: Priorities, lang: str) -> list[str]:
+def _on_priorities(section: doc.Priorities, lang: str) -> list[str]:
     del lang
     lines = [f"## {section.heading}", ""]
     if not section.items:
@@ -93,13 +80,13 @@ def _priorities(section: Priorities, lang: str) -> list[str]:
     return lines
 
 
-def _fit(section: FitMeters, lang: str) -> list[str]:
+def _on_fit_meters(section: doc.FitMeters, lang: str) -> list[str]:
     del lang
     lines = [f"## {section.heading}", "", f"*{section.explain}*", ""]
     return lines + [f"- {md_line(meter.line)}" for meter in section.meters]
 
 
-def _bullets(section: Bullets, lang: str) -> list[str]:
+def _on_bullets(section: doc.Bullets, lang: str) -> list[str]:
     del lang
     lines = [f"## {section.heading}", "", f"*{section.rule}*", ""]
     if not section.items:
@@ -107,7 +94,7 @@ def _bullets(section: Bullets, lang: str) -> list[str]:
     return lines + [f"- {md_line(line)}" for line in section.items]
 
 
-def _notes(section: Notes, lang: str) -> list[str]:
+def _on_notes(section: doc.Notes, lang: str) -> list[str]:
     del lang
     lines = [f"## {section.heading}", ""]
     for number, note in enumerate(section.notes):
@@ -123,24 +110,21 @@ def _omitted(section: object, lang: str) -> list[str]:
     return []
 
 
-HANDLERS: dict[type, Callable[[Any, str], list[str]]] = {
-    Header: _header,
-    StageFocus: _omitted,
-    RadarFigure: _omitted,
-    FitMeters: _fit,
-    GapTable: _table,
-    Priorities: _priorities,
-    Bullets: _bullets,
-    Notes: _notes,
-    Method: _omitted,
-}
-ORDER = (Header, GapTable, Priorities, FitMeters, Bullets, Notes)  # as on the terminal
+_on_stage_focus = _on_radar_figure = _on_method = _omitted
+HANDLERS = doc.handlers(globals())
+ORDER = (
+    doc.Header,
+    doc.GapTable,
+    doc.Priorities,
+    doc.FitMeters,
+    doc.Bullets,
+    doc.Notes,
+)  # as on the terminal
 
 
-def render_document(document: Document) -> str:
+def render_document(document: doc.Document) -> str:
     """Any document as Markdown, sections in screen order, ending in a newline."""
-    rank = {kind: index for index, kind in enumerate(ORDER)}
-    sections = sorted(document.sections, key=lambda s: rank.get(type(s), len(ORDER)))
+    sections = document.in_order(ORDER)
     blocks = [HANDLERS[type(section)](section, document.lang) for section in sections]
     return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
 

@@ -9,7 +9,7 @@ never split across pages. Status is always a word; the radar's target line is da
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -29,20 +29,7 @@ from kamcli.render.pdf_layout import (
     line_height,
 )
 from kamcli.render.radar import Radar, radar
-from kamcli.report.document import (
-    Bullets,
-    Document,
-    FitMeters,
-    GapTable,
-    Header,
-    Method,
-    Notes,
-    Priorities,
-    PriorityItem,
-    RadarFigure,
-    StageFocus,
-    plain,
-)
+from kamcli.report import document as doc
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
@@ -106,20 +93,20 @@ def axis_labels(sheet: Sheet, chart: Radar, lang: str, no_data: str = "") -> Non
         sheet.write(lines, left, top, width, LABEL_SIZE, align)
 
 
-def _header(sheet: Sheet, section: Header, state: Layout) -> None:
+def _on_header(sheet: Sheet, section: doc.Header, state: Layout) -> None:
     del state
     pairs = [(f.name, f.value) for f in (*section.fields, section.date, section.model)]
     title_block(sheet, section.eyebrow, pairs, section.title)
 
 
-def _stage_focus(sheet: Sheet, section: StageFocus, state: Layout) -> None:
+def _on_stage_focus(sheet: Sheet, section: doc.StageFocus, state: Layout) -> None:
     del state
     if section.text:
         sheet.paragraph(f"{section.heading} · {section.stage}", 9.5, bold=True, after=0.5)
         sheet.paragraph(section.text, 9, gray=MUTED, after=2.0)
 
 
-def _radar(sheet: Sheet, figure: RadarFigure, state: Layout) -> None:
+def _on_radar_figure(sheet: Sheet, figure: doc.RadarFigure, state: Layout) -> None:
     if len(figure.axes) < MIN_RADAR_AXES:
         return
     pdf = sheet.pdf
@@ -193,7 +180,7 @@ def _radar_legend(sheet: Sheet, score_label: str, target_label: str, missing: st
         sheet.paragraph(missing, 8, gray=MUTED, align="C", after=0.3)
 
 
-def _fits(sheet: Sheet, section: FitMeters, state: Layout) -> None:
+def _on_fit_meters(sheet: Sheet, section: doc.FitMeters, state: Layout) -> None:
     del state
     gutter = 8.0
     column = (WIDTH - gutter) / 2
@@ -202,7 +189,7 @@ def _fits(sheet: Sheet, section: FitMeters, state: Layout) -> None:
     top = sheet.y + 2.0
     bottom = top
     for index, meter in enumerate(section.meters[:2]):
-        text, percent = plain(meter.line), meter.percent
+        text, percent = doc.plain(meter.line), meter.percent
         x = MARGIN + index * (column + gutter)
         sheet.font(9.5, bold=index == 0)
         y = sheet.write(sheet.wrap(text, column, 2), x, top, column, 9.5)
@@ -217,7 +204,7 @@ def _status_text(glyph: str, word: str, glyphs: bool) -> str:
     return f"{glyph} {word}" if glyphs else word
 
 
-def _table_head(sheet: Sheet, section: GapTable) -> None:
+def _table_head(sheet: Sheet, section: doc.GapTable) -> None:
     names = section.headings
     titles = (names.competency, names.score, names.target, names.gap, names.weight, names.bar,
               names.status)  # fmt: skip
@@ -232,7 +219,7 @@ def _table_head(sheet: Sheet, section: GapTable) -> None:
     sheet.pdf.set_y(bottom + 1.2)
 
 
-def _table(sheet: Sheet, section: GapTable, state: Layout) -> None:
+def _on_gap_table(sheet: Sheet, section: doc.GapTable, state: Layout) -> None:
     rows = section.rows
     glyphs = state.glyphs
     # The whole table on one page when it can be; a longer one repeats its head on each page.
@@ -280,7 +267,7 @@ def _table(sheet: Sheet, section: GapTable, state: Layout) -> None:
     sheet.paragraph(section.legend_gap, 8, gray=MUTED)
 
 
-def _priority(sheet: Sheet, item: PriorityItem, section: Priorities, state: Layout) -> None:
+def _priority(sheet: Sheet, item: doc.PriorityItem, section: doc.Priorities, state: Layout) -> None:
     lang, glyphs = state.lang, state.glyphs
     pdf = sheet.pdf
     indent = MARGIN + 9.0
@@ -342,7 +329,7 @@ def _priority(sheet: Sheet, item: PriorityItem, section: Priorities, state: Layo
     pdf.set_y(y + 6.0)
 
 
-def _priorities(sheet: Sheet, section: Priorities, state: Layout) -> None:
+def _on_priorities(sheet: Sheet, section: doc.Priorities, state: Layout) -> None:
     sheet.heading(section.heading, keep_with=45.0)
     if not section.items:
         sheet.paragraph(section.empty)
@@ -366,15 +353,15 @@ def _bullets(sheet: Sheet, title: str, lines: list[str], empty: str, rule: str =
         sheet.pdf.set_y(sheet.write(wrapped, MARGIN + 5, sheet.y, WIDTH - 5, 9.5) + 1.0)
 
 
-def _bullet_list(sheet: Sheet, section: Bullets, state: Layout) -> None:
+def _on_bullets(sheet: Sheet, section: doc.Bullets, state: Layout) -> None:
     del state
-    lines = [plain(line) for line in section.items]
+    lines = [doc.plain(line) for line in section.items]
     _bullets(sheet, section.heading, lines, section.empty, section.rule)
 
 
-def _notes(sheet: Sheet, section: Notes, state: Layout) -> None:
+def _on_notes(sheet: Sheet, section: doc.Notes, state: Layout) -> None:
     del state
-    _bullets(sheet, section.heading, [plain(note.line) for note in section.notes], "")
+    _bullets(sheet, section.heading, [doc.plain(note.line) for note in section.notes], "")
 
 
 def method_block(sheet: Sheet, heading: str, lines: Sequence[str], stamp: str) -> None:
@@ -389,7 +376,7 @@ def method_block(sheet: Sheet, heading: str, lines: Sequence[str], stamp: str) -
     sheet.paragraph(f"kamcli · {stamp}", 7.5, gray=FAINT)
 
 
-def _method(sheet: Sheet, section: Method, state: Layout) -> None:
+def _on_method(sheet: Sheet, section: doc.Method, state: Layout) -> None:
     del state
     method_block(sheet, section.heading, section.lines, section.stamp)
 
@@ -402,17 +389,7 @@ class Layout:
     glyphs: bool  # the font has the status glyphs
 
 
-HANDLERS: dict[type, Callable[[Sheet, Any, Layout], None]] = {
-    Header: _header,
-    StageFocus: _stage_focus,
-    RadarFigure: _radar,
-    FitMeters: _fits,
-    GapTable: _table,
-    Priorities: _priorities,
-    Bullets: _bullet_list,
-    Notes: _notes,
-    Method: _method,
-}
+HANDLERS = doc.handlers(globals())
 
 
 def _footer(sheet: Sheet, title: str, lang: str) -> None:
@@ -450,17 +427,17 @@ def start_pdf(lang: str, options: RenderOptions, created_at: str | None) -> Shee
     return sheet
 
 
-def render_document(document: Document, options: RenderOptions, created_at: str) -> bytes:
+def render_document(document: doc.Document, options: RenderOptions, created_at: str) -> bytes:
     """Any document as PDF bytes, sections in print order."""
     lang = document.lang
     sheet = start_pdf(lang, options, created_at)
     pdf = sheet.pdf
-    table = document.first(GapTable)
+    table = document.first(doc.GapTable)
     glyph_chars = {ch for glyph, _ in (table.status_words if table else ()) for ch in glyph}
     glyphs = sheet.fonts.covered is not None and all(
         sheet.fonts.has_glyph(ord(ch)) for ch in glyph_chars | {"?"} if not ch.isspace()
     )
-    header = document.first(Header)
+    header = document.first(doc.Header)
     title = header.page_title if header else ""
     pdf.set_title(title)
     pdf.alias_nb_pages()

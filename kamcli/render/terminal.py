@@ -7,8 +7,7 @@ drops colour by itself under NO_COLOR or when output is not a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -17,21 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kamcli.render.labels import INSUFFICIENT, MISSING, clean_text, format_created_at
-from kamcli.report.document import (
-    Bullets,
-    Document,
-    FitMeters,
-    GapRow,
-    GapTable,
-    Header,
-    Line,
-    Method,
-    Notes,
-    Priorities,
-    RadarFigure,
-    StageFocus,
-    plain,
-)
+from kamcli.report import document as doc
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
@@ -73,8 +58,8 @@ def score_bar(score: float, target: float, low: float, high: float, width: int =
     )
 
 
-def _line(line: Line, style: str = "") -> Text:
-    return Text(plain(line), style=style)
+def _line(line: doc.Line, style: str = "") -> Text:
+    return Text(doc.plain(line), style=style)
 
 
 def _heading(text: str) -> Text:
@@ -100,7 +85,7 @@ def _numbered(number: int, text: str) -> Table:
     return grid
 
 
-def _header(section: Header) -> list[RenderableType]:
+def _on_header(section: doc.Header) -> list[RenderableType]:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -118,14 +103,14 @@ def _status_width(words: tuple[tuple[str, str], ...]) -> int:
     return max(widths)
 
 
-def _name_cell(row: GapRow) -> Text:
+def _name_cell(row: doc.GapRow) -> Text:
     cell = Text(row.name)
     if row.coverage_note:
         cell.append("\n" + row.coverage_note, "dim")
     return cell
 
 
-def _gap_table(section: GapTable) -> list[RenderableType]:
+def _on_gap_table(section: doc.GapTable) -> list[RenderableType]:
     """One row per competency in model order; number columns never wrap, names fold."""
     low, high = section.low, section.high
     caption = f"{section.legend_bar}\n{section.legend_gap}\n{section.legend_levels}"
@@ -152,14 +137,14 @@ def _gap_table(section: GapTable) -> list[RenderableType]:
     return [table]
 
 
-def _priorities(section: Priorities) -> list[RenderableType]:
+def _on_priorities(section: doc.Priorities) -> list[RenderableType]:
     lines: list[RenderableType] = [_heading(section.heading)]
     if not section.items:
         lines.append(Text(section.empty))
     else:
         lines.append(Text(section.rule, style="dim"))
     for item in section.items:
-        lines.append(_numbered(item.rank, plain(item.summary)))
+        lines.append(_numbered(item.rank, doc.plain(item.summary)))
         if item.actions:
             lines.append(_bullets(list(item.actions)))
         else:
@@ -167,20 +152,20 @@ def _priorities(section: Priorities) -> list[RenderableType]:
     return lines
 
 
-def _fit(section: FitMeters) -> list[RenderableType]:
+def _on_fit_meters(section: doc.FitMeters) -> list[RenderableType]:
     head: list[RenderableType] = [_heading(section.heading), Text(section.explain, style="dim")]
     return head + [_line(meter.line) for meter in section.meters]
 
 
-def _bullet_list(section: Bullets) -> list[RenderableType]:
+def _on_bullets(section: doc.Bullets) -> list[RenderableType]:
     head: list[RenderableType] = [_heading(section.heading), Text(section.rule, style="dim")]
     if not section.items:
         return [*head, Text(section.empty)]
     style = "green" if section.positive else ""
-    return [*head, _bullets([plain(line) for line in section.items], indent=0, style=style)]
+    return [*head, _bullets([doc.plain(line) for line in section.items], indent=0, style=style)]
 
 
-def _notes(section: Notes) -> list[RenderableType]:
+def _on_notes(section: doc.Notes) -> list[RenderableType]:
     lines: list[RenderableType] = [_heading(section.heading)]
     lines += [_line(note.line, "yellow" if note.warning else "") for note in section.notes]
     return lines
@@ -192,25 +177,15 @@ def _omitted(section: object) -> list[RenderableType]:
     return []
 
 
-HANDLERS: dict[type, Callable[[Any], list[RenderableType]]] = {
-    Header: _header,
-    StageFocus: _omitted,
-    RadarFigure: _omitted,
-    FitMeters: _fit,
-    GapTable: _gap_table,
-    Priorities: _priorities,
-    Bullets: _bullet_list,
-    Notes: _notes,
-    Method: _omitted,
-}
+_on_stage_focus = _on_radar_figure = _on_method = _omitted
+HANDLERS = doc.handlers(globals())
 # On screen the fit follows the priorities: the table and what to work on come first.
-ORDER = (Header, GapTable, Priorities, FitMeters, Bullets, Notes)
+ORDER = (doc.Header, doc.GapTable, doc.Priorities, doc.FitMeters, doc.Bullets, doc.Notes)
 
 
-def render_terminal(document: Document) -> Group:
+def render_terminal(document: doc.Document) -> Group:
     """Any document as one renderable, its sections in screen order."""
-    rank = {kind: index for index, kind in enumerate(ORDER)}
-    sections = sorted(document.sections, key=lambda s: rank.get(type(s), len(ORDER)))
+    sections = document.in_order(ORDER)
     parts: list[RenderableType] = []
     for section in sections:
         parts += HANDLERS[type(section)](section)

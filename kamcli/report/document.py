@@ -9,9 +9,11 @@ builder change, and one handler in every renderer (tests/test_report_document.py
 
 from __future__ import annotations
 
+import re
 import string
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 S = TypeVar("S")
 
@@ -229,3 +231,27 @@ class Document:
 
     def first(self, kind: type[S]) -> S | None:
         return next((s for s in self.sections if isinstance(s, kind)), None)
+
+    def in_order(self, order: tuple[type, ...]) -> list[Section]:
+        """The sections in a format's own order (types not named keep print order, last)."""
+        rank = {kind: index for index, kind in enumerate(order)}
+        return sorted(self.sections, key=lambda s: rank.get(type(s), len(order)))
+
+
+def handler_name(kind: type) -> str:
+    """The name of a renderer's function for a section type: `_on_gap_table` for GapTable."""
+    return "_on_" + re.sub(r"(?<!^)(?=[A-Z])", "_", kind.__name__).lower()
+
+
+def handlers(namespace: Mapping[str, object]) -> dict[type, Callable[..., Any]]:
+    """A renderer module's function for every section type, found by name; a renderer that
+    lacks one fails on import, so a new section type cannot be forgotten by a format."""
+    missing = [handler_name(kind) for kind in SECTION_TYPES if handler_name(kind) not in namespace]
+    if missing:
+        raise TypeError(f"{namespace.get('__name__')} has no {', '.join(missing)}")
+    found: dict[type, Callable[..., Any]] = {}
+    for kind in SECTION_TYPES:
+        function = namespace[handler_name(kind)]
+        assert callable(function)
+        found[kind] = function
+    return found
