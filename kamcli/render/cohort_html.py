@@ -8,7 +8,6 @@ imported when rendering, never at startup.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +22,7 @@ from kamcli.render.cohort_text import (
     header_fields,
     is_mixed,
 )
-from kamcli.render.html import HTML_LANG, wrap_label
+from kamcli.render.html import HTML_LANG
 from kamcli.render.labels import (
     INSUFFICIENT,
     clean_text,
@@ -34,6 +33,7 @@ from kamcli.render.labels import (
     status_word,
 )
 from kamcli.render.radar import radar
+from kamcli.render.svg_radar import AxisLabel, axis_labels, points, rings, wrap_label
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
@@ -58,16 +58,6 @@ SHADE_STOPS = ((0xF4, 0xF6, 0xF3), (0xFB, 0xE3, 0xA4), (0xEE, 0x8E, 0x4A), (0x8E
 DIST_WIDTH = 300.0
 HIST_WIDTH = 300.0  # the whole scale, min to max
 HIST_HEIGHT = 64.0
-
-
-@dataclass(frozen=True)
-class AxisLabel:
-    lines: tuple[str, ...]
-    x: float
-    y: float
-    anchor: str
-    missing: bool
-    full_name: str
 
 
 @dataclass(frozen=True)
@@ -131,10 +121,6 @@ class Distribution:
     target_x: float
 
 
-def _points(polygon: tuple[tuple[float, float], ...]) -> str:
-    return " ".join(f"{x:g},{y:g}" for x, y in polygon)
-
-
 def team_radar(model: CompetencyModel, lines: list[CompetencyLine], lang: str) -> TeamRadar:
     """The team's mean score against the (mean) target, one axis per competency."""
     low, high = model.scale.min, model.scale.max
@@ -151,30 +137,16 @@ def team_radar(model: CompetencyModel, lines: list[CompetencyLine], lang: str) -
         label_gap=LABEL_GAP,
     )
     series = dict(chart.series)
-    labels = []
-    for axis in chart.axes:
-        width = MIDDLE_LABEL_UNITS if axis.anchor == "middle" else SIDE_LABEL_UNITS
-        wrapped = wrap_label(axis.label, width, LABEL_MAX_LINES)
-        if axis.missing:
-            wrapped += (label("no_data", lang),)
-        block = len(wrapped) * LABEL_LINE
-        x, y = axis.label_at
-        middle = y - math.cos(axis.angle) * block / 2
-        first = round(middle - block / 2 + LABEL_ASCENT, 2)
-        labels.append(AxisLabel(wrapped, x, first, axis.anchor, axis.missing, axis.label))
-    cx = chart.center[0]
+    labels = axis_labels(chart, label("no_data", lang), LABEL_LINE, LABEL_ASCENT)
     return TeamRadar(
         width=RADAR_SIZE[0],
         height=RADAR_SIZE[1],
         center=chart.center,
-        rings=tuple(
-            (f"{value:g}", _points(polygon), cx + 4, polygon[0][1] - 3)
-            for value, polygon in chart.rings
-        ),
+        rings=rings(chart),
         axes=tuple((*axis.end, axis.missing) for axis in chart.axes),
         labels=tuple(labels),
-        mean_points=_points(series["mean"]),
-        target_points=_points(series["target"]),
+        mean_points=points(series["mean"]),
+        target_points=points(series["target"]),
         mean_dots=tuple(
             vertex
             for vertex, line in zip(series["mean"], lines, strict=True)

@@ -9,13 +9,22 @@ geometry of its figures; the jinja2 template lays them out with autoescaping on,
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kamcli.render.labels import label
 from kamcli.render.radar import radar
+from kamcli.render.svg_radar import (
+    LABEL_GAP,
+    LABEL_LINE,
+    RADAR_CENTER,
+    RADAR_RADIUS,
+    AxisLabel,
+    axis_labels,
+    points,
+    rings,
+    view_box,
+)
 from kamcli.report import document as doc
 
 if TYPE_CHECKING:
@@ -25,31 +34,7 @@ if TYPE_CHECKING:
 
 TEMPLATE = "report.html.j2"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
-# Radar geometry in SVG user units; the viewBox is fitted around the rings and the labels.
-RADAR_CENTER = (450.0, 325.0)
-RADAR_RADIUS = 200.0
-LABEL_GAP = 12.0
-LABEL_LINE = 16.0  # line height of axis labels (font-size 13, set in the stylesheet)
-LABEL_ASCENT = 12.0
-LABEL_DESCENT = 4.0
-UNIT_WIDTH = 7.2  # a generous estimate of one half-width character at font-size 13
-VIEW_PADDING = 6.0
-SIDE_LABEL_UNITS = 22  # label width in half-width characters; a CJK character counts 2
-MIDDLE_LABEL_UNITS = 24
-LABEL_MAX_LINES = 3
 BAR_WIDTH = 140.0
-# Wide punctuation that must not start a line; it stays with the character before it.
-_CLOSING = set("）」』】》〉、，。：；！？")
-
-
-@dataclass(frozen=True)
-class AxisLabel:
-    lines: tuple[str, ...]
-    x: float
-    y: float  # baseline of the first line
-    anchor: str
-    missing: bool
-    full_name: str
 
 
 @dataclass(frozen=True)
@@ -67,140 +52,26 @@ class RadarView:
     description: str
 
 
-def text_units(text: str) -> int:
-    """Display width in half-width units: CJK and other wide characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Words of narrow characters and single wide characters, each with 'a space came before'."""
-    tokens: list[tuple[str, bool]] = []
-    word, spaced = "", False
-    for ch in text:
-        if ch.isspace():
-            if word:
-                tokens.append((word, spaced))
-                word = ""
-            spaced = True
-        elif text_units(ch) == 2:
-            if word:
-                tokens.append((word, spaced))
-                word, spaced = "", False
-            if ch in _CLOSING and tokens:
-                previous, before = tokens[-1]
-                tokens[-1] = (previous + ch, before)
-            else:
-                tokens.append((ch, spaced))
-            spaced = False
-        else:
-            word += ch
-            if ch == "-" and len(word) > 1:  # a line may break after a hyphen
-                tokens.append((word, spaced))
-                word, spaced = "", False
-    if word:
-        tokens.append((word, spaced))
-    return tokens
-
-
-def _fit_units(text: str, width: int) -> str:
-    while text and text_units(text) > width:
-        text = text[:-1]
-    return text
-
-
-def _greedy_wrap(text: str, width: int) -> list[str]:
-    """Fill each line up to `width` units; words longer than a line are cut."""
-    lines: list[str] = []
-    current = ""
-    for token, spaced in _tokens(text):
-        while text_units(token) > width:
-            if current:
-                lines.append(current)
-                current = ""
-            head = _fit_units(token, width) or token[0]
-            lines.append(head)
-            token, spaced = token[len(head) :], False
-        candidate = f"{current} {token}" if current and spaced else current + token
-        if not current or text_units(candidate) <= width:
-            current = candidate
-        else:
-            lines.append(current)
-            current = token
-    if current:
-        lines.append(current)
-    return lines
-
-
-def wrap_label(text: str, width: int, max_lines: int) -> tuple[str, ...]:
-    """Lines of at most `width` units, as even as possible; more than `max_lines` end in …."""
-    lines = _greedy_wrap(text, width)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = _fit_units(lines[-1], width - 1).rstrip() + "…"
-        return tuple(lines)
-    # The narrowest width that needs no extra line (nor cuts a word) avoids a lone last word.
-    longest_word = max((text_units(token) for token, _ in _tokens(text)), default=1)
-    while width > longest_word and len(_greedy_wrap(text, width - 1)) == len(lines):
-        width -= 1
-        lines = _greedy_wrap(text, width)
-    return tuple(lines) or ("",)
-
-
-def _points(polygon: tuple[tuple[float, float], ...]) -> str:
-    return " ".join(f"{x:g},{y:g}" for x, y in polygon)
-
-
-def _view_box(center: tuple[float, float], radius: float, labels: list[AxisLabel]) -> str:
-    """A viewBox that holds the rings and every label, centred on the chart horizontally."""
-    cx, cy = center
-    half_width, top, bottom = radius, cy - radius, cy + radius
-    for axis in labels:
-        width = max(text_units(line) for line in axis.lines) * UNIT_WIDTH
-        left = {"start": 0.0, "middle": width / 2, "end": width}[axis.anchor]
-        half_width = max(half_width, cx - (axis.x - left), axis.x - left + width - cx)
-        top = min(top, axis.y - LABEL_ASCENT)
-        bottom = max(bottom, axis.y + (len(axis.lines) - 1) * LABEL_LINE + LABEL_DESCENT)
-    half_width += VIEW_PADDING
-    top -= VIEW_PADDING
-    bottom += VIEW_PADDING
-    return f"{cx - half_width:.1f} {top:.1f} {2 * half_width:.1f} {bottom - top:.1f}"
-
-
 def radar_view(figure: doc.RadarFigure) -> RadarView:
     """The SVG radar's shapes and wrapped labels; a missing score sits at the centre."""
     values = {series.key: list(series.values) for series in figure.series}
     chart = radar(list(figure.axes), values, figure.low, figure.high, center=RADAR_CENTER,
                   radius=RADAR_RADIUS, label_gap=LABEL_GAP)  # fmt: skip
     series = dict(chart.series)
-    labels = []
-    for axis in chart.axes:
-        width = MIDDLE_LABEL_UNITS if axis.anchor == "middle" else SIDE_LABEL_UNITS
-        lines = wrap_label(axis.label, width, LABEL_MAX_LINES)
-        if axis.missing:
-            lines += (figure.no_data,)
-        block = len(lines) * LABEL_LINE
-        x, y = axis.label_at
-        middle = y - math.cos(axis.angle) * block / 2  # above the top axis, below the bottom
-        first = middle - block / 2 + LABEL_ASCENT
-        labels.append(AxisLabel(lines, x, round(first, 2), axis.anchor, axis.missing, axis.label))
-    cx = chart.center[0]
-    rings = tuple(
-        (f"{value:g}", _points(polygon), cx + 4, polygon[0][1] - 3)
-        for value, polygon in chart.rings
-    )
+    labels = axis_labels(chart, figure.no_data)
     scores = values["score"]
     dots = tuple(
         vertex for vertex, score in zip(series["score"], scores, strict=True) if score is not None
     )
     return RadarView(
-        view_box=_view_box(chart.center, chart.radius, labels),
+        view_box=view_box(chart.center, chart.radius, labels),
         line_height=LABEL_LINE,
-        rings=rings,
+        rings=rings(chart),
         axes=tuple((*axis.end, axis.missing) for axis in chart.axes),
         labels=tuple(labels),
         center=chart.center,
-        score_points=_points(series["score"]),
-        target_points=_points(series["target"]),
+        score_points=points(series["score"]),
+        target_points=points(series["target"]),
         score_dots=dots,
         any_missing=any(axis.missing for axis in chart.axes),
         description=figure.note,

@@ -7,24 +7,10 @@ anonymity rules are applied, so the page cannot show a hidden group's score.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kamcli.render.html import (
-    HTML_LANG,
-    LABEL_ASCENT,
-    LABEL_GAP,
-    LABEL_LINE,
-    LABEL_MAX_LINES,
-    MIDDLE_LABEL_UNITS,
-    RADAR_CENTER,
-    RADAR_RADIUS,
-    SIDE_LABEL_UNITS,
-    AxisLabel,
-    _view_box,
-    wrap_label,
-)
+from kamcli.render.html import HTML_LANG
 from kamcli.render.labels import clean_text, fmt_gap, fmt_score, label, stage_actions
 from kamcli.render.radar import radar
 from kamcli.render.subject import SubjectRow, SubjectView, flag_word, group_name, subject_view
@@ -38,6 +24,17 @@ from kamcli.render.subject_text import (
     legends,
     method_lines,
     status_text,
+)
+from kamcli.render.svg_radar import (
+    LABEL_GAP,
+    LABEL_LINE,
+    RADAR_CENTER,
+    RADAR_RADIUS,
+    AxisLabel,
+    axis_labels,
+    points,
+    rings,
+    view_box,
 )
 
 if TYPE_CHECKING:
@@ -97,10 +94,6 @@ class FlagItem:
     actions: tuple[str, ...]
 
 
-def _points(polygon: tuple[tuple[float, float], ...]) -> str:
-    return " ".join(f"{x:g},{y:g}" for x, y in polygon)
-
-
 def radar_series(view: SubjectView) -> dict[str, list[float | None]]:
     """Others, self and target per competency; hidden or missing figures are None.
 
@@ -130,30 +123,17 @@ def subject_radar(model: CompetencyModel, view: SubjectView, lang: str) -> Subje
         label_gap=LABEL_GAP,
     )
     series = dict(chart.series)
-    labels = []
-    for axis in chart.axes:
-        width = MIDDLE_LABEL_UNITS if axis.anchor == "middle" else SIDE_LABEL_UNITS
-        lines = wrap_label(axis.label, width, LABEL_MAX_LINES)
-        if axis.missing:
-            lines += (label("no_data", lang),)
-        block = len(lines) * LABEL_LINE
-        x, y = axis.label_at
-        first = y - math.cos(axis.angle) * block / 2 - block / 2 + LABEL_ASCENT
-        labels.append(AxisLabel(lines, x, round(first, 2), axis.anchor, axis.missing, axis.label))
-    rings = tuple(
-        (f"{value:g}", _points(polygon), chart.center[0] + 4, polygon[0][1] - 3)
-        for value, polygon in chart.rings
-    )
+    labels = axis_labels(chart, label("no_data", lang))
     return SubjectRadar(
-        view_box=_view_box(chart.center, chart.radius, labels),
+        view_box=view_box(chart.center, chart.radius, labels),
         line_height=LABEL_LINE,
-        rings=rings,
+        rings=rings(chart),
         axes=tuple((*axis.end, axis.missing) for axis in chart.axes),
         labels=tuple(labels),
         center=chart.center,
-        others_points=_points(series["others"]) if has_others else None,
-        self_points=_points(series["self"]) if view.has_self else None,
-        target_points=_points(series["target"]),
+        others_points=points(series["others"]) if has_others else None,
+        self_points=points(series["self"]) if view.has_self else None,
+        target_points=points(series["target"]),
         others_dots=tuple(
             p for p, v in zip(series["others"], others, strict=True) if v is not None
         ),
