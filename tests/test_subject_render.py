@@ -36,7 +36,7 @@ from kamcli.render import fonts
 from kamcli.render.formats import RenderOptions, ReportFormat
 from kamcli.render.labels import competency_name, label
 from kamcli.render.markdown import md_escape
-from kamcli.render.pdf import pdf_extra
+from kamcli.render.pdf_layout import pdf_extra
 from kamcli.render.subject import (
     SUBJECT_RENDERERS,
     subject_renderer,

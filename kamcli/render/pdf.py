@@ -8,27 +8,24 @@ never split across pages. Status is always a word; the radar's target line is da
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from kamcli.errors import MissingFeatureError
-from kamcli.render.fonts import load_fonts
 from kamcli.render.labels import label
 from kamcli.render.pdf_layout import (
     FAINT,
     INK,
     MARGIN,
     MUTED,
-    PAGE_WIDTH,
-    RULE,
     WIDTH,
     Sheet,
+    _footer,
     line_height,
+    method_block,
+    start_pdf,
+    title_block,
 )
-from kamcli.render.radar import Radar, radar
+from kamcli.render.pdf_radar import draw_radar_figure
 from kamcli.report import document as doc
 
 if TYPE_CHECKING:
@@ -36,61 +33,8 @@ if TYPE_CHECKING:
     from kamcli.render.formats import RenderOptions
     from kamcli.scoring import AssessmentResult
 
-MIN_RADAR_AXES = 3  # fewer axes make a line, not a shape; the table says it all then
-# Radar: centre offset from the top of its area, radius and label box widths, in mm.
-RADAR_HALF_HEIGHT = 58.0
-RADAR_RADIUS = 44.0
-RADAR_LABEL_GAP = 3.5
-SIDE_LABEL_WIDTH = 40.0
-MIDDLE_LABEL_WIDTH = 34.0
-LABEL_SIZE = 7.8
 # Gap table columns: name, score, target, gap, importance, bar, status.
 COLUMNS = (50.0, 16.0, 19.0, 12.0, 22.0, 30.0, 29.0)  # score, target: "4.5 L4–5"
-
-
-def pdf_extra() -> str:
-    """What to install for PDF, said right for a release and for a source checkout."""
-    from kamcli.extras import install_command
-
-    return f"PDF reports need the pdf extra: {install_command('pdf')}"
-
-
-def title_block(sheet: Sheet, eyebrow: str, pairs: list[tuple[str, str]], title: str) -> None:
-    """Model name, title, and the header pairs in three columns (person and 360 reports)."""
-    sheet.paragraph(eyebrow, 8.5, gray=MUTED, after=0.5)
-    sheet.paragraph(title, 20, bold=True, after=2.0)
-    sheet.rule(sheet.y, INK, 0.5)
-    gutter = 5.0
-    column = (WIDTH - 2 * gutter) / 3
-    top = sheet.y + 2.5
-    for start in range(0, len(pairs), 3):
-        bottom = top
-        for index, (name, value) in enumerate(pairs[start : start + 3]):
-            x = MARGIN + index * (column + gutter)
-            sheet.font(7.5, gray=MUTED)
-            y = sheet.write(sheet.wrap(name, column, 1), x, top, column, 7.5)
-            sheet.font(9.5)
-            bottom = max(bottom, sheet.write(sheet.wrap(value, column, 4), x, y, column, 9.5))
-        top = bottom + 2.0
-    sheet.pdf.set_y(top)
-    sheet.rule(top - 0.5)
-    sheet.pdf.set_y(top + 2.0)
-
-
-def axis_labels(sheet: Sheet, chart: Radar, lang: str, no_data: str = "") -> None:
-    """Radar axis names around the chart, 'no data' under axes without a score."""
-    for axis in chart.axes:
-        width = MIDDLE_LABEL_WIDTH if axis.anchor == "middle" else SIDE_LABEL_WIDTH
-        sheet.font(LABEL_SIZE, gray=FAINT if axis.missing else INK)
-        lines = sheet.wrap(axis.label, width, 3)
-        if axis.missing:
-            lines += sheet.wrap(no_data or label("no_data", lang), width, 1)
-        block = len(lines) * line_height(LABEL_SIZE)
-        x, y = axis.label_at
-        top = y - (1 + math.cos(axis.angle)) * block / 2
-        left = {"start": x, "end": x - width, "middle": x - width / 2}[axis.anchor]
-        align = {"start": "L", "end": "R", "middle": "C"}[axis.anchor]
-        sheet.write(lines, left, top, width, LABEL_SIZE, align)
 
 
 def _on_header(sheet: Sheet, section: doc.Header, state: Layout) -> None:
@@ -104,80 +48,6 @@ def _on_stage_focus(sheet: Sheet, section: doc.StageFocus, state: Layout) -> Non
     if section.text:
         sheet.paragraph(f"{section.heading} · {section.stage}", 9.5, bold=True, after=0.5)
         sheet.paragraph(section.text, 9, gray=MUTED, after=2.0)
-
-
-def _on_radar_figure(sheet: Sheet, figure: doc.RadarFigure, state: Layout) -> None:
-    if len(figure.axes) < MIN_RADAR_AXES:
-        return
-    pdf = sheet.pdf
-    sheet.heading(figure.heading, keep_with=2 * RADAR_HALF_HEIGHT + 12)
-    low, high = figure.low, figure.high
-    center = (PAGE_WIDTH / 2, sheet.y + RADAR_HALF_HEIGHT)
-    values = {series.key: list(series.values) for series in figure.series}
-    chart = radar(list(figure.axes), values, low, high, center=center, radius=RADAR_RADIUS,
-                  label_gap=RADAR_LABEL_GAP)  # fmt: skip
-    series = dict(chart.series)
-    pdf.set_fill_color(222)
-    pdf.polygon(series["score"], style="F")
-    for value, ring in chart.rings:
-        pdf.set_draw_color(FAINT if value == high else RULE)
-        pdf.set_line_width(0.3 if value == high else 0.15)
-        pdf.polygon(ring, style="D")
-        sheet.font(6, gray=FAINT)
-        sheet.write([f"{value:g}"], center[0] + 0.8, ring[0][1] - 2.8, 6, 6)
-    for axis in chart.axes:
-        pdf.set_draw_color(RULE)
-        pdf.set_line_width(0.15)
-        if axis.missing:
-            pdf.set_dash_pattern(dash=0.6, gap=0.6)
-        else:
-            pdf.set_dash_pattern()
-        pdf.line(*center, *axis.end)
-    pdf.set_dash_pattern(dash=1.6, gap=1.0)
-    pdf.set_draw_color(INK)
-    pdf.set_line_width(0.45)
-    pdf.polygon(series["target"], style="D")
-    pdf.set_dash_pattern()
-    pdf.set_line_width(0.7)
-    pdf.polygon(series["score"], style="D")
-    pdf.set_fill_color(INK)
-    for (x, y), axis in zip(series["score"], chart.axes, strict=True):
-        if not axis.missing:
-            pdf.ellipse(x - 0.8, y - 0.8, 1.6, 1.6, style="F")
-    axis_labels(sheet, chart, state.lang, figure.no_data)
-    pdf.set_y(center[1] + RADAR_HALF_HEIGHT + 1.0)
-    missing = figure.legend_no_data if any(axis.missing for axis in chart.axes) else ""
-    _radar_legend(sheet, figure.series[0].label, figure.series[1].label, missing)
-    sheet.paragraph(figure.note, 8, gray=MUTED, align="C")
-
-
-def _radar_legend(sheet: Sheet, score_label: str, target_label: str, missing: str) -> None:
-    """Key for the two lines, centred under the chart: filled solid = score, dashed = target."""
-    pdf = sheet.pdf
-    y = sheet.y + 2.0
-    sheet.font(8.5)
-    score = sheet.fonts.printable(score_label)
-    target = sheet.fonts.printable(target_label)
-    swatch, gap, between = 8.0, 2.0, 8.0
-    width = 2 * (swatch + gap) + sheet.width_of(score) + between + sheet.width_of(target)
-    x = PAGE_WIDTH / 2 - width / 2
-    text_top = y - line_height(8.5) / 2
-    pdf.set_fill_color(222)
-    pdf.rect(x, y - 1.2, swatch, 2.4, style="F")
-    pdf.set_draw_color(INK)
-    pdf.set_line_width(0.7)
-    pdf.line(x, y, x + swatch, y)
-    x += swatch + gap
-    sheet.write([score], x, text_top, sheet.width_of(score) + 1, 8.5)
-    x += sheet.width_of(score) + between
-    pdf.set_line_width(0.45)
-    pdf.set_dash_pattern(dash=1.6, gap=1.0)
-    pdf.line(x, y, x + swatch, y)
-    pdf.set_dash_pattern()
-    sheet.write([target], x + swatch + gap, text_top, sheet.width_of(target) + 1, 8.5)
-    pdf.set_y(y + 3.0)
-    if missing:
-        sheet.paragraph(missing, 8, gray=MUTED, align="C", after=0.3)
 
 
 def _on_fit_meters(sheet: Sheet, section: doc.FitMeters, state: Layout) -> None:
@@ -364,18 +234,6 @@ def _on_notes(sheet: Sheet, section: doc.Notes, state: Layout) -> None:
     _bullets(sheet, section.heading, [doc.plain(note.line) for note in section.notes], "")
 
 
-def method_block(sheet: Sheet, heading: str, lines: Sequence[str], stamp: str) -> None:
-    """The numbered method notes and the model stamp (person and 360 reports)."""
-    sheet.heading(heading, keep_with=25.0)
-    for number, line in enumerate(lines, start=1):
-        sheet.font(8.5, gray=MUTED)
-        wrapped = sheet.wrap(line, WIDTH - 6)
-        sheet.ensure(len(wrapped) * line_height(8.5))
-        sheet.write([f"{number}."], MARGIN, sheet.y, 5, 8.5)
-        sheet.pdf.set_y(sheet.write(wrapped, MARGIN + 6, sheet.y, WIDTH - 6, 8.5) + 0.8)
-    sheet.paragraph(f"kamcli · {stamp}", 7.5, gray=FAINT)
-
-
 def _on_method(sheet: Sheet, section: doc.Method, state: Layout) -> None:
     del state
     method_block(sheet, section.heading, section.lines, section.stamp)
@@ -389,42 +247,11 @@ class Layout:
     glyphs: bool  # the font has the status glyphs
 
 
+def _on_radar_figure(sheet: Sheet, figure: doc.RadarFigure, state: Layout) -> None:
+    draw_radar_figure(sheet, figure, state.lang)
+
+
 HANDLERS = doc.handlers(globals())
-
-
-def _footer(sheet: Sheet, title: str, lang: str) -> None:
-    pdf = sheet.pdf
-    y = pdf.h - 11.0
-    sheet.rule(y - 1.0)
-    sheet.font(7.5, gray=MUTED)
-    page = label("page_number", lang).format(page=pdf.page_no(), pages="{nb}")
-    sheet.write(sheet.wrap(title, WIDTH - 40, 1), MARGIN, y, WIDTH - 40, 7.5)
-    sheet.write([sheet.fonts.printable(page)], MARGIN + WIDTH - 40, y, 40, 7.5, "R")
-
-
-def _creation_date(created_at: str) -> datetime:
-    """The assessment's own time, so the same result always gives the same file."""
-    try:
-        moment = datetime.fromisoformat(created_at)
-    except ValueError:
-        return datetime(2000, 1, 1, tzinfo=UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def start_pdf(lang: str, options: RenderOptions, created_at: str | None) -> Sheet:
-    """An A4 sheet with the report's fonts; MissingFeatureError without fpdf2 or a font."""
-    try:
-        import fpdf
-    except ImportError:
-        raise MissingFeatureError(pdf_extra()) from None
-    pdf: Any = fpdf.FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_margins(MARGIN, 14.0, MARGIN)
-    pdf.set_auto_page_break(True, margin=18.0)
-    sheet = Sheet(pdf, load_fonts(pdf, lang, options.font))
-    pdf.set_lang(lang)
-    pdf.set_creator("kamcli")
-    pdf.set_creation_date(_creation_date(created_at or ""))
-    return sheet
 
 
 def render_document(document: doc.Document, options: RenderOptions, created_at: str) -> bytes:
