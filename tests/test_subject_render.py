@@ -43,14 +43,10 @@ from kamcli.render.subject import (
     subject_view,
     translated_notes,
 )
+from kamcli.render.subject_data import render_subject_csv, render_subject_json
 from kamcli.render.subject_html import render_subject_html
 from kamcli.render.subject_pdf import render_subject_pdf
-from kamcli.render.subject_text import (
-    render_subject_csv,
-    render_subject_json,
-    render_subject_markdown,
-    subject_terminal,
-)
+from kamcli.render.subject_text import render_subject_markdown, subject_terminal
 from kamcli.scoring.multirater import Rating, SubjectReport, build_subject_report
 
 MODEL = load_model()

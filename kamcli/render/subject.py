@@ -43,8 +43,8 @@ SUBJECT_RENDERERS: dict[ReportFormat, tuple[str, str]] = {
     ReportFormat.html: ("kamcli.render.subject_html", "render_subject_html"),
     ReportFormat.pdf: ("kamcli.render.subject_pdf", "render_subject_pdf"),
     ReportFormat.md: ("kamcli.render.subject_text", "render_subject_markdown"),
-    ReportFormat.json: ("kamcli.render.subject_text", "render_subject_json"),
-    ReportFormat.csv: ("kamcli.render.subject_text", "render_subject_csv"),
+    ReportFormat.json: ("kamcli.render.subject_data", "render_subject_json"),
+    ReportFormat.csv: ("kamcli.render.subject_data", "render_subject_csv"),
 }
 
 
