@@ -33,7 +33,7 @@ from kamcli.render.labels import (
     status_word,
 )
 from kamcli.render.radar import radar
-from kamcli.render.svg_radar import AxisLabel, axis_labels, points, rings, wrap_label
+from kamcli.render.svg_radar import RadarFrame, axis_labels, dots, frame, points, wrap_label
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
@@ -61,18 +61,12 @@ HIST_HEIGHT = 64.0
 
 
 @dataclass(frozen=True)
-class TeamRadar:
+class TeamRadar(RadarFrame):
     width: float
     height: float
-    center: tuple[float, float]
-    rings: tuple[tuple[str, str, float, float], ...]  # (value, points, label x, label y)
-    axes: tuple[tuple[float, float, bool], ...]  # (end x, end y, missing)
-    labels: tuple[AxisLabel, ...]
     mean_points: str
     target_points: str
     mean_dots: tuple[tuple[float, float], ...]
-    any_missing: bool
-    description: str
 
 
 @dataclass(frozen=True)
@@ -138,22 +132,15 @@ def team_radar(model: CompetencyModel, lines: list[CompetencyLine], lang: str) -
     )
     series = dict(chart.series)
     labels = axis_labels(chart, label("no_data", lang), LABEL_LINE, LABEL_ASCENT)
+    note = label("radar_note", lang).format(low=low, high=high)
+    means = [line.mean_value for line in lines]
     return TeamRadar(
+        **frame(chart, labels, note),
         width=RADAR_SIZE[0],
         height=RADAR_SIZE[1],
-        center=chart.center,
-        rings=rings(chart),
-        axes=tuple((*axis.end, axis.missing) for axis in chart.axes),
-        labels=tuple(labels),
         mean_points=points(series["mean"]),
         target_points=points(series["target"]),
-        mean_dots=tuple(
-            vertex
-            for vertex, line in zip(series["mean"], lines, strict=True)
-            if line.mean_value is not None
-        ),
-        any_missing=any(axis.missing for axis in chart.axes),
-        description=label("radar_note", lang).format(low=low, high=high),
+        mean_dots=dots(series["mean"], means),
     )
 
 

@@ -12,19 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kamcli.render import svg_radar as svg
 from kamcli.render.labels import label
 from kamcli.render.radar import radar
-from kamcli.render.svg_radar import (
-    LABEL_GAP,
-    LABEL_LINE,
-    RADAR_CENTER,
-    RADAR_RADIUS,
-    AxisLabel,
-    axis_labels,
-    points,
-    rings,
-    view_box,
-)
 from kamcli.report import document as doc
 
 if TYPE_CHECKING:
@@ -38,43 +28,28 @@ BAR_WIDTH = 140.0
 
 
 @dataclass(frozen=True)
-class RadarView:
+class RadarView(svg.RadarFrame):
     view_box: str
     line_height: float
-    rings: tuple[tuple[str, str, float, float], ...]  # (value, points, label x, label y)
-    axes: tuple[tuple[float, float, bool], ...]  # (end x, end y, missing)
-    labels: tuple[AxisLabel, ...]
-    center: tuple[float, float]
     score_points: str
     target_points: str
     score_dots: tuple[tuple[float, float], ...]
-    any_missing: bool
-    description: str
 
 
 def radar_view(figure: doc.RadarFigure) -> RadarView:
     """The SVG radar's shapes and wrapped labels; a missing score sits at the centre."""
     values = {series.key: list(series.values) for series in figure.series}
-    chart = radar(list(figure.axes), values, figure.low, figure.high, center=RADAR_CENTER,
-                  radius=RADAR_RADIUS, label_gap=LABEL_GAP)  # fmt: skip
+    chart = radar(list(figure.axes), values, figure.low, figure.high, center=svg.RADAR_CENTER,
+                  radius=svg.RADAR_RADIUS, label_gap=svg.LABEL_GAP)  # fmt: skip
     series = dict(chart.series)
-    labels = axis_labels(chart, figure.no_data)
-    scores = values["score"]
-    dots = tuple(
-        vertex for vertex, score in zip(series["score"], scores, strict=True) if score is not None
-    )
+    labels = svg.axis_labels(chart, figure.no_data)
     return RadarView(
-        view_box=view_box(chart.center, chart.radius, labels),
-        line_height=LABEL_LINE,
-        rings=rings(chart),
-        axes=tuple((*axis.end, axis.missing) for axis in chart.axes),
-        labels=tuple(labels),
-        center=chart.center,
-        score_points=points(series["score"]),
-        target_points=points(series["target"]),
-        score_dots=dots,
-        any_missing=any(axis.missing for axis in chart.axes),
-        description=figure.note,
+        **svg.frame(chart, labels, figure.note),
+        view_box=svg.view_box(chart.center, chart.radius, labels),
+        line_height=svg.LABEL_LINE,
+        score_points=svg.points(series["score"]),
+        target_points=svg.points(series["target"]),
+        score_dots=svg.dots(series["score"], values["score"]),
     )
 
 

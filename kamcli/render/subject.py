@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from kamcli.render.formats import ReportFormat
 from kamcli.render.labels import clean_text, competency_name, has_label, label
+from kamcli.render.radar import Radar, radar
 from kamcli.scoring.multirater import BLIND_SPOT, FOLDED_GROUP, HIDDEN_STRENGTH
 
 if TYPE_CHECKING:
@@ -246,3 +247,31 @@ def subject_view(model: CompetencyModel, report: SubjectReport, lang: str) -> Su
         hidden_strengths=tuple(r.competency_id for r in rows if r.flag == HIDDEN_STRENGTH),
         fit_others=None if withheld else report.fit_others,
     )
+
+
+def radar_series(view: SubjectView) -> dict[str, list[float | None]]:
+    """Others, self and target per competency; hidden or missing figures are None.
+
+    The first series decides which axes are marked "no data": the others' unless none shown.
+    """
+    others = [None if row.others.hidden else row.others.mean for row in view.rows]
+    selfs = [row.self_score for row in view.rows]
+    first = ("others", others), ("self", selfs)
+    ordered = first if view.group_ids else first[::-1]
+    targets: list[float | None] = [row.target for row in view.rows]
+    return {**dict(ordered), "target": targets}
+
+
+def subject_chart(
+    view: SubjectView,
+    low: float,
+    high: float,
+    center: tuple[float, float],
+    radius: float,
+    label_gap: float,
+) -> tuple[Radar, dict[str, list[float | None]]]:
+    """The 360 radar's geometry (page or SVG units) and the values it was drawn from."""
+    values = radar_series(view)
+    names = [row.name for row in view.rows]
+    chart = radar(names, values, low, high, center=center, radius=radius, label_gap=label_gap)
+    return chart, values

@@ -32,13 +32,11 @@ from kamcli.render.pdf_radar import (
     axis_labels,
     draw_grid,
 )
-from kamcli.render.radar import radar
-from kamcli.render.subject import FLAG_GLYPHS, SubjectView
+from kamcli.render.subject import FLAG_GLYPHS, SubjectView, subject_chart
 from kamcli.render.subject_html import (
     MIN_RADAR_AXES,
     FlagItem,
     TableRow,
-    radar_series,
     subject_context,
 )
 
@@ -88,18 +86,9 @@ def _radar(sheet: Sheet, context: dict[str, Any], model: CompetencyModel, lang: 
     view: SubjectView = context["view"]
     low, high = model.scale.min, model.scale.max
     center = (PAGE_WIDTH / 2, sheet.y + RADAR_HALF_HEIGHT)
-    series_values = radar_series(view)
+    chart, series_values = subject_chart(view, low, high, center, RADAR_RADIUS, RADAR_LABEL_GAP)
     others, selfs = series_values["others"], series_values["self"]
     has_others, has_self = bool(view.group_ids), view.has_self
-    chart = radar(
-        [row.name for row in view.rows],
-        series_values,
-        low,
-        high,
-        center=center,
-        radius=RADAR_RADIUS,
-        label_gap=RADAR_LABEL_GAP,
-    )
     series = dict(chart.series)
     if has_others:
         pdf.set_fill_color(222)

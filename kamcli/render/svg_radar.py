@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kamcli.render.radar import Radar
@@ -162,4 +162,37 @@ def rings(chart: Radar) -> tuple[tuple[str, str, float, float], ...]:
     cx = chart.center[0]
     return tuple(
         (f"{value:g}", points(polygon), cx + 4, polygon[0][1] - 3) for value, polygon in chart.rings
+    )
+
+
+@dataclass(frozen=True)
+class RadarFrame:
+    """What every SVG radar has: the grid, the axes and their labels, and its caption."""
+
+    center: tuple[float, float]
+    rings: tuple[tuple[str, str, float, float], ...]  # (value, points, label x, label y)
+    axes: tuple[tuple[float, float, bool], ...]  # (end x, end y, missing)
+    labels: tuple[AxisLabel, ...]
+    any_missing: bool
+    description: str
+
+
+def frame(chart: Radar, labels: list[AxisLabel], description: str) -> dict[str, Any]:
+    """The RadarFrame fields of a chart, to build a page's own radar view from."""
+    return {
+        "center": chart.center,
+        "rings": rings(chart),
+        "axes": tuple((*axis.end, axis.missing) for axis in chart.axes),
+        "labels": tuple(labels),
+        "any_missing": any(axis.missing for axis in chart.axes),
+        "description": description,
+    }
+
+
+def dots(
+    vertices: tuple[tuple[float, float], ...], values: list[float | None]
+) -> tuple[tuple[float, float], ...]:
+    """The vertices that have a value (a missing one sits at the centre, unmarked)."""
+    return tuple(
+        vertex for vertex, value in zip(vertices, values, strict=True) if value is not None
     )
