@@ -23,7 +23,9 @@ from kamcli.render.labels import (
     INSUFFICIENT,
     MISSING,
     competency_name,
+    fmt_gap,
     fmt_pct,
+    fmt_score,
     json_dumps,
     label,
     stage_name,
@@ -49,15 +51,12 @@ def cohort_label(key: str, lang: str) -> str:
 
 def fmt_stat(value: float | None) -> str:
     """Two decimals: cohort means differ in the second decimal more often than people do."""
-    return MISSING if value is None else f"{value:.2f}"
+    return fmt_score(value, 2)
 
 
 def fmt_stat_gap(value: float | None) -> str:
     """Signed, two decimals; a gap that rounds to zero prints as 0.00."""
-    if value is None:
-        return MISSING
-    rounded = round(value, 2)
-    return "0.00" if rounded == 0 else f"{rounded:+.2f}"
+    return fmt_gap(value, 2)
 
 
 def fmt_share(share: float | None) -> str:

@@ -63,19 +63,20 @@ def stats_label(key: str, lang: str) -> str:
     return t(f"stats.{key}", lang)
 
 
-def fmt_score(value: float | None) -> str:
-    """One decimal, or a dash when there is no number (insufficient data)."""
-    return MISSING if value is None else f"{value:.1f}"
+def fmt_score(value: float | None, decimals: int = 1) -> str:
+    """One decimal (cohort statistics: two), or a dash when there is no number."""
+    return MISSING if value is None else f"{value:.{decimals}f}"
 
 
-def fmt_gap(value: float | None) -> str:
-    """Signed, one decimal; a gap that rounds to zero prints as 0.0, never as -0.0 or +0.0."""
+def fmt_gap(value: float | None, decimals: int = 1) -> str:
+    """Signed, one decimal (cohort statistics: two); a gap that rounds to zero prints as 0.0,
+    never as -0.0 or +0.0."""
     if value is None:
         return MISSING
-    rounded = round(value, 1)
+    rounded = round(value, decimals)
     if rounded == 0:
-        return "0.0"
-    return f"{rounded:+.1f}"
+        return f"{0:.{decimals}f}"
+    return f"{rounded:+.{decimals}f}"
 
 
 def fmt_weight(value: float) -> str:

@@ -129,18 +129,17 @@ def render_document(document: doc.Document) -> str:
     return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
 
 
-def markdown_report(model: CompetencyModel, result: AssessmentResult, lang: str) -> str:
-    """The whole gap report as one Markdown document, ending in a newline."""
+def render_markdown(
+    model: CompetencyModel,
+    result: AssessmentResult,
+    lang: str,
+    options: RenderOptions | None = None,
+) -> str:
+    """The whole gap report as one Markdown document (Markdown takes no options)."""
+    del options
     from kamcli.report.person import person_document
 
     return render_document(person_document(model, result, lang))
 
 
-def render_markdown(
-    model: CompetencyModel,
-    result: AssessmentResult,
-    lang: str,
-    options: RenderOptions,  # noqa: ARG001 - the Renderer interface; Markdown has no options
-) -> str:
-    """The Renderer-interface form of `markdown_report`."""
-    return markdown_report(model, result, lang)
+markdown_report = render_markdown

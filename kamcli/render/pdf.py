@@ -11,20 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kamcli.render import pdf_layout as page
 from kamcli.render.labels import label
-from kamcli.render.pdf_layout import (
-    FAINT,
-    INK,
-    MARGIN,
-    MUTED,
-    WIDTH,
-    Sheet,
-    _footer,
-    line_height,
-    method_block,
-    start_pdf,
-    title_block,
-)
+from kamcli.render.pdf_layout import Sheet
 from kamcli.render.pdf_radar import draw_radar_figure
 from kamcli.report import document as doc
 
@@ -40,27 +29,27 @@ COLUMNS = (50.0, 16.0, 19.0, 12.0, 22.0, 30.0, 29.0)  # score, target: "4.5 L4�
 def _on_header(sheet: Sheet, section: doc.Header, state: Layout) -> None:
     del state
     pairs = [(f.name, f.value) for f in (*section.fields, section.date, section.model)]
-    title_block(sheet, section.eyebrow, pairs, section.title)
+    page.title_block(sheet, section.eyebrow, pairs, section.title)
 
 
 def _on_stage_focus(sheet: Sheet, section: doc.StageFocus, state: Layout) -> None:
     del state
     if section.text:
         sheet.paragraph(f"{section.heading} · {section.stage}", 9.5, bold=True, after=0.5)
-        sheet.paragraph(section.text, 9, gray=MUTED, after=2.0)
+        sheet.paragraph(section.text, 9, gray=page.MUTED, after=2.0)
 
 
 def _on_fit_meters(sheet: Sheet, section: doc.FitMeters, state: Layout) -> None:
     del state
     gutter = 8.0
-    column = (WIDTH - gutter) / 2
+    column = (page.WIDTH - gutter) / 2
     sheet.ensure(22.0)
-    sheet.paragraph(section.explain, 8.5, gray=MUTED, after=0.0)
+    sheet.paragraph(section.explain, 8.5, gray=page.MUTED, after=0.0)
     top = sheet.y + 2.0
     bottom = top
     for index, meter in enumerate(section.meters[:2]):
         text, percent = doc.plain(meter.line), meter.percent
-        x = MARGIN + index * (column + gutter)
+        x = page.MARGIN + index * (column + gutter)
         sheet.font(9.5, bold=index == 0)
         y = sheet.write(sheet.wrap(text, column, 2), x, top, column, 9.5)
         if percent is not None:
@@ -79,13 +68,13 @@ def _table_head(sheet: Sheet, section: doc.GapTable) -> None:
     titles = (names.competency, names.score, names.target, names.gap, names.weight, names.bar,
               names.status)  # fmt: skip
     sheet.font(8, bold=True)
-    x, top, bottom = MARGIN, sheet.y, sheet.y
+    x, top, bottom = page.MARGIN, sheet.y, sheet.y
     for number, (title, width) in enumerate(zip(titles, COLUMNS, strict=True)):
         align = "R" if 1 <= number <= 4 else "L"
         lines = sheet.wrap(title, width - 2, 2)
         bottom = max(bottom, sheet.write(lines, x + 1, top, width - 2, 8, align))
         x += width
-    sheet.rule(bottom + 0.6, INK, 0.35)
+    sheet.rule(bottom + 0.6, page.INK, 0.35)
     sheet.pdf.set_y(bottom + 1.2)
 
 
@@ -103,21 +92,21 @@ def _on_gap_table(sheet: Sheet, section: doc.GapTable, state: Layout) -> None:
         note = sheet.wrap(row.coverage_note, COLUMNS[0] - 2, 1) if row.coverage_note else []
         sheet.font(9)
         status = sheet.wrap(_status_text(row.glyph, row.word, glyphs), COLUMNS[6] - 2, 2)
-        height = max(len(name) * line_height(9) + len(note) * line_height(7.5),
-                     len(status) * line_height(9)) + 2.0  # fmt: skip
+        height = max(len(name) * page.line_height(9) + len(note) * page.line_height(7.5),
+                     len(status) * page.line_height(9)) + 2.0  # fmt: skip
         if sheet.y + height > sheet.pdf.page_break_trigger:
             sheet.pdf.add_page()
             _table_head(sheet, section)
         top = sheet.y
         if number % 2:
             sheet.pdf.set_fill_color(246)
-            sheet.pdf.rect(MARGIN, top, WIDTH, height, style="F")
-        gray = FAINT if row.status == "insufficient" else INK
+            sheet.pdf.rect(page.MARGIN, top, page.WIDTH, height, style="F")
+        gray = page.FAINT if row.status == "insufficient" else page.INK
         sheet.font(9, bold=below_target, gray=gray)
-        y = sheet.write(name, MARGIN + 1, top + 1.0, COLUMNS[0] - 2, 9)
-        sheet.font(7.5, gray=MUTED)
-        sheet.write(note, MARGIN + 1, y, COLUMNS[0] - 2, 7.5)
-        x = MARGIN + COLUMNS[0]
+        y = sheet.write(name, page.MARGIN + 1, top + 1.0, COLUMNS[0] - 2, 9)
+        sheet.font(7.5, gray=page.MUTED)
+        sheet.write(note, page.MARGIN + 1, y, COLUMNS[0] - 2, 7.5)
+        x = page.MARGIN + COLUMNS[0]
         figures = (row.score_text, row.target_text, row.gap, row.weight)
         for value, width in zip(figures, COLUMNS[1:5], strict=True):
             sheet.font(9, gray=gray)
@@ -125,23 +114,23 @@ def _on_gap_table(sheet: Sheet, section: doc.GapTable, state: Layout) -> None:
             x += width
         share = row.score_share
         if share is not None:
-            sheet.bar(x + 3, top + 1.0 + (line_height(9) - 2.6) / 2, COLUMNS[5] - 6, share,
+            sheet.bar(x + 3, top + 1.0 + (page.line_height(9) - 2.6) / 2, COLUMNS[5] - 6, share,
                       row.target_share)  # fmt: skip
         else:
             sheet.write([sheet.fonts.printable("—")], x + 3, top + 1.0, COLUMNS[5] - 6, 9, "C")
         sheet.font(9, gray=gray)
         sheet.write(status, x + COLUMNS[5] + 1, top + 1.0, COLUMNS[6] - 2, 9)
         sheet.pdf.set_y(top + height)
-    sheet.rule(sheet.y, INK, 0.35)
+    sheet.rule(sheet.y, page.INK, 0.35)
     sheet.pdf.set_y(sheet.y + 1.5)
-    sheet.paragraph(section.legend_gap, 8, gray=MUTED)
+    sheet.paragraph(section.legend_gap, 8, gray=page.MUTED)
 
 
 def _priority(sheet: Sheet, item: doc.PriorityItem, section: doc.Priorities, state: Layout) -> None:
     lang, glyphs = state.lang, state.glyphs
     pdf = sheet.pdf
-    indent = MARGIN + 9.0
-    width = WIDTH - 9.0
+    indent = page.MARGIN + 9.0
+    width = page.WIDTH - 9.0
     sheet.font(11, bold=True)
     row = item.row
     name = sheet.wrap(row.name, width - 32, 3)
@@ -159,21 +148,23 @@ def _priority(sheet: Sheet, item: doc.PriorityItem, section: doc.Priorities, sta
     level_name = label("field", lang).format(name=label("target_level", lang))
     level = sheet.wrap(f"{level_name} {item.target_level}", width)
     actions = [sheet.wrap(action, width - 5) for action in item.actions]
-    height = (len(name) * line_height(11) + len(figure_lines) * line_height(9) + 24.0
-              + (len(level) * line_height(9) if item.target_level else 0)
-              + sum(len(lines) for lines in actions) * line_height(9))  # fmt: skip
+    height = (len(name) * page.line_height(11) + len(figure_lines) * page.line_height(9) + 24.0
+              + (len(level) * page.line_height(9) if item.target_level else 0)
+              + sum(len(lines) for lines in actions) * page.line_height(9))  # fmt: skip
     sheet.ensure(height)
     top = sheet.y + 1.5
-    pdf.set_fill_color(INK)
-    pdf.ellipse(MARGIN, top + 0.2, 6, 6, style="F")
+    pdf.set_fill_color(page.INK)
+    pdf.ellipse(page.MARGIN, top + 0.2, 6, 6, style="F")
     sheet.font(10, bold=True, gray=255)
-    sheet.write([str(item.rank)], MARGIN, top + 0.2 + (6 - line_height(10)) / 2, 6, 10, "C")
+    sheet.write(
+        [str(item.rank)], page.MARGIN, top + 0.2 + (6 - page.line_height(10)) / 2, 6, 10, "C"
+    )
     sheet.font(9)
     sheet.write([sheet.fonts.printable(_status_text(row.glyph, row.word, glyphs))],
                 indent + width - 32, top + 0.6, 32, 9, "R")  # fmt: skip
     sheet.font(11, bold=True)
     y = sheet.write(name, indent, top, width - 32, 11)
-    sheet.font(9, gray=MUTED)
+    sheet.font(9, gray=page.MUTED)
     y = sheet.write(figure_lines, indent, y + 0.5, width, 9)
     if item.target_level:
         sheet.font(9)
@@ -183,14 +174,14 @@ def _priority(sheet: Sheet, item: doc.PriorityItem, section: doc.Priorities, sta
                     width, 9)  # fmt: skip
     sheet.font(9)
     if not actions:
-        sheet.font(9, gray=MUTED)
+        sheet.font(9, gray=page.MUTED)
         y = sheet.write(sheet.wrap(section.no_actions, width), indent, y, width, 9)
     for lines in actions:
         sheet.write([sheet.fonts.printable("•")], indent + 1, y, 4, 9)
         y = sheet.write(lines, indent + 5, y, width - 5, 9)
     y += 5.5
-    sheet.font(7.5, gray=MUTED)
-    pdf.set_draw_color(FAINT)
+    sheet.font(7.5, gray=page.MUTED)
+    pdf.set_draw_color(page.FAINT)
     pdf.set_line_width(0.2)
     for x, w, key in ((indent, width * 0.68, "plan_agreed"), (indent + width * 0.74,
                       width * 0.26, "plan_by")):  # fmt: skip
@@ -204,7 +195,7 @@ def _on_priorities(sheet: Sheet, section: doc.Priorities, state: Layout) -> None
     if not section.items:
         sheet.paragraph(section.empty)
         return
-    sheet.paragraph(section.rule, 9, gray=MUTED, after=2.0)
+    sheet.paragraph(section.rule, 9, gray=page.MUTED, after=2.0)
     for item in section.items:
         _priority(sheet, item, section, state)
 
@@ -212,15 +203,15 @@ def _on_priorities(sheet: Sheet, section: doc.Priorities, state: Layout) -> None
 def _bullets(sheet: Sheet, title: str, lines: list[str], empty: str, rule: str = "") -> None:
     sheet.heading(title)
     if rule:
-        sheet.paragraph(rule, 9, gray=MUTED, after=1.5)
+        sheet.paragraph(rule, 9, gray=page.MUTED, after=1.5)
     if not lines:
         sheet.paragraph(empty)
     for line in lines:
         sheet.font(9.5)
-        wrapped = sheet.wrap(line, WIDTH - 5)
-        sheet.ensure(len(wrapped) * line_height(9.5))
-        sheet.write([sheet.fonts.printable("•")], MARGIN + 1, sheet.y, 4, 9.5)
-        sheet.pdf.set_y(sheet.write(wrapped, MARGIN + 5, sheet.y, WIDTH - 5, 9.5) + 1.0)
+        wrapped = sheet.wrap(line, page.WIDTH - 5)
+        sheet.ensure(len(wrapped) * page.line_height(9.5))
+        sheet.write([sheet.fonts.printable("•")], page.MARGIN + 1, sheet.y, 4, 9.5)
+        sheet.pdf.set_y(sheet.write(wrapped, page.MARGIN + 5, sheet.y, page.WIDTH - 5, 9.5) + 1.0)
 
 
 def _on_bullets(sheet: Sheet, section: doc.Bullets, state: Layout) -> None:
@@ -236,7 +227,7 @@ def _on_notes(sheet: Sheet, section: doc.Notes, state: Layout) -> None:
 
 def _on_method(sheet: Sheet, section: doc.Method, state: Layout) -> None:
     del state
-    method_block(sheet, section.heading, section.lines, section.stamp)
+    page.method_block(sheet, section.heading, section.lines, section.stamp)
 
 
 @dataclass(frozen=True)
@@ -257,7 +248,7 @@ HANDLERS = doc.handlers(globals())
 def render_document(document: doc.Document, options: RenderOptions, created_at: str) -> bytes:
     """Any document as PDF bytes, sections in print order."""
     lang = document.lang
-    sheet = start_pdf(lang, options, created_at)
+    sheet = page.start_pdf(lang, options, created_at)
     pdf = sheet.pdf
     table = document.first(doc.GapTable)
     glyph_chars = {ch for glyph, _ in (table.status_words if table else ()) for ch in glyph}
@@ -268,7 +259,7 @@ def render_document(document: doc.Document, options: RenderOptions, created_at: 
     title = header.page_title if header else ""
     pdf.set_title(title)
     pdf.alias_nb_pages()
-    pdf.footer = lambda: _footer(sheet, title, lang)
+    pdf.footer = lambda: page._footer(sheet, title, lang)
     pdf.add_page()
     state = Layout(lang, glyphs)
     for section in document.sections:
