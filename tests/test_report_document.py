@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import typing
+from pathlib import Path
 
 import pytest
 
+from kamcli.i18n import catalogue
 from kamcli.model import load_model
 from kamcli.render import html, markdown, pdf, terminal
 from kamcli.report.document import (
@@ -95,3 +98,46 @@ def test_building_a_document_imports_no_renderer_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# The render modules' lookups and the catalogue namespace each reads (cohort falls back to report).
+LOOKUPS = {
+    "label": ("report",),
+    "stats_label": ("stats",),
+    "cohort_label": ("cohort", "report"),
+    "compare_text": ("compare",),
+    "ui": ("model_view",),
+}
+SCOPED = {"_text": ("kamcli/render/diagnostic_text.py", ("diagnostic",))}
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _literal_lookups() -> list[tuple[str, str, tuple[str, ...]]]:
+    found = []
+    for path in sorted((ROOT / "kamcli" / "render").glob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
+                continue
+            first = node.args[0]
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                continue
+            namespaces = LOOKUPS.get(node.func.id)
+            scoped = SCOPED.get(node.func.id)
+            if scoped and scoped[0] == relative:
+                namespaces = scoped[1]
+            if namespaces:
+                found.append((f"{relative}:{node.lineno}", first.value, namespaces))
+    return found
+
+
+def test_every_literal_label_the_renderers_look_up_is_in_the_catalogue() -> None:
+    known = set(catalogue("en"))
+    lookups = _literal_lookups()
+    assert len(lookups) > 100  # the scan finds the renderers' lookups
+    missing = [
+        (where, key)
+        for where, key, namespaces in lookups
+        if not any(f"{namespace}.{key}" in known for namespace in namespaces)
+    ]
+    assert not missing, missing
