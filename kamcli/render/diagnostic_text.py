@@ -4,47 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kamcli.i18n import t
 from kamcli.render.labels import clean_text, label, stage_name
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.result import AssessmentResult, DiagnosticResult
 
-TEXTS: dict[str, dict[str, str]] = {
-    "diag_confidence": {
-        "zh": "把握度 {pct}；其次是{runner}（{runner_pct}）。",
-        "en": "Confidence {pct}; runner-up: {runner} ({runner_pct}).",
-    },
-    "diag_flat": {
-        "zh": "阶段不明：各条陈述的回答几乎没有差别（例如全部选择中间项），无法区分阶段。",
-        "en": "Stage unclear: the answers hardly differ from one statement to the next "
-        "(for example all neutral), so they do not tell the stages apart.",
-    },
-    "diag_contradictory": {
-        "zh": "阶段不明：回答相互矛盾（只在不同阶段成立的陈述同时被认同或同时被否定），"
-        "没有哪个阶段的模式与之相符。",
-        "en": "Stage unclear: the answers contradict each other (statements that hold at "
-        "different stages were agreed or rejected together); no stage's pattern fits them.",
-    },
-    "diag_close_call": {
-        "zh": "阶段不明：{best}（{best_pct}）与{runner}（{runner_pct}）同样相符，难以取舍。",
-        "en": "Stage unclear: {best} ({best_pct}) and {runner} ({runner_pct}) fit about "
-        "equally well.",
-    },
-    "level_of": {"zh": "L{level}", "en": "L{level}"},
-    "levels_legend": {
-        "zh": "水平：{names}。得分达到 k 即达到第 k 级（条目所述做法的出现频率达到第 k 档）；"
-        "“L4–5”表示介于两级之间。",
-        "en": "Levels: {names}. A score of k reaches level k (the item behaviours occur at "
-        "frequency k); L4–5 means between two levels.",
-    },
-    "level_between": {"zh": "L{level}–{upper}", "en": "L{level}–{upper}"},
-}
-
 
 def _text(key: str, lang: str) -> str:
-    entry = TEXTS[key]
-    return entry.get(lang) or entry["en"]
+    return t(f"diagnostic.{key}", lang)
 
 
 def _pct(value: float) -> str:
