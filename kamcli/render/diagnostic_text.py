@@ -31,24 +31,31 @@ def diagnostic_sentences(
     if diagnostic is None:
         return []
     if diagnostic.suggested_stage is None:
-        return [(_unclear(model, diagnostic, lang), False)]
+        return [(unclear_sentence(model, diagnostic, lang), False)]
     suggested = stage_name(model, diagnostic.suggested_stage, lang)
     lines = [(label("suggested_stage", lang).format(stage=suggested), False)]
-    if diagnostic.confidence is not None and diagnostic.runner_up is not None:
-        runner_pct = diagnostic.stage_scores.get(diagnostic.runner_up, 0.0)
-        sentence = _text("diag_confidence", lang).format(
-            pct=_pct(diagnostic.confidence),
-            runner=stage_name(model, diagnostic.runner_up, lang),
-            runner_pct=_pct(runner_pct),
-        )
-        lines.append((sentence, False))
+    confidence = confidence_sentence(model, diagnostic, lang)
+    if confidence:
+        lines.append((confidence, False))
     if diagnostic.suggested_stage != result.stage:
         assessed = stage_name(model, result.stage, lang)
         lines.append((label("differs", lang).format(stage=assessed), True))
     return lines
 
 
-def _unclear(model: CompetencyModel, diagnostic: DiagnosticResult, lang: str) -> str:
+def confidence_sentence(model: CompetencyModel, diagnostic: DiagnosticResult, lang: str) -> str:
+    """How sure the suggestion is and which stage came next ("" for a 1.x result)."""
+    if diagnostic.confidence is None or diagnostic.runner_up is None:
+        return ""
+    return _text("diag_confidence", lang).format(
+        pct=_pct(diagnostic.confidence),
+        runner=stage_name(model, diagnostic.runner_up, lang),
+        runner_pct=_pct(diagnostic.stage_scores.get(diagnostic.runner_up, 0.0)),
+    )
+
+
+def unclear_sentence(model: CompetencyModel, diagnostic: DiagnosticResult, lang: str) -> str:
+    """Why the diagnostic suggests no stage (flat, contradictory, a close call, too few)."""
     reason = diagnostic.unclear
     if reason in {"flat", "contradictory"}:
         return _text(f"diag_{reason}", lang)
