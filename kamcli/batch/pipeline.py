@@ -15,17 +15,17 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from kamcli.batch.csv_rows import PlainLines
-from kamcli.batch.decoding import ReadFailure
 from kamcli.batch.formats import OutputFormat
+from kamcli.batch.layout import Layout, layout_for
 from kamcli.batch.options import BatchCounts, BatchOptions, check_options
 from kamcli.batch.output import NullRecordWriter, NullTarget, RatedRecordFormatter
 from kamcli.batch.progress import Progress
-from kamcli.batch.raters import subject_of
-from kamcli.batch.rows import BadRow, GoodRow, Layout, RowChecker, layout_for, row_score
+from kamcli.batch.record_writers import RecordWriter, RejectsWriter, StreamTarget
+from kamcli.batch.row_outcomes import BadRow, GoodRow, row_score, subject_of
+from kamcli.batch.rows import RowChecker
 from kamcli.batch.seen import SeenIds
 from kamcli.errors import DISK_FULL, InputError, MissingFeatureError, OutputError
 from kamcli.io.batch_read import (
@@ -36,11 +36,14 @@ from kamcli.io.batch_read import (
     Table,
     open_table,
 )
-from kamcli.io.batch_write import RecordWriter, RejectsWriter, StreamTarget
+from kamcli.io.csv_rows import PlainLines
+from kamcli.io.decoding import ReadFailure
 from kamcli.render.labels import clean_text
 from kamcli.scoring.plan import RowScore, ScoringPlan
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from kamcli.batch.reports import ReportWriter
     from kamcli.batch.save import BatchSaver
     from kamcli.batch.stats import StatsCollector, StatsResult
@@ -57,10 +60,20 @@ class StopBatch(Exception):
 
 
 class BatchRun:
-    """One run of `kam batch`; `run()` returns the counts after committing the outputs."""
+    """One run of `kam batch`; `run()` returns the counts after committing the outputs.
 
-    def __init__(self, model: CompetencyModel, options: BatchOptions) -> None:
+    `summary_console(rows_to_file)` gives the console printed summaries go to: the caller
+    (the CLI) owns the consoles, the batch never imports it.
+    """
+
+    def __init__(
+        self,
+        model: CompetencyModel,
+        options: BatchOptions,
+        summary_console: Callable[[bool], Console],
+    ) -> None:
         check_options(model, options)
+        self.summary_console = summary_console
         self.model = model
         self.options = options
         self.plan = ScoringPlan(model)
@@ -451,7 +464,7 @@ class BatchRun:
         if stats is not None and (options.summary or options.summary_out is None):
             shown.append(summaries.stats_renderable(model, stats, lang))
         if shown:
-            console = summaries.summary_console(options.output is not None)
+            console = self.summary_console(options.output is not None)
             for renderable in shown:
                 console.print(renderable)
         if cohort is not None and options.summary_out is not None:

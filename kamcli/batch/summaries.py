@@ -1,8 +1,9 @@
 """What `kam batch` prints and exports after the rows: the cohort summary (--summary,
 --summary-out), the 360° summary and reports (--by-subject), the psychometrics (--stats).
 
-Printed summaries go to stdout when the rows go to a file (-o), else to stderr, so they never
-mix with rows on stdout. Exported files are written atomically.
+Printed summaries go to the console the caller gives (kamcli.cli.common.summary_console:
+stdout when the rows go to a file, else stderr), so they never mix with rows on stdout.
+Exported files are written atomically.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from kamcli.io.atomic import write_atomic
 from kamcli.render.labels import json_dumps
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import RenderableType
 
     from kamcli.batch.stats import StatsResult
     from kamcli.batch.subjects import SubjectCollector, SubjectReportWriter
@@ -24,12 +25,6 @@ if TYPE_CHECKING:
     from kamcli.scoring.plan import RowScore
 
 HeatRows = Sequence[tuple[str, str | None, "RowScore"]]
-
-
-def summary_console(rows_to_file: bool) -> Console:
-    from kamcli.cli.common import stderr_console, stdout_console
-
-    return stdout_console() if rows_to_file else stderr_console()
 
 
 def cohort_renderable(model: CompetencyModel, summary: CohortSummary, lang: str) -> RenderableType:

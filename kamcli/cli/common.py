@@ -95,6 +95,12 @@ def stderr_console() -> Console:
     return _console(stderr=True, width=None)
 
 
+def summary_console(rows_to_file: bool) -> Console:
+    """Where batch summaries print: stdout when the rows go to a file (-o), else stderr, so
+    they never mix with rows on stdout."""
+    return stdout_console() if rows_to_file else stderr_console()
+
+
 def hint(text: str, *, err: bool = True) -> None:
     """A message naming a path or a command to run: never wrapped, so it is copied whole.
 

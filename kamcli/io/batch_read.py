@@ -6,7 +6,7 @@ starts in the original file (the CSV or JSONL line, the sheet row), counting the
 that are skipped, so messages point at the right place. A row the reader itself cannot use
 (invalid JSON, a formula cell) arrives as a `RowProblem` instead of cells; it is never dropped.
 
-Text is decoded incrementally by kamcli.batch.decoding (UTF-8, UTF-8 with BOM, GB18030,
+Text is decoded incrementally by kamcli.io.decoding (UTF-8, UTF-8 with BOM, GB18030,
 UTF-16 with BOM).
 """
 
@@ -24,9 +24,10 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-from kamcli.batch import decoding
-from kamcli.batch.csv_rows import PlainLines, csv_items, drop_first_line, rows_of
-from kamcli.batch.decoding import (
+from kamcli.errors import InputError, NotFoundError
+from kamcli.io import decoding
+from kamcli.io.csv_rows import PlainLines, csv_items, drop_first_line, rows_of
+from kamcli.io.decoding import (
     BadBytes,
     ReadFailure,
     StreamDecoder,
@@ -35,7 +36,6 @@ from kamcli.batch.decoding import (
     text_chunks,
     text_lines,
 )
-from kamcli.errors import InputError, NotFoundError
 from kamcli.io.xlsx_read import MAX_CELL_CHARS, SheetRow
 
 STDIN_NAME = "<stdin>"
