@@ -21,9 +21,9 @@ from operator import attrgetter, getitem, itemgetter, mul, truediv
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from kamcli.batch.record_format import DECIMALS, NEGATIVE_ZERO, csv_text
-from kamcli.io.batch_read import META_COLUMNS, Row
 from kamcli.io.cells import FORMULA_STARTS
 from kamcli.io.csv_rows import PlainLines
+from kamcli.io.table_rows import META_COLUMNS, Row
 from kamcli.scoring.plan import sequential_sum
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kamcli.errors import InputError
-from kamcli.io.batch_read import META_COLUMNS
+from kamcli.io.table_rows import META_COLUMNS
 
 ALIASES = {"person": "name"}
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from kamcli.batch.formats import OutputFormat
-from kamcli.errors import OutputError
+from kamcli.errors import DISK_FULL, OutputError
 from kamcli.io.atomic import writes_in_place
 from kamcli.io.cells import neutralise
 from kamcli.io.tempfiles import new_temp_file
@@ -218,3 +218,30 @@ class RejectsWriter:
     def finish(self) -> None:
         if not self._header_written:
             self._csv.writerow(self.FIXED)
+
+
+def write_failure(
+    exc: BaseException, output: Path | None, rejects: Path | None, scored: int
+) -> OutputError | None:
+    """The OutputError a failed write means (disk full, stdout closed early), or None when
+    the failure is something else and goes on as it is. Partial files are already gone."""
+    if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+        targets = [str(p) for p in (output, rejects) if p is not None]
+        where = " and ".join(targets) if output else "standard output"
+        return OutputError(
+            f"Cannot write {where}: disk full ({exc.strerror}). Nothing was written "
+            "(partial files were removed); free some space and run again."
+        )
+    if isinstance(exc, BrokenPipeError) and output is None:
+        _silence_stdout()
+        return OutputError(
+            f"standard output was closed early; the run stopped after {scored} scored rows."
+        )
+    return None
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, send stdout to /dev/null so the exit flush does not fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

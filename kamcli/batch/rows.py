@@ -19,7 +19,7 @@ from kamcli.batch.raters import RaterRules
 from kamcli.batch.row_outcomes import BadRow, GoodRow, brief_reason
 from kamcli.batch.seen import SeenIds
 from kamcli.io.answers import SKIP_WORDS
-from kamcli.io.batch_read import META_COLUMNS, RowProblem
+from kamcli.io.table_rows import META_COLUMNS, RowProblem
 from kamcli.model.schema import CompetencyModel
 from kamcli.scoring.plan import ScoringPlan
 from kamcli.scoring.score import EPSILON

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kamcli.errors import MissingFeatureError
-from kamcli.io.batch_read import META_COLUMNS
 from kamcli.io.cells import write_csv_text
+from kamcli.io.table_rows import META_COLUMNS
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
