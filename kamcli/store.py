@@ -12,17 +12,19 @@ import enum
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
 from kamcli import store_file
 from kamcli.errors import NotFoundError, StoreError
-
-_DRAFT_FIELDS = ("person", "account", "stage")
-_MODEL_FIELDS = ("model_id", "model_version", "model_hash")
-_RECORD_COLUMNS = (*_DRAFT_FIELDS, "lang", "rater", "subject", *_MODEL_FIELDS)
+from kamcli.store_record import (
+    DRAFT_FIELDS,
+    PLAIN_FIELDS,
+    RECORD_COLUMNS,
+    AssessmentRecord,
+    RecordList,
+)
 
 
 class _Keep(enum.Enum):
@@ -32,36 +34,6 @@ class _Keep(enum.Enum):
 
 
 KEEP = _Keep.KEEP
-_PLAIN_FIELDS = ("id", "status", "created_at", "updated_at", *_RECORD_COLUMNS, "position")
-
-
-@dataclass(frozen=True)
-class AssessmentRecord:
-    """One stored assessment, a draft being answered or a complete, scored one."""
-
-    id: int
-    status: str  # "draft" | "complete"
-    created_at: str
-    updated_at: str
-    person: str | None
-    account: str | None
-    stage: str | None
-    lang: str
-    rater: str
-    subject: str | None
-    model_id: str
-    model_version: str
-    model_hash: str
-    answers: dict[str, int | None]
-    result: dict[str, Any] | None
-    position: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready copy, for export."""
-        return asdict(self)
-
-
-RecordList: TypeAlias = list[AssessmentRecord]  # Store.list shadows the builtin in its class
 
 
 def _short_key(key: str) -> int:
@@ -158,8 +130,8 @@ class Store:
         result: dict[str, Any] | None,
     ) -> int:
         columns = {"rater": "self", "subject": None, **columns}
-        if set(columns) != set(_RECORD_COLUMNS):
-            raise TypeError(f"assessment fields must be {_RECORD_COLUMNS}, got {tuple(columns)}")
+        if set(columns) != set(RECORD_COLUMNS):
+            raise TypeError(f"assessment fields must be {RECORD_COLUMNS}, got {tuple(columns)}")
         now = _now()
         values = {
             **columns,
@@ -213,7 +185,7 @@ class Store:
         """Change only the fields given; the rest keep their stored values."""
         changes: dict[str, object] = {
             name: value
-            for name, value in zip(_DRAFT_FIELDS, (person, account, stage), strict=True)
+            for name, value in zip(DRAFT_FIELDS, (person, account, stage), strict=True)
             if value is not KEEP
         }
         if position is not None:
@@ -364,7 +336,7 @@ class Store:
                 answers[answer["assessment_id"]][answer["item_id"]] = answer["value"]
         return [
             AssessmentRecord(
-                **{name: row[name] for name in _PLAIN_FIELDS},
+                **{name: row[name] for name in PLAIN_FIELDS},
                 answers=answers[row["id"]],
                 result=None if row["result_json"] is None else json.loads(row["result_json"]),
             )

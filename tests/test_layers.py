@@ -24,14 +24,12 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kamcli"
 CORE = ("model", "scoring")
+STORE = ("store", "store_file", "store_record")  # the history store's modules
 # layer -> the layers (first package below kamcli, or top-level module) it must not import
 FORBIDDEN = {
-    **{
-        core: {"cli", "io", "render", "batch", "questionnaire", "store", "store_file"}
-        for core in CORE
-    },
+    **{core: {"cli", "io", "render", "batch", "questionnaire", *STORE} for core in CORE},
     # io may build the questionnaire's wording (questionnaire.questions, pure) to export it
-    "io": {"batch", "cli", "render", "store", "store_file"},
+    "io": {"batch", "cli", "render", *STORE},
 }
 CORE_FORBIDDEN_LIBRARIES = {"typer", "rich", "sqlite3"}
 ENTRY_POINT = "kamcli.__main__"

@@ -15,8 +15,9 @@ import platformdirs
 import pytest
 
 from kamcli.errors import ExitCode, NotFoundError, StoreError
-from kamcli.store import AssessmentRecord, Store
+from kamcli.store import Store
 from kamcli.store_file import SCHEMA_VERSION
+from kamcli.store_record import AssessmentRecord
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 MODEL = {"model_id": "kam-default", "model_version": "1.0", "model_hash": "sha256:abc"}

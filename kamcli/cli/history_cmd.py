@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.result import AssessmentResult
-    from kamcli.store import AssessmentRecord
+    from kamcli.store_record import AssessmentRecord
 
 app = KamTyper(
     help="Past assessments: list, re-print, compare, delete, export.", no_args_is_help=True

@@ -20,7 +20,8 @@ from kamcli.questionnaire.session import run_items
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.result import AssessmentResult
-    from kamcli.store import AssessmentRecord, Store
+    from kamcli.store import Store
+    from kamcli.store_record import AssessmentRecord
 
 # Drafts offered for resuming (one keystroke each); older ones are resumed by id.
 LISTED_DRAFTS = 8
