@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -182,9 +183,27 @@ def test_not_sure_runs_the_diagnostic(runner: CliRunner, terminal: None) -> None
     )
     assert result.exit_code == 0, result.output
     assert "Collaborative KAM. Use this stage?" in result.stderr
+    assert re.search(r"Confidence \d+%; runner-up: \w+ KAM \(\d+%\)", result.stderr)
     [draft] = store().drafts()
     assert draft.stage == "collaborative"
     assert {s.id for s in statements} <= set(draft.answers)
+
+
+def test_not_sure_with_flat_answers_says_why_and_asks_again(
+    runner: CliRunner, terminal: None
+) -> None:
+    neutral = ["3"] * len(MODEL.diagnostic.statements)
+    result = runner.invoke(
+        app,
+        ["assess", "--plain", "--name", "", "--account", ""],
+        input=typed("5", *neutral, "2", "q"),
+    )
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "Stage unclear: the answers hardly differ" in said
+    assert "Please pick a stage." in said and "Use this stage?" not in said
+    [draft] = store().drafts()
+    assert draft.stage == "mid"
 
 
 def test_markup_in_names_is_shown_literally(runner: CliRunner, terminal: None) -> None:

@@ -425,3 +425,17 @@ def test_pdf_hint_of_this_checkout(runner: CliRunner, tmp_path: Path, monkeypatc
     message = " ".join(result.stderr.split())
     assert f'"{ROOT}[pdf]"' in message
     assert 'pip install "kamcli[pdf]"' in message
+
+
+def test_dash_output_means_stdout(runner: CliRunner, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    team = write_team(tmp_path / "team.csv", people=3)
+    to_stdout = runner.invoke(app, ["batch", str(team), "--quiet"])
+    dashed = runner.invoke(app, ["batch", str(team), "-o", "-", "--quiet"])
+    assert dashed.exit_code == 0, dashed.output
+    assert dashed.stdout == to_stdout.stdout and "Person 1" in dashed.stdout
+    assert not (tmp_path / "-").exists()
+    answers = write_answers(tmp_path)
+    report = runner.invoke(app, ["report", "--answers", str(answers), "-f", "md", "-o", "-"])
+    assert report.exit_code == 0, report.output
+    assert report.stdout.startswith("#") and not (tmp_path / "-").exists()

@@ -128,3 +128,22 @@ def test_an_invalid_model_exits_with_the_model_code(runner: CliRunner, tmp_path:
     code, _, err = lint(runner, tmp_path / "nothing")
     assert code == ExitCode.MODEL
     assert "does not exist" in err
+
+
+def test_lint_without_a_path_checks_the_model_in_use(tmp_path: Path) -> None:
+    """`kam --model DIR model lint` lints DIR, not the shipped model."""
+    from typer.testing import CliRunner
+
+    from kamcli.cli.main import app
+
+    copy = tmp_path / "m"
+    init = CliRunner().invoke(app, ["model", "init", str(copy)])
+    assert init.exit_code == 0, init.output
+    item_file = next((copy / "competencies").glob("*.yaml"))
+    text = item_file.read_text(encoding="utf-8")
+    item_file.write_text(text.replace("。", ".", 1), encoding="utf-8")
+    shipped = CliRunner().invoke(app, ["model", "lint"])
+    assert shipped.exit_code == 0, shipped.output
+    mine = CliRunner().invoke(app, ["--model", str(copy), "model", "lint"])
+    assert mine.exit_code == 12, mine.output
+    assert "half-width" in mine.stdout

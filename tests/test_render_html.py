@@ -21,7 +21,7 @@ from markupsafe import escape
 from kamcli.model import CompetencyModel, load_model
 from kamcli.render.diagnostic_text import with_level
 from kamcli.render.formats import RenderOptions, ReportFormat, renderer
-from kamcli.render.html import RADAR_CENTER, render_html, text_units, wrap_label
+from kamcli.render.html import render_html
 from kamcli.render.labels import (
     competency_name,
     fmt_gap,
@@ -31,6 +31,7 @@ from kamcli.render.labels import (
     stage_name,
     status_word,
 )
+from kamcli.render.svg_radar import RADAR_CENTER, text_units, wrap_label
 from kamcli.scoring import AssessmentResult, score_assessment
 
 MODEL = load_model()

@@ -23,8 +23,8 @@ from kamcli.model import load_model
 from kamcli.render import fonts
 from kamcli.render.formats import RenderOptions
 from kamcli.render.labels import competency_name, label
-from kamcli.render.pdf import pdf_extra, render_pdf
-from kamcli.render.pdf_layout import ELLIPSIS, wrap_text
+from kamcli.render.pdf import render_pdf
+from kamcli.render.pdf_layout import ELLIPSIS, pdf_extra, wrap_text
 from kamcli.scoring import AssessmentResult, score_assessment
 
 MODEL = load_model()

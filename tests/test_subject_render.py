@@ -36,21 +36,17 @@ from kamcli.render import fonts
 from kamcli.render.formats import RenderOptions, ReportFormat
 from kamcli.render.labels import competency_name, label
 from kamcli.render.markdown import md_escape
-from kamcli.render.pdf import pdf_extra
+from kamcli.render.pdf_layout import pdf_extra
 from kamcli.render.subject import (
     SUBJECT_RENDERERS,
     subject_renderer,
     subject_view,
     translated_notes,
 )
+from kamcli.render.subject_data import render_subject_csv, render_subject_json
 from kamcli.render.subject_html import render_subject_html
 from kamcli.render.subject_pdf import render_subject_pdf
-from kamcli.render.subject_text import (
-    render_subject_csv,
-    render_subject_json,
-    render_subject_markdown,
-    subject_terminal,
-)
+from kamcli.render.subject_text import render_subject_markdown, subject_terminal
 from kamcli.scoring.multirater import Rating, SubjectReport, build_subject_report
 
 MODEL = load_model()

@@ -102,6 +102,7 @@ def validate(
     epilog=examples("kam model lint", "kam model lint my-model"),
 )
 def lint(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(help="Model directories (default: the model in use).", show_default=False),
@@ -118,8 +119,8 @@ def lint(
     warned = False
     targets: list[Path | None] = list(paths) if paths else [None]
     for path in targets:
-        model = load_model(path)
-        name = str(path) if path is not None else message("cli.default_model")
+        model = load_model(path) if path is not None else settings(ctx).model()
+        name = str(path) if path is not None else message("cli.model_in_use")
         warnings = lint_model(model)
         for warning in warnings:
             typer.echo(f"{name}: {warning}")

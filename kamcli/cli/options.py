@@ -110,6 +110,8 @@ class KamCommand(TyperCommand):
     def invoke(self, ctx: Any) -> Any:
         values = {name: ctx.params.pop(name) for name in GLOBAL_NAMES if name in ctx.params}
         apply_global_options(ctx, values)
+        if str(ctx.params.get("output")) == "-":  # `-o -` is standard output, not a file named -
+            ctx.params["output"] = None
         return super().invoke(ctx)
 
 

@@ -16,10 +16,11 @@ from kamcli.i18n import t
 from kamcli.questionnaire.prompts import Option, TypedPrompter
 from kamcli.questionnaire.questions import build_diagnostic, build_questions
 from kamcli.questionnaire.session import run_items
+from kamcli.render.diagnostic_text import confidence_sentence, unclear_sentence
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
-    from kamcli.scoring.result import AssessmentResult
+    from kamcli.scoring.result import AssessmentResult, DiagnosticResult
     from kamcli.store import Store
     from kamcli.store_record import AssessmentRecord
 
@@ -165,11 +166,16 @@ def choose_stage(
         picked = prompter.choose(t("questionnaire.stage", lang), options)
         if picked != "?":
             break
-        suggested = _run_diagnostic(store, model, prompter, draft)
+        diagnostic = _run_diagnostic(store, model, prompter, draft)
+        suggested = diagnostic.suggested_stage
         if suggested is None:
-            prompter.say(t("questionnaire.no_diag", lang))
+            why = unclear_sentence(model, diagnostic, lang)
+            prompter.say(f"{why} {t('questionnaire.no_diag', lang)}")
             continue
         name = model.text(model.stage(suggested).name, lang)
+        sure = confidence_sentence(model, diagnostic, lang)
+        if sure:
+            prompter.say(sure)
         if prompter.confirm(t("questionnaire.suggest", lang, stage=name)):
             picked = suggested
             break
@@ -186,7 +192,7 @@ def first_sentence(text: str) -> str:
 
 def _run_diagnostic(
     store: Store, model: CompetencyModel, prompter: TypedPrompter, draft: Draft
-) -> str | None:
+) -> DiagnosticResult:
     from kamcli.scoring import diagnose
 
     statements = build_diagnostic(model, prompter.lang)
@@ -197,7 +203,7 @@ def _run_diagnostic(
         draft.answers[item_id] = value
 
     run_items(statements, diag, 0, prompter, save)
-    return diagnose(model, diag).suggested_stage
+    return diagnose(model, diag)
 
 
 def ask_items(store: Store, model: CompetencyModel, prompter: TypedPrompter, draft: Draft) -> None:

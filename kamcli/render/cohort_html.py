@@ -8,7 +8,6 @@ imported when rendering, never at startup.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +22,7 @@ from kamcli.render.cohort_text import (
     header_fields,
     is_mixed,
 )
-from kamcli.render.html import HTML_LANG, wrap_label
+from kamcli.render.html import HTML_LANG
 from kamcli.render.labels import (
     INSUFFICIENT,
     clean_text,
@@ -34,6 +33,7 @@ from kamcli.render.labels import (
     status_word,
 )
 from kamcli.render.radar import radar
+from kamcli.render.svg_radar import RadarFrame, axis_labels, dots, frame, points, wrap_label
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
@@ -41,28 +41,6 @@ if TYPE_CHECKING:
     from kamcli.scoring.plan import RowScore
 
 TEMPLATE = "cohort.html.j2"
-HTML_LABELS: dict[str, dict[str, str]] = {
-    "heat_map": {"zh": "受评人 × 能力差距", "en": "Gap by respondent and competency"},
-    "heat_map_note": {
-        "zh": "每格数字为差距（目标 − 得分），颜色越深差距越大；— 表示数据不足。",
-        "en": "Each cell shows the gap (target − score); the darker, the larger the gap. "
-        "— means insufficient data.",
-    },
-    "heat_map_truncated": {
-        "zh": "仅显示前 {shown} 名受评人（共 {total} 名）；上面的统计涵盖全部 {total} 名。",
-        "en": "Showing the first {shown} of {total} respondents; the statistics above cover "
-        "all {total}.",
-    },
-    "col_respondent": {"zh": "受评人", "en": "Respondent"},
-    "col_fit": {"zh": "匹配度", "en": "Fit"},
-    "team_radar": {"zh": "团队均值与目标", "en": "Team mean and target by competency"},
-    "team_mean": {"zh": "团队均值", "en": "Team mean"},
-    "distributions": {"zh": "各项能力分布", "en": "Distribution by competency"},
-    "histogram_note": {
-        "zh": "柱状图：得分人数，每 0.5 分一档；竖线为目标。",
-        "en": "Columns: people per score step of 0.5; the vertical line marks the target.",
-    },
-}
 MAX_ROWS = 500
 RADAR_SIZE = (720.0, 560.0)
 RADAR_CENTER = (360.0, 280.0)
@@ -83,28 +61,12 @@ HIST_HEIGHT = 64.0
 
 
 @dataclass(frozen=True)
-class AxisLabel:
-    lines: tuple[str, ...]
-    x: float
-    y: float
-    anchor: str
-    missing: bool
-    full_name: str
-
-
-@dataclass(frozen=True)
-class TeamRadar:
+class TeamRadar(RadarFrame):
     width: float
     height: float
-    center: tuple[float, float]
-    rings: tuple[tuple[str, str, float, float], ...]  # (value, points, label x, label y)
-    axes: tuple[tuple[float, float, bool], ...]  # (end x, end y, missing)
-    labels: tuple[AxisLabel, ...]
     mean_points: str
     target_points: str
     mean_dots: tuple[tuple[float, float], ...]
-    any_missing: bool
-    description: str
 
 
 @dataclass(frozen=True)
@@ -153,16 +115,6 @@ class Distribution:
     target_x: float
 
 
-def html_label(key: str, lang: str) -> str:
-    """A text only the HTML page shows, else a shared cohort one."""
-    texts = HTML_LABELS.get(key)
-    return cohort_label(key, lang) if texts is None else texts.get(lang, texts["en"])
-
-
-def _points(polygon: tuple[tuple[float, float], ...]) -> str:
-    return " ".join(f"{x:g},{y:g}" for x, y in polygon)
-
-
 def team_radar(model: CompetencyModel, lines: list[CompetencyLine], lang: str) -> TeamRadar:
     """The team's mean score against the (mean) target, one axis per competency."""
     low, high = model.scale.min, model.scale.max
@@ -179,37 +131,16 @@ def team_radar(model: CompetencyModel, lines: list[CompetencyLine], lang: str) -
         label_gap=LABEL_GAP,
     )
     series = dict(chart.series)
-    labels = []
-    for axis in chart.axes:
-        width = MIDDLE_LABEL_UNITS if axis.anchor == "middle" else SIDE_LABEL_UNITS
-        wrapped = wrap_label(axis.label, width, LABEL_MAX_LINES)
-        if axis.missing:
-            wrapped += (label("no_data", lang),)
-        block = len(wrapped) * LABEL_LINE
-        x, y = axis.label_at
-        middle = y - math.cos(axis.angle) * block / 2
-        first = round(middle - block / 2 + LABEL_ASCENT, 2)
-        labels.append(AxisLabel(wrapped, x, first, axis.anchor, axis.missing, axis.label))
-    cx = chart.center[0]
+    labels = axis_labels(chart, label("no_data", lang), LABEL_LINE, LABEL_ASCENT)
+    note = label("radar_note", lang).format(low=low, high=high)
+    means = [line.mean_value for line in lines]
     return TeamRadar(
+        **frame(chart, labels, note),
         width=RADAR_SIZE[0],
         height=RADAR_SIZE[1],
-        center=chart.center,
-        rings=tuple(
-            (f"{value:g}", _points(polygon), cx + 4, polygon[0][1] - 3)
-            for value, polygon in chart.rings
-        ),
-        axes=tuple((*axis.end, axis.missing) for axis in chart.axes),
-        labels=tuple(labels),
-        mean_points=_points(series["mean"]),
-        target_points=_points(series["target"]),
-        mean_dots=tuple(
-            vertex
-            for vertex, line in zip(series["mean"], lines, strict=True)
-            if line.mean_value is not None
-        ),
-        any_missing=any(axis.missing for axis in chart.axes),
-        description=label("radar_note", lang).format(low=low, high=high),
+        mean_points=points(series["mean"]),
+        target_points=points(series["target"]),
+        mean_dots=dots(series["mean"], means),
     )
 
 
@@ -326,7 +257,7 @@ def cohort_context(
     headings = [(line.name, wrap_label(line.name, HEADER_LABEL_UNITS, 2)) for line in lines]
     return {
         "html_lang": HTML_LANG.get(lang, lang),
-        "label": lambda key: html_label(key, lang),
+        "label": lambda key: cohort_label(key, lang),
         "model_name": clean_text(model.text(model.name, lang)),
         "header": header_fields(model, summary, lang, generated_at),
         "empty": summary.n_respondents == 0,
@@ -340,7 +271,7 @@ def cohort_context(
         "shades": shades(model, lang),
         "headings": headings,
         "heat_rows": shown,
-        "truncated": html_label("heat_map_truncated", lang).format(
+        "truncated": cohort_label("heat_map_truncated", lang).format(
             shown=len(shown), total=summary.n_respondents
         )
         if summary.n_respondents > len(shown)

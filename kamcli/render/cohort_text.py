@@ -18,11 +18,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from kamcli.i18n import FALLBACK, catalogue, t
 from kamcli.render.labels import (
     INSUFFICIENT,
     MISSING,
     competency_name,
+    fmt_gap,
     fmt_pct,
+    fmt_score,
     json_dumps,
     label,
     stage_name,
@@ -38,99 +41,22 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 TOP_PRIORITIES = 3
 
-COHORT_LABELS: dict[str, dict[str, str]] = {
-    "cohort_title": {"zh": "团队能力汇总", "en": "Cohort summary"},
-    "respondents": {"zh": "受评人数", "en": "Respondents"},
-    "stages": {"zh": "关系阶段", "en": "Stages"},
-    "stage_count": {"zh": "{stage} {count} 人", "en": "{stage}: {count}"},
-    "stats": {"zh": "各项能力统计", "en": "Statistics by competency"},
-    "col_n": {"zh": "人数", "en": "n"},
-    "col_mean": {"zh": "均值", "en": "Mean"},
-    "col_sd": {"zh": "标准差", "en": "SD"},
-    "col_median": {"zh": "中位数", "en": "Median"},
-    "col_met": {"zh": "达标率", "en": "Met"},
-    "col_mean_gap": {"zh": "平均差距", "en": "Mean gap"},
-    "col_distribution": {"zh": "状态分布（人数）", "en": "Status (people)"},
-    "legend_stats": {
-        "zh": "人数 = 有足够答案的人数；达标率 = 得分不低于其阶段目标的比例；"
-        "平均差距 = 目标 − 得分的平均值，正数表示低于目标。",
-        "en": "n = people with enough answers; Met = share scoring at or above their stage's "
-        "target; mean gap = mean of target − score, positive means below target.",
-    },
-    "legend_counts": {
-        "zh": "能力名称下方为各状态人数：{bands}",
-        "en": "Under each name, people per status: {bands}",
-    },
-    "legend_mixed": {
-        "zh": "本批受评人处于不同阶段：目标为各人所在阶段目标的平均值。",
-        "en": "The cohort spans several stages: each target is the mean of the people's "
-        "stage targets.",
-    },
-    "team_priorities": {"zh": "团队优先发展项", "en": "Team development priorities"},
-    "team_priorities_intro": {
-        "zh": "按平均差距 × 权重排序，附模型为{stage}建议的行动。",
-        "en": "Ranked by mean gap × weight, with the model's actions for {stage}.",
-    },
-    "team_priorities_rule": {"zh": "按平均差距 × 权重排序。", "en": "Ranked by mean gap × weight."},
-    "majority": {
-        "zh": "{stage}（{total} 人中的 {count} 人，超过半数）",
-        "en": "{stage} ({count} of {total} people, more than half)",
-    },
-    "by_stage_intro": {
-        "zh": "没有哪个阶段的人数超过一半，因此按阶段分别列出：每组按本阶段目标计算的平均差距 × "
-        "权重排序，并附模型为该阶段建议的行动。",
-        "en": "No stage holds more than half of the people, so each stage has its own list: "
-        "ranked by mean gap × weight against that stage's targets, with the model's actions "
-        "for that stage.",
-    },
-    "stage_group": {
-        "zh": "{stage}（{total} 人中的 {count} 人）",
-        "en": "{stage} ({count} of {total} people)",
-    },
-    "no_stage_priorities": {
-        "zh": "这一组的各项能力平均已达到目标。",
-        "en": "On average this group reaches every target.",
-    },
-    "team_priority_line": {
-        "zh": "{name}：平均差距 {gap}（均值 {mean}，目标 {target}，达标率 {met}）",
-        "en": "{name}: mean gap {gap} (mean {mean}, target {target}, {met} met)",
-    },
-    "no_team_priorities": {
-        "zh": "各项能力的平均水平均已达到目标。",
-        "en": "On average the cohort reaches every target.",
-    },
-    "fit_means": {"zh": "平均阶段匹配度", "en": "Mean stage fit"},
-    "fit_means_explain": {
-        "zh": "每人的阶段匹配度的平均值；阶段匹配度表示按各能力权重加权、达到其阶段目标要求的程度，"
-        "100% 表示每项都已达标。",
-        "en": "The mean of each person's stage fit: how much of their stage's target profile "
-        "is reached, weighted by each competency's weight; 100% means every target is met.",
-    },
-    "mean_fit_now": {"zh": "当前阶段：{fit}", "en": "Current stage: {fit}"},
-    "mean_fit_next": {"zh": "下一阶段：{fit}", "en": "Next stage: {fit}"},
-    "nobody": {"zh": "没有可计算的受评人。", "en": "No respondent could be scored."},
-}
-
 
 def cohort_label(key: str, lang: str) -> str:
-    """A cohort UI text, else a shared one from labels.py."""
-    texts = COHORT_LABELS.get(key)
-    if texts is None:
-        return label(key, lang)
-    return texts.get(lang, texts["en"])
+    """A cohort text (`cohort.<key>`), else a shared report one."""
+    if f"cohort.{key}" in catalogue(FALLBACK):
+        return t(f"cohort.{key}", lang)
+    return label(key, lang)
 
 
 def fmt_stat(value: float | None) -> str:
     """Two decimals: cohort means differ in the second decimal more often than people do."""
-    return MISSING if value is None else f"{value:.2f}"
+    return fmt_score(value, 2)
 
 
 def fmt_stat_gap(value: float | None) -> str:
     """Signed, two decimals; a gap that rounds to zero prints as 0.00."""
-    if value is None:
-        return MISSING
-    rounded = round(value, 2)
-    return "0.00" if rounded == 0 else f"{rounded:+.2f}"
+    return fmt_gap(value, 2)
 
 
 def fmt_share(share: float | None) -> str:

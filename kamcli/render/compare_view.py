@@ -13,6 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from kamcli.i18n import t
 from kamcli.render.labels import MISSING, clean_text, competency_name, fmt_pct
 from kamcli.scoring.compare import trend_of
 
@@ -22,37 +23,10 @@ if TYPE_CHECKING:
 
 MAX_PLACES = 12
 TREND_GLYPHS = {"improved": "▲", "declined": "▼", "unchanged": "=", "n/a": "?"}
-TEXTS: dict[str, dict[str, str]] = {
-    "competency": {"zh": "能力", "en": "Competency"},
-    "before": {"zh": "之前", "en": "Before"},
-    "after": {"zh": "之后", "en": "After"},
-    "change": {"zh": "变化", "en": "Change"},
-    "trend": {"zh": "趋势", "en": "Trend"},
-    "improved": {"zh": "提升", "en": "improved"},
-    "declined": {"zh": "下降", "en": "declined"},
-    "unchanged": {"zh": "持平", "en": "unchanged"},
-    "n/a": {"zh": "无法比较", "en": "n/a"},
-    "points": {"zh": "个百分点", "en": "points"},
-    "trend_rule": {
-        "zh": "趋势：未取整的得分变化至少为 {threshold} 时记为 ▲ 提升或 ▼ 下降，否则为 = 持平"
-        "（阈值可用 --threshold 调整）。",
-        "en": "Trend: ▲ improved or ▼ declined when the unrounded score changed by at least "
-        "{threshold}, else = unchanged (set with --threshold).",
-    },
-    "fit_line": {
-        "zh": "阶段匹配度：{before} → {after}（{change}）",
-        "en": "Stage fit: {before} → {after} ({change})",
-    },
-    "fit_explain": {
-        "zh": "阶段匹配度：按各能力权重加权、达到该阶段目标要求的程度（100% 表示每项都已达标）。",
-        "en": "Stage fit: how much of the stage's target profile is reached, weighted by each "
-        "competency's weight (100% = every target met).",
-    },
-}
 
 
 def compare_text(key: str, lang: str) -> str:
-    return TEXTS[key].get(lang, TEXTS[key]["en"])
+    return t(f"compare.{key}", lang)
 
 
 def fmt_change(change: float | None, threshold: float) -> str:

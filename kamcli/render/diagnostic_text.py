@@ -4,47 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kamcli.i18n import t
 from kamcli.render.labels import clean_text, label, stage_name
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.result import AssessmentResult, DiagnosticResult
 
-TEXTS: dict[str, dict[str, str]] = {
-    "diag_confidence": {
-        "zh": "把握度 {pct}；其次是{runner}（{runner_pct}）。",
-        "en": "Confidence {pct}; runner-up: {runner} ({runner_pct}).",
-    },
-    "diag_flat": {
-        "zh": "阶段不明：各条陈述的回答几乎没有差别（例如全部选择中间项），无法区分阶段。",
-        "en": "Stage unclear: the answers hardly differ from one statement to the next "
-        "(for example all neutral), so they do not tell the stages apart.",
-    },
-    "diag_contradictory": {
-        "zh": "阶段不明：回答相互矛盾（只在不同阶段成立的陈述同时被认同或同时被否定），"
-        "没有哪个阶段的模式与之相符。",
-        "en": "Stage unclear: the answers contradict each other (statements that hold at "
-        "different stages were agreed or rejected together); no stage's pattern fits them.",
-    },
-    "diag_close_call": {
-        "zh": "阶段不明：{best}（{best_pct}）与{runner}（{runner_pct}）同样相符，难以取舍。",
-        "en": "Stage unclear: {best} ({best_pct}) and {runner} ({runner_pct}) fit about "
-        "equally well.",
-    },
-    "level_of": {"zh": "L{level}", "en": "L{level}"},
-    "levels_legend": {
-        "zh": "水平：{names}。得分达到 k 即达到第 k 级（条目所述做法的出现频率达到第 k 档）；"
-        "“L4–5”表示介于两级之间。",
-        "en": "Levels: {names}. A score of k reaches level k (the item behaviours occur at "
-        "frequency k); L4–5 means between two levels.",
-    },
-    "level_between": {"zh": "L{level}–{upper}", "en": "L{level}–{upper}"},
-}
-
 
 def _text(key: str, lang: str) -> str:
-    entry = TEXTS[key]
-    return entry.get(lang) or entry["en"]
+    return t(f"diagnostic.{key}", lang)
 
 
 def _pct(value: float) -> str:
@@ -62,24 +31,31 @@ def diagnostic_sentences(
     if diagnostic is None:
         return []
     if diagnostic.suggested_stage is None:
-        return [(_unclear(model, diagnostic, lang), False)]
+        return [(unclear_sentence(model, diagnostic, lang), False)]
     suggested = stage_name(model, diagnostic.suggested_stage, lang)
     lines = [(label("suggested_stage", lang).format(stage=suggested), False)]
-    if diagnostic.confidence is not None and diagnostic.runner_up is not None:
-        runner_pct = diagnostic.stage_scores.get(diagnostic.runner_up, 0.0)
-        sentence = _text("diag_confidence", lang).format(
-            pct=_pct(diagnostic.confidence),
-            runner=stage_name(model, diagnostic.runner_up, lang),
-            runner_pct=_pct(runner_pct),
-        )
-        lines.append((sentence, False))
+    confidence = confidence_sentence(model, diagnostic, lang)
+    if confidence:
+        lines.append((confidence, False))
     if diagnostic.suggested_stage != result.stage:
         assessed = stage_name(model, result.stage, lang)
         lines.append((label("differs", lang).format(stage=assessed), True))
     return lines
 
 
-def _unclear(model: CompetencyModel, diagnostic: DiagnosticResult, lang: str) -> str:
+def confidence_sentence(model: CompetencyModel, diagnostic: DiagnosticResult, lang: str) -> str:
+    """How sure the suggestion is and which stage came next ("" for a 1.x result)."""
+    if diagnostic.confidence is None or diagnostic.runner_up is None:
+        return ""
+    return _text("diag_confidence", lang).format(
+        pct=_pct(diagnostic.confidence),
+        runner=stage_name(model, diagnostic.runner_up, lang),
+        runner_pct=_pct(diagnostic.stage_scores.get(diagnostic.runner_up, 0.0)),
+    )
+
+
+def unclear_sentence(model: CompetencyModel, diagnostic: DiagnosticResult, lang: str) -> str:
+    """Why the diagnostic suggests no stage (flat, contradictory, a close call, too few)."""
     reason = diagnostic.unclear
     if reason in {"flat", "contradictory"}:
         return _text(f"diag_{reason}", lang)

@@ -1,8 +1,9 @@
 """The gap report as GitHub-flavoured Markdown, for pasting into an issue, wiki or email.
 
-Same sections and words as the terminal report (labels.py). Every text that is not ours —
-names typed by the user and texts from a possibly custom model — goes through `md_escape`,
-so it cannot break the table, start emphasis, or inject HTML or links.
+Renders any report document (kamcli/report) by its section types, in the terminal's order.
+Every text that is not ours — names typed by the user and texts from a possibly custom
+model — goes through `md_escape`, so it cannot break the table, start emphasis, or inject
+HTML or links.
 """
 
 from __future__ import annotations
@@ -10,24 +11,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kamcli.render.diagnostic_text import diagnostic_sentences, levels_legend, with_level
-from kamcli.render.labels import (
-    clean_text,
-    competency_name,
-    fmt_gap,
-    fmt_pct,
-    fmt_score,
-    fmt_weight,
-    label,
-    rater_label,
-    stage_actions,
-    stage_name,
-    status_word,
-)
-from kamcli.render.terminal import format_created_at
+from kamcli.render.labels import clean_text, label
+from kamcli.report import document as doc
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
+    from kamcli.render.formats import RenderOptions
     from kamcli.scoring import AssessmentResult
 
 # Characters that could end a table cell, start emphasis or code, or open HTML or a link.
@@ -39,153 +28,118 @@ def md_escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", clean_text(text))
 
 
-def _name(model: CompetencyModel, competency_id: str, lang: str) -> str:
-    return md_escape(competency_name(model, competency_id, lang))
+def md_line(line: doc.Line) -> str:
+    """A sentence: user and model text escaped, emphasised runs in bold."""
+    parts = []
+    for span in line:
+        text = md_escape(span.text) if span.user else span.text
+        parts.append(f"**{text}**" if span.strong else text)
+    return "".join(parts)
 
 
-def _stage_name(model: CompetencyModel, stage_id: str, lang: str) -> str:
-    return md_escape(stage_name(model, stage_id, lang))
-
-
-def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
-    missing = md_escape(label("not_given", lang))
-    rows = [
-        ("person", md_escape(result.person) if result.person else missing),
-        ("account", md_escape(result.account) if result.account else missing),
-        ("stage", _stage_name(model, result.stage, lang)),
-    ]
-    if result.rater != "self":
-        rows.append(("rater", md_escape(rater_label(result.rater, lang))))
-        rows.append(("subject", md_escape(result.subject) if result.subject else missing))
-    model_text = f"{result.model_id} {result.model_version} ({result.model_hash})"
-    rows.append(("model", md_escape(model_text)))
-    rows.append(("date", md_escape(format_created_at(result.created_at))))
+def _on_header(section: doc.Header, lang: str) -> list[str]:
     field = label("field", lang)
-    return [f"- **{field.format(name=label(key, lang))}** {value}" for key, value in rows]
+    lines = [f"# {section.title}", ""]
+    for item in (*section.fields, section.model, section.date):
+        lines.append(f"- **{field.format(name=item.name)}** {md_escape(item.value)}")
+    return lines
 
 
-def _table(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
-    columns = ["col_competency", "col_score", "col_target", "col_gap", "importance", "col_status"]
-    lines = [
-        "| " + " | ".join(label(key, lang) for key in columns) + " |",
-        "| --- | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for row in result.competencies:
-        glyph, word = status_word(model, row.status, lang)
-        name = _name(model, row.competency_id, lang)
-        if row.coverage < 1:
-            answered = label("answered", lang).format(answered=row.answered, total=row.total)
-            name += md_escape(label("aside", lang).format(text=answered))
+def _on_gap_table(section: doc.GapTable, lang: str) -> list[str]:
+    names = section.headings
+    titles = (names.competency, names.score, names.target, names.gap, names.weight, names.status)
+    lines = ["| " + " | ".join(titles) + " |", "| --- | ---: | ---: | ---: | ---: | --- |"]
+    for row in section.rows:
+        name = md_escape(row.name)
+        if row.coverage_note:
+            name += md_escape(label("aside", lang).format(text=row.coverage_note))
         cells = [
             name,
-            md_escape(with_level(model, row.score, lang)),
-            md_escape(with_level(model, row.target, lang)),
-            fmt_gap(row.gap),
-            fmt_weight(row.weight),
-            md_escape(f"{glyph} {word}"),
+            md_escape(row.score_text),
+            md_escape(row.target_text),
+            row.gap,
+            row.weight,
+            md_escape(f"{row.glyph} {row.word}"),
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", f"*{label('legend_gap', lang)}*", "", f"*{levels_legend(model, lang)}*"]
-    return lines
+    return [*lines, "", f"*{section.legend_gap}*", "", f"*{section.legend_levels}*"]
 
 
-def _priorities(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
-    lines = [f"## {label('priorities', lang)}", ""]
-    if not result.priorities:
-        lines.append(label("no_priorities", lang))
+def _on_priorities(section: doc.Priorities, lang: str) -> list[str]:
+    del lang
+    lines = [f"## {section.heading}", ""]
+    if not section.items:
+        lines.append(section.empty)
     else:
-        lines += [f"*{label('priority_rule', lang)}*", ""]
-    for number, competency_id in enumerate(result.priorities[:3], start=1):
-        row = result.competency(competency_id)
-        summary = label("priority_line", lang).format(
-            name=f"**{_name(model, competency_id, lang)}**",
-            gap=fmt_gap(row.gap),
-            weight=fmt_weight(row.weight),
-            score=fmt_score(row.score),
-            target=fmt_score(row.target),
-        )
-        lines.append(f"{number}. {summary}")
-        actions = stage_actions(model, competency_id, result.stage, lang)
-        if not actions:
-            lines.append(f"   - *{label('no_actions', lang)}*")
-        lines += [f"   - {md_escape(action)}" for action in actions]
+        lines += [f"*{section.rule}*", ""]
+    for item in section.items:
+        lines.append(f"{item.rank}. {md_line(item.summary)}")
+        if not item.actions:
+            lines.append(f"   - *{section.no_actions}*")
+        lines += [f"   - {md_escape(action)}" for action in item.actions]
     return lines
 
 
-def _fit(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
-    def pct(value: float | None) -> str:
-        return fmt_pct(value) if value is not None else label("fit_unknown", lang)
+def _on_fit_meters(section: doc.FitMeters, lang: str) -> list[str]:
+    del lang
+    lines = [f"## {section.heading}", "", f"*{section.explain}*", ""]
+    return lines + [f"- {md_line(meter.line)}" for meter in section.meters]
 
-    stage = _stage_name(model, result.stage, lang)
-    lines = [
-        f"## {label('fit', lang)}",
-        "",
-        f"*{label('fit_explain', lang)}*",
-        "",
-        "- " + label("fit_now", lang).format(stage=stage, fit=pct(result.fit)),
-    ]
-    if result.next_stage is None:
-        lines.append("- " + label("last_stage", lang).format(stage=stage))
-    else:
-        following = _stage_name(model, result.next_stage, lang)
-        lines.append(
-            "- " + label("fit_next", lang).format(stage=following, fit=pct(result.next_fit))
+
+def _on_bullets(section: doc.Bullets, lang: str) -> list[str]:
+    del lang
+    lines = [f"## {section.heading}", "", f"*{section.rule}*", ""]
+    if not section.items:
+        lines.append(section.empty)
+    return lines + [f"- {md_line(line)}" for line in section.items]
+
+
+def _on_notes(section: doc.Notes, lang: str) -> list[str]:
+    del lang
+    lines = [f"## {section.heading}", ""]
+    for number, note in enumerate(section.notes):
+        lines += (
+            [md_line(note.line), ""] if number < len(section.notes) - 1 else [md_line(note.line)]
         )
     return lines
 
 
-def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
-    lines = [f"## {label('strengths', lang)}", "", f"*{label('strength_rule', lang)}*", ""]
-    if not result.strengths:
-        lines.append(label("no_strengths", lang))
-    for competency_id in result.strengths:
-        row = result.competency(competency_id)
-        above = 0.0 if row.score is None else row.score - row.target
-        key = "on_target_line" if fmt_gap(above) == "0.0" else "strength_line"
-        text = label(key, lang).format(
-            name=f"**{_name(model, competency_id, lang)}**",
-            score=fmt_score(row.score),
-            above=f"{above:.1f}",
-        )
-        lines.append(f"- {text}")
-    return lines
+def _omitted(section: object, lang: str) -> list[str]:
+    """Figures, the stage focus and the method belong to the printed report."""
+    del section, lang
+    return []
 
 
-def _diagnostic(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[str]:
-    sentences = diagnostic_sentences(model, result, lang)
-    if not sentences:
-        return []
-    lines = [f"## {label('diagnostic', lang)}", ""]
-    for number, (sentence, _warning) in enumerate(sentences):
-        if number == 0 and result.diagnostic and result.diagnostic.suggested_stage:
-            name = _stage_name(model, result.diagnostic.suggested_stage, lang)
-            sentence = sentence.replace(name, f"**{name}**", 1)
-        lines += [sentence, ""] if number < len(sentences) - 1 else [sentence]
-    return lines
+_on_stage_focus = _on_radar_figure = _on_method = _omitted
+HANDLERS = doc.handlers(globals())
+ORDER = (
+    doc.Header,
+    doc.GapTable,
+    doc.Priorities,
+    doc.FitMeters,
+    doc.Bullets,
+    doc.Notes,
+)  # as on the terminal
 
 
-def markdown_report(model: CompetencyModel, result: AssessmentResult, lang: str) -> str:
-    """The whole gap report as one Markdown document, ending in a newline."""
-    sections = [
-        [f"# {label('title', lang)}", "", *_header(model, result, lang)],
-        _table(model, result, lang),
-        _priorities(model, result, lang),
-        _fit(model, result, lang),
-        _strengths(model, result, lang),
-        _diagnostic(model, result, lang),
-    ]
-    return "\n\n".join("\n".join(section) for section in sections if section) + "\n"
-
-
-if TYPE_CHECKING:
-    from kamcli.render.formats import RenderOptions
+def render_document(document: doc.Document) -> str:
+    """Any document as Markdown, sections in screen order, ending in a newline."""
+    sections = document.in_order(ORDER)
+    blocks = [HANDLERS[type(section)](section, document.lang) for section in sections]
+    return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
 
 
 def render_markdown(
     model: CompetencyModel,
     result: AssessmentResult,
     lang: str,
-    options: RenderOptions,  # noqa: ARG001 - the Renderer interface; Markdown has no options
+    options: RenderOptions | None = None,
 ) -> str:
-    """The Renderer-interface form of `markdown_report`."""
-    return markdown_report(model, result, lang)
+    """The whole gap report as one Markdown document (Markdown takes no options)."""
+    del options
+    from kamcli.report.person import person_document
+
+    return render_document(person_document(model, result, lang))
+
+
+markdown_report = render_markdown

@@ -7,30 +7,15 @@ from typing import TYPE_CHECKING, Any
 from rich.markup import escape
 from rich.table import Table
 
+from kamcli.i18n import t
 from kamcli.render.cjk_wrap import WrappedText
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel, Stage
 
-UI = {
-    "stage": {"zh": "阶段", "en": "Stage"},
-    "role": {"zh": "大客户经理的角色", "en": "The manager's role"},
-    "top": {"zh": "最重要的能力", "en": "Top competencies"},
-    "competency": {"zh": "能力", "en": "Competency"},
-    "items": {"zh": "题目", "en": "Items"},
-    "target": {"zh": "目标", "en": "Target"},
-    "weight": {"zh": "权重", "en": "Weight"},
-    "stages_title": {
-        "zh": "大客户关系的四个阶段",
-        "en": "The stages of a key-account relationship",
-    },
-    "cell_hint": {"zh": "单元格：目标（权重）", "en": "cells: target (weight)"},
-}
-
 
 def ui(key: str, lang: str) -> str:
-    texts = UI[key]
-    return texts.get(lang, texts["en"])
+    return t(f"model_view.{key}", lang)
 
 
 def top_competencies(model: CompetencyModel, stage: Stage, count: int = 4) -> list[str]:

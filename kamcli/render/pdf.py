@@ -1,196 +1,55 @@
 """The gap report as an A4 PDF (fpdf2, the `pdf` extra), made to be printed in black and white.
 
-The content and its wording come from the HTML report's `report_context`, so both documents
-say the same; this module only lays it out. Text is wrapped here (Latin words kept whole, CJK
+It lays out any report document (kamcli/report) by its section types, so the PDF says what
+the HTML page and the terminal say. Text is wrapped here (Latin words kept whole, CJK
 broken between characters) so every block's height is known before it is drawn and blocks are
 never split across pages. Status is always a word; the radar's target line is dashed.
 """
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kamcli.errors import MissingFeatureError
-from kamcli.render.fonts import load_fonts
-from kamcli.render.html import Priority, Row, report_context
-from kamcli.render.labels import competency_name, label
-from kamcli.render.pdf_layout import (
-    FAINT,
-    INK,
-    MARGIN,
-    MUTED,
-    PAGE_WIDTH,
-    RULE,
-    WIDTH,
-    Sheet,
-    line_height,
-)
-from kamcli.render.radar import Radar, radar
+from kamcli.render import pdf_layout as page
+from kamcli.render.labels import label
+from kamcli.render.pdf_layout import Sheet
+from kamcli.render.pdf_radar import draw_radar_figure
+from kamcli.report import document as doc
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
     from kamcli.render.formats import RenderOptions
     from kamcli.scoring import AssessmentResult
 
-MIN_RADAR_AXES = 3  # fewer axes make a line, not a shape; the table says it all then
-# Radar: centre offset from the top of its area, radius and label box widths, in mm.
-RADAR_HALF_HEIGHT = 58.0
-RADAR_RADIUS = 44.0
-RADAR_LABEL_GAP = 3.5
-SIDE_LABEL_WIDTH = 40.0
-MIDDLE_LABEL_WIDTH = 34.0
-LABEL_SIZE = 7.8
 # Gap table columns: name, score, target, gap, importance, bar, status.
 COLUMNS = (50.0, 16.0, 19.0, 12.0, 22.0, 30.0, 29.0)  # score, target: "4.5 L4–5"
 
 
-def pdf_extra() -> str:
-    """What to install for PDF, said right for a release and for a source checkout."""
-    from kamcli.extras import install_command
-
-    return f"PDF reports need the pdf extra: {install_command('pdf')}"
-
-
-def title_block(sheet: Sheet, context: dict[str, Any], title: str) -> None:
-    """Model name, title, and the header pairs in three columns (person and 360 reports)."""
-    sheet.paragraph(context["model_name"], 8.5, gray=MUTED, after=0.5)
-    sheet.paragraph(title, 20, bold=True, after=2.0)
-    sheet.rule(sheet.y, INK, 0.5)
-    pairs: list[tuple[str, str]] = context["header"]
-    gutter = 5.0
-    column = (WIDTH - 2 * gutter) / 3
-    top = sheet.y + 2.5
-    for start in range(0, len(pairs), 3):
-        bottom = top
-        for index, (name, value) in enumerate(pairs[start : start + 3]):
-            x = MARGIN + index * (column + gutter)
-            sheet.font(7.5, gray=MUTED)
-            y = sheet.write(sheet.wrap(name, column, 1), x, top, column, 7.5)
-            sheet.font(9.5)
-            bottom = max(bottom, sheet.write(sheet.wrap(value, column, 4), x, y, column, 9.5))
-        top = bottom + 2.0
-    sheet.pdf.set_y(top)
-    sheet.rule(top - 0.5)
-    sheet.pdf.set_y(top + 2.0)
+def _on_header(sheet: Sheet, section: doc.Header, state: Layout) -> None:
+    del state
+    pairs = [(f.name, f.value) for f in (*section.fields, section.date, section.model)]
+    page.title_block(sheet, section.eyebrow, pairs, section.title)
 
 
-def axis_labels(sheet: Sheet, chart: Radar, lang: str) -> None:
-    """Radar axis names around the chart, 'no data' under axes without a score."""
-    for axis in chart.axes:
-        width = MIDDLE_LABEL_WIDTH if axis.anchor == "middle" else SIDE_LABEL_WIDTH
-        sheet.font(LABEL_SIZE, gray=FAINT if axis.missing else INK)
-        lines = sheet.wrap(axis.label, width, 3)
-        if axis.missing:
-            lines += sheet.wrap(label("no_data", lang), width, 1)
-        block = len(lines) * line_height(LABEL_SIZE)
-        x, y = axis.label_at
-        top = y - (1 + math.cos(axis.angle)) * block / 2
-        left = {"start": x, "end": x - width, "middle": x - width / 2}[axis.anchor]
-        align = {"start": "L", "end": "R", "middle": "C"}[axis.anchor]
-        sheet.write(lines, left, top, width, LABEL_SIZE, align)
+def _on_stage_focus(sheet: Sheet, section: doc.StageFocus, state: Layout) -> None:
+    del state
+    if section.text:
+        sheet.paragraph(f"{section.heading} · {section.stage}", 9.5, bold=True, after=0.5)
+        sheet.paragraph(section.text, 9, gray=page.MUTED, after=2.0)
 
 
-def _header(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
-    title_block(sheet, context, label("title", lang))
-    if context["stage_summary"]:
-        sheet.paragraph(f"{label('stage_focus', lang)} · {context['stage']}", 9.5, bold=True,
-                        after=0.5)  # fmt: skip
-        sheet.paragraph(context["stage_summary"], 9, gray=MUTED, after=2.0)
-
-
-def _radar(sheet: Sheet, model: CompetencyModel, result: AssessmentResult, lang: str) -> None:
-    pdf = sheet.pdf
-    sheet.heading(label("radar", lang), keep_with=2 * RADAR_HALF_HEIGHT + 12)
-    names = [competency_name(model, row.competency_id, lang) for row in result.competencies]
-    low, high = model.scale.min, model.scale.max
-    center = (PAGE_WIDTH / 2, sheet.y + RADAR_HALF_HEIGHT)
-    chart = radar(
-        names,
-        {
-            "score": [row.score for row in result.competencies],
-            "target": [row.target for row in result.competencies],
-        },
-        low,
-        high,
-        center=center,
-        radius=RADAR_RADIUS,
-        label_gap=RADAR_LABEL_GAP,
-    )
-    series = dict(chart.series)
-    pdf.set_fill_color(222)
-    pdf.polygon(series["score"], style="F")
-    for value, ring in chart.rings:
-        pdf.set_draw_color(FAINT if value == high else RULE)
-        pdf.set_line_width(0.3 if value == high else 0.15)
-        pdf.polygon(ring, style="D")
-        sheet.font(6, gray=FAINT)
-        sheet.write([f"{value:g}"], center[0] + 0.8, ring[0][1] - 2.8, 6, 6)
-    for axis in chart.axes:
-        pdf.set_draw_color(RULE)
-        pdf.set_line_width(0.15)
-        if axis.missing:
-            pdf.set_dash_pattern(dash=0.6, gap=0.6)
-        else:
-            pdf.set_dash_pattern()
-        pdf.line(*center, *axis.end)
-    pdf.set_dash_pattern(dash=1.6, gap=1.0)
-    pdf.set_draw_color(INK)
-    pdf.set_line_width(0.45)
-    pdf.polygon(series["target"], style="D")
-    pdf.set_dash_pattern()
-    pdf.set_line_width(0.7)
-    pdf.polygon(series["score"], style="D")
-    pdf.set_fill_color(INK)
-    for (x, y), axis in zip(series["score"], chart.axes, strict=True):
-        if not axis.missing:
-            pdf.ellipse(x - 0.8, y - 0.8, 1.6, 1.6, style="F")
-    axis_labels(sheet, chart, lang)
-    pdf.set_y(center[1] + RADAR_HALF_HEIGHT + 1.0)
-    _radar_legend(sheet, lang, any(axis.missing for axis in chart.axes))
-    note = label("radar_note", lang).format(low=low, high=high)
-    sheet.paragraph(note, 8, gray=MUTED, align="C")
-
-
-def _radar_legend(sheet: Sheet, lang: str, any_missing: bool) -> None:
-    """Key for the two lines, centred under the chart: filled solid = score, dashed = target."""
-    pdf = sheet.pdf
-    y = sheet.y + 2.0
-    sheet.font(8.5)
-    score = sheet.fonts.printable(label("col_score", lang))
-    target = sheet.fonts.printable(label("col_target", lang))
-    swatch, gap, between = 8.0, 2.0, 8.0
-    width = 2 * (swatch + gap) + sheet.width_of(score) + between + sheet.width_of(target)
-    x = PAGE_WIDTH / 2 - width / 2
-    text_top = y - line_height(8.5) / 2
-    pdf.set_fill_color(222)
-    pdf.rect(x, y - 1.2, swatch, 2.4, style="F")
-    pdf.set_draw_color(INK)
-    pdf.set_line_width(0.7)
-    pdf.line(x, y, x + swatch, y)
-    x += swatch + gap
-    sheet.write([score], x, text_top, sheet.width_of(score) + 1, 8.5)
-    x += sheet.width_of(score) + between
-    pdf.set_line_width(0.45)
-    pdf.set_dash_pattern(dash=1.6, gap=1.0)
-    pdf.line(x, y, x + swatch, y)
-    pdf.set_dash_pattern()
-    sheet.write([target], x + swatch + gap, text_top, sheet.width_of(target) + 1, 8.5)
-    pdf.set_y(y + 3.0)
-    if any_missing:
-        sheet.paragraph(label("legend_no_data", lang), 8, gray=MUTED, align="C", after=0.3)
-
-
-def _fits(sheet: Sheet, fits: list[tuple[str, float | None]], lang: str) -> None:
+def _on_fit_meters(sheet: Sheet, section: doc.FitMeters, state: Layout) -> None:
+    del state
     gutter = 8.0
-    column = (WIDTH - gutter) / 2
+    column = (page.WIDTH - gutter) / 2
     sheet.ensure(22.0)
-    sheet.paragraph(label("fit_explain", lang), 8.5, gray=MUTED, after=0.0)
+    sheet.paragraph(section.explain, 8.5, gray=page.MUTED, after=0.0)
     top = sheet.y + 2.0
     bottom = top
-    for index, (text, percent) in enumerate(fits[:2]):
-        x = MARGIN + index * (column + gutter)
+    for index, meter in enumerate(section.meters[:2]):
+        text, percent = doc.plain(meter.line), meter.percent
+        x = page.MARGIN + index * (column + gutter)
         sheet.font(9.5, bold=index == 0)
         y = sheet.write(sheet.wrap(text, column, 2), x, top, column, 9.5)
         if percent is not None:
@@ -204,26 +63,27 @@ def _status_text(glyph: str, word: str, glyphs: bool) -> str:
     return f"{glyph} {word}" if glyphs else word
 
 
-def _table_head(sheet: Sheet, lang: str) -> None:
-    keys = ("col_competency", "col_score", "col_target", "col_gap", "importance", "col_bar",
-            "col_status")  # fmt: skip
+def _table_head(sheet: Sheet, section: doc.GapTable) -> None:
+    names = section.headings
+    titles = (names.competency, names.score, names.target, names.gap, names.weight, names.bar,
+              names.status)  # fmt: skip
     sheet.font(8, bold=True)
-    x, top, bottom = MARGIN, sheet.y, sheet.y
-    for key, width in zip(keys, COLUMNS, strict=True):
-        align = "R" if key in ("col_score", "col_target", "col_gap", "importance") else "L"
-        lines = sheet.wrap(label(key, lang), width - 2, 2)
+    x, top, bottom = page.MARGIN, sheet.y, sheet.y
+    for number, (title, width) in enumerate(zip(titles, COLUMNS, strict=True)):
+        align = "R" if 1 <= number <= 4 else "L"
+        lines = sheet.wrap(title, width - 2, 2)
         bottom = max(bottom, sheet.write(lines, x + 1, top, width - 2, 8, align))
         x += width
-    sheet.rule(bottom + 0.6, INK, 0.35)
+    sheet.rule(bottom + 0.6, page.INK, 0.35)
     sheet.pdf.set_y(bottom + 1.2)
 
 
-def _table(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) -> None:
-    rows: list[Row] = context["rows"]
+def _on_gap_table(sheet: Sheet, section: doc.GapTable, state: Layout) -> None:
+    rows = section.rows
+    glyphs = state.glyphs
     # The whole table on one page when it can be; a longer one repeats its head on each page.
-    sheet.heading(label("gap_table", lang), keep_with=min(12.0 + 9.0 * len(rows), 200.0))
-    _table_head(sheet, lang)
-    bar_width = context["bar_width"]
+    sheet.heading(section.headings.heading, keep_with=min(12.0 + 9.0 * len(rows), 200.0))
+    _table_head(sheet, section)
     for number, row in enumerate(rows):
         below_target = row.gap.startswith("+")
         sheet.font(9, bold=below_target)
@@ -232,44 +92,45 @@ def _table(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) -> No
         note = sheet.wrap(row.coverage_note, COLUMNS[0] - 2, 1) if row.coverage_note else []
         sheet.font(9)
         status = sheet.wrap(_status_text(row.glyph, row.word, glyphs), COLUMNS[6] - 2, 2)
-        height = max(len(name) * line_height(9) + len(note) * line_height(7.5),
-                     len(status) * line_height(9)) + 2.0  # fmt: skip
+        height = max(len(name) * page.line_height(9) + len(note) * page.line_height(7.5),
+                     len(status) * page.line_height(9)) + 2.0  # fmt: skip
         if sheet.y + height > sheet.pdf.page_break_trigger:
             sheet.pdf.add_page()
-            _table_head(sheet, lang)
+            _table_head(sheet, section)
         top = sheet.y
         if number % 2:
             sheet.pdf.set_fill_color(246)
-            sheet.pdf.rect(MARGIN, top, WIDTH, height, style="F")
-        gray = FAINT if row.status == "insufficient" else INK
+            sheet.pdf.rect(page.MARGIN, top, page.WIDTH, height, style="F")
+        gray = page.FAINT if row.status == "insufficient" else page.INK
         sheet.font(9, bold=below_target, gray=gray)
-        y = sheet.write(name, MARGIN + 1, top + 1.0, COLUMNS[0] - 2, 9)
-        sheet.font(7.5, gray=MUTED)
-        sheet.write(note, MARGIN + 1, y, COLUMNS[0] - 2, 7.5)
-        x = MARGIN + COLUMNS[0]
-        for value, width in zip((row.score, row.target, row.gap, row.importance), COLUMNS[1:5],
-                                strict=True):  # fmt: skip
+        y = sheet.write(name, page.MARGIN + 1, top + 1.0, COLUMNS[0] - 2, 9)
+        sheet.font(7.5, gray=page.MUTED)
+        sheet.write(note, page.MARGIN + 1, y, COLUMNS[0] - 2, 7.5)
+        x = page.MARGIN + COLUMNS[0]
+        figures = (row.score_text, row.target_text, row.gap, row.weight)
+        for value, width in zip(figures, COLUMNS[1:5], strict=True):
             sheet.font(9, gray=gray)
             sheet.write([sheet.fonts.printable(value)], x + 1, top + 1.0, width - 2, 9, "R")
             x += width
-        share = None if row.score_width is None else row.score_width / bar_width
+        share = row.score_share
         if share is not None:
-            sheet.bar(x + 3, top + 1.0 + (line_height(9) - 2.6) / 2, COLUMNS[5] - 6, share,
-                      row.target_x / bar_width)  # fmt: skip
+            sheet.bar(x + 3, top + 1.0 + (page.line_height(9) - 2.6) / 2, COLUMNS[5] - 6, share,
+                      row.target_share)  # fmt: skip
         else:
             sheet.write([sheet.fonts.printable("—")], x + 3, top + 1.0, COLUMNS[5] - 6, 9, "C")
         sheet.font(9, gray=gray)
         sheet.write(status, x + COLUMNS[5] + 1, top + 1.0, COLUMNS[6] - 2, 9)
         sheet.pdf.set_y(top + height)
-    sheet.rule(sheet.y, INK, 0.35)
+    sheet.rule(sheet.y, page.INK, 0.35)
     sheet.pdf.set_y(sheet.y + 1.5)
-    sheet.paragraph(label("legend_gap", lang), 8, gray=MUTED)
+    sheet.paragraph(section.legend_gap, 8, gray=page.MUTED)
 
 
-def _priority(sheet: Sheet, item: Priority, lang: str, glyphs: bool) -> None:
+def _priority(sheet: Sheet, item: doc.PriorityItem, section: doc.Priorities, state: Layout) -> None:
+    lang, glyphs = state.lang, state.glyphs
     pdf = sheet.pdf
-    indent = MARGIN + 9.0
-    width = WIDTH - 9.0
+    indent = page.MARGIN + 9.0
+    width = page.WIDTH - 9.0
     sheet.font(11, bold=True)
     row = item.row
     name = sheet.wrap(row.name, width - 32, 3)
@@ -278,30 +139,32 @@ def _priority(sheet: Sheet, item: Priority, lang: str, glyphs: bool) -> None:
         f"{label(key, lang)} {value}"
         for key, value in (
             ("col_gap", row.gap),
-            ("col_score", row.score),
-            ("col_target", row.target),
-            ("importance", row.importance),
+            ("col_score", row.score_text),
+            ("col_target", row.target_text),
+            ("importance", row.weight),
         )
     )
     figure_lines = sheet.wrap(figures, width)
     level_name = label("field", lang).format(name=label("target_level", lang))
     level = sheet.wrap(f"{level_name} {item.target_level}", width)
     actions = [sheet.wrap(action, width - 5) for action in item.actions]
-    height = (len(name) * line_height(11) + len(figure_lines) * line_height(9) + 24.0
-              + (len(level) * line_height(9) if item.target_level else 0)
-              + sum(len(lines) for lines in actions) * line_height(9))  # fmt: skip
+    height = (len(name) * page.line_height(11) + len(figure_lines) * page.line_height(9) + 24.0
+              + (len(level) * page.line_height(9) if item.target_level else 0)
+              + sum(len(lines) for lines in actions) * page.line_height(9))  # fmt: skip
     sheet.ensure(height)
     top = sheet.y + 1.5
-    pdf.set_fill_color(INK)
-    pdf.ellipse(MARGIN, top + 0.2, 6, 6, style="F")
+    pdf.set_fill_color(page.INK)
+    pdf.ellipse(page.MARGIN, top + 0.2, 6, 6, style="F")
     sheet.font(10, bold=True, gray=255)
-    sheet.write([str(item.rank)], MARGIN, top + 0.2 + (6 - line_height(10)) / 2, 6, 10, "C")
+    sheet.write(
+        [str(item.rank)], page.MARGIN, top + 0.2 + (6 - page.line_height(10)) / 2, 6, 10, "C"
+    )
     sheet.font(9)
     sheet.write([sheet.fonts.printable(_status_text(row.glyph, row.word, glyphs))],
                 indent + width - 32, top + 0.6, 32, 9, "R")  # fmt: skip
     sheet.font(11, bold=True)
     y = sheet.write(name, indent, top, width - 32, 11)
-    sheet.font(9, gray=MUTED)
+    sheet.font(9, gray=page.MUTED)
     y = sheet.write(figure_lines, indent, y + 0.5, width, 9)
     if item.target_level:
         sheet.font(9)
@@ -311,14 +174,14 @@ def _priority(sheet: Sheet, item: Priority, lang: str, glyphs: bool) -> None:
                     width, 9)  # fmt: skip
     sheet.font(9)
     if not actions:
-        sheet.font(9, gray=MUTED)
-        y = sheet.write(sheet.wrap(label("no_actions", lang), width), indent, y, width, 9)
+        sheet.font(9, gray=page.MUTED)
+        y = sheet.write(sheet.wrap(section.no_actions, width), indent, y, width, 9)
     for lines in actions:
         sheet.write([sheet.fonts.printable("•")], indent + 1, y, 4, 9)
         y = sheet.write(lines, indent + 5, y, width - 5, 9)
     y += 5.5
-    sheet.font(7.5, gray=MUTED)
-    pdf.set_draw_color(FAINT)
+    sheet.font(7.5, gray=page.MUTED)
+    pdf.set_draw_color(page.FAINT)
     pdf.set_line_width(0.2)
     for x, w, key in ((indent, width * 0.68, "plan_agreed"), (indent + width * 0.74,
                       width * 0.26, "plan_by")):  # fmt: skip
@@ -327,95 +190,87 @@ def _priority(sheet: Sheet, item: Priority, lang: str, glyphs: bool) -> None:
     pdf.set_y(y + 6.0)
 
 
-def _priorities(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) -> None:
-    sheet.heading(label("priorities", lang), keep_with=45.0)
-    items: list[Priority] = context["priorities"]
-    if not items:
-        sheet.paragraph(label("no_priorities", lang))
+def _on_priorities(sheet: Sheet, section: doc.Priorities, state: Layout) -> None:
+    sheet.heading(section.heading, keep_with=45.0)
+    if not section.items:
+        sheet.paragraph(section.empty)
         return
-    sheet.paragraph(label("priority_rule", lang), 9, gray=MUTED, after=2.0)
-    for item in items:
-        _priority(sheet, item, lang, glyphs)
+    sheet.paragraph(section.rule, 9, gray=page.MUTED, after=2.0)
+    for item in section.items:
+        _priority(sheet, item, section, state)
 
 
 def _bullets(sheet: Sheet, title: str, lines: list[str], empty: str, rule: str = "") -> None:
     sheet.heading(title)
     if rule:
-        sheet.paragraph(rule, 9, gray=MUTED, after=1.5)
+        sheet.paragraph(rule, 9, gray=page.MUTED, after=1.5)
     if not lines:
         sheet.paragraph(empty)
     for line in lines:
         sheet.font(9.5)
-        wrapped = sheet.wrap(line, WIDTH - 5)
-        sheet.ensure(len(wrapped) * line_height(9.5))
-        sheet.write([sheet.fonts.printable("•")], MARGIN + 1, sheet.y, 4, 9.5)
-        sheet.pdf.set_y(sheet.write(wrapped, MARGIN + 5, sheet.y, WIDTH - 5, 9.5) + 1.0)
+        wrapped = sheet.wrap(line, page.WIDTH - 5)
+        sheet.ensure(len(wrapped) * page.line_height(9.5))
+        sheet.write([sheet.fonts.printable("•")], page.MARGIN + 1, sheet.y, 4, 9.5)
+        sheet.pdf.set_y(sheet.write(wrapped, page.MARGIN + 5, sheet.y, page.WIDTH - 5, 9.5) + 1.0)
 
 
-def _method(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
-    sheet.heading(label("method", lang), keep_with=25.0)
-    for number, line in enumerate(context["method"], start=1):
-        sheet.font(8.5, gray=MUTED)
-        wrapped = sheet.wrap(line, WIDTH - 6)
-        sheet.ensure(len(wrapped) * line_height(8.5))
-        sheet.write([f"{number}."], MARGIN, sheet.y, 5, 8.5)
-        sheet.pdf.set_y(sheet.write(wrapped, MARGIN + 6, sheet.y, WIDTH - 6, 8.5) + 0.8)
-    sheet.paragraph(f"kamcli · {context['stamp']}", 7.5, gray=FAINT)
+def _on_bullets(sheet: Sheet, section: doc.Bullets, state: Layout) -> None:
+    del state
+    lines = [doc.plain(line) for line in section.items]
+    _bullets(sheet, section.heading, lines, section.empty, section.rule)
 
 
-def _footer(sheet: Sheet, title: str, lang: str) -> None:
+def _on_notes(sheet: Sheet, section: doc.Notes, state: Layout) -> None:
+    del state
+    _bullets(sheet, section.heading, [doc.plain(note.line) for note in section.notes], "")
+
+
+def _on_method(sheet: Sheet, section: doc.Method, state: Layout) -> None:
+    del state
+    page.method_block(sheet, section.heading, section.lines, section.stamp)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What every section's drawing may need besides its own content."""
+
+    lang: str
+    glyphs: bool  # the font has the status glyphs
+
+
+def _on_radar_figure(sheet: Sheet, figure: doc.RadarFigure, state: Layout) -> None:
+    draw_radar_figure(sheet, figure, state.lang)
+
+
+HANDLERS = doc.handlers(globals())
+
+
+def render_document(document: doc.Document, options: RenderOptions, created_at: str) -> bytes:
+    """Any document as PDF bytes, sections in print order."""
+    lang = document.lang
+    sheet = page.start_pdf(lang, options, created_at)
     pdf = sheet.pdf
-    y = pdf.h - 11.0
-    sheet.rule(y - 1.0)
-    sheet.font(7.5, gray=MUTED)
-    page = label("page_number", lang).format(page=pdf.page_no(), pages="{nb}")
-    sheet.write(sheet.wrap(title, WIDTH - 40, 1), MARGIN, y, WIDTH - 40, 7.5)
-    sheet.write([sheet.fonts.printable(page)], MARGIN + WIDTH - 40, y, 40, 7.5, "R")
-
-
-def _creation_date(created_at: str) -> datetime:
-    """The assessment's own time, so the same result always gives the same file."""
-    try:
-        moment = datetime.fromisoformat(created_at)
-    except ValueError:
-        return datetime(2000, 1, 1, tzinfo=UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    table = document.first(doc.GapTable)
+    glyph_chars = {ch for glyph, _ in (table.status_words if table else ()) for ch in glyph}
+    glyphs = sheet.fonts.covered is not None and all(
+        sheet.fonts.has_glyph(ord(ch)) for ch in glyph_chars | {"?"} if not ch.isspace()
+    )
+    header = document.first(doc.Header)
+    title = header.page_title if header else ""
+    pdf.set_title(title)
+    pdf.alias_nb_pages()
+    pdf.footer = lambda: page._footer(sheet, title, lang)
+    pdf.add_page()
+    state = Layout(lang, glyphs)
+    for section in document.sections:
+        HANDLERS[type(section)](sheet, section, state)
+    return bytes(pdf.output())
 
 
 def render_pdf(
     model: CompetencyModel, result: AssessmentResult, lang: str, options: RenderOptions
 ) -> bytes:
     """The whole report as PDF bytes; MissingFeatureError without fpdf2 or a usable font."""
-    try:
-        import fpdf
-    except ImportError:
-        raise MissingFeatureError(pdf_extra()) from None
-    pdf: Any = fpdf.FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_margins(MARGIN, 14.0, MARGIN)
-    pdf.set_auto_page_break(True, margin=18.0)
-    sheet = Sheet(pdf, load_fonts(pdf, lang, options.font))
-    context: dict[str, Any] = report_context(model, result, lang)
-    glyph_chars = {ch for band in model.status_bands for ch in band.glyph} | {"?"}
-    glyphs = sheet.fonts.covered is not None and all(
-        sheet.fonts.has_glyph(ord(ch)) for ch in glyph_chars if not ch.isspace()
-    )
-    title: str = context["page_title"]
-    pdf.set_title(title)
-    pdf.set_lang(lang)
-    pdf.set_creator("kamcli")
-    pdf.set_creation_date(_creation_date(result.created_at))
-    pdf.alias_nb_pages()
-    pdf.footer = lambda: _footer(sheet, title, lang)
-    pdf.add_page()
-    _header(sheet, context, lang)
-    if len(result.competencies) >= MIN_RADAR_AXES:
-        _radar(sheet, model, result, lang)
-    _fits(sheet, context["fits"], lang)
-    _table(sheet, context, lang, glyphs)
-    _priorities(sheet, context, lang, glyphs)
-    _bullets(sheet, label("strengths", lang), context["strengths"], label("no_strengths", lang),
-             label("strength_rule", lang))  # fmt: skip
-    if context["diagnostic"]:
-        _bullets(sheet, label("diagnostic", lang), context["diagnostic"], "")
-    _method(sheet, context, lang)
-    return bytes(pdf.output())
+    from kamcli.report.person import person_document
+
+    return render_document(person_document(model, result, lang), options, result.created_at)

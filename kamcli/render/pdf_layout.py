@@ -1,4 +1,4 @@
-"""Page geometry and text layout for the PDF report: wrapping, measured blocks, meters.
+"""Page geometry, text layout and shared page pieces of the PDF reports (person and 360).
 
 Text is wrapped here rather than by fpdf2 so that Latin words stay whole while Chinese breaks
 between characters, and so that every block's height is known before it is drawn (a block
@@ -8,10 +8,16 @@ that does not fit starts the next page instead of being split).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
-from kamcli.render.fonts import ReportFonts
+from kamcli.errors import MissingFeatureError
+from kamcli.render.fonts import ReportFonts, load_fonts
+from kamcli.render.labels import label
+
+if TYPE_CHECKING:
+    from kamcli.render.formats import RenderOptions
 
 PAGE_WIDTH = 210.0
 MARGIN = 16.0
@@ -198,3 +204,79 @@ class Sheet:
             pdf.set_line_width(0.5)
             tick = x + width * min(max(target, 0.0), 1.0)
             pdf.line(tick, y - 0.9, tick, y + height + 0.9)
+
+
+def pdf_extra() -> str:
+    """What to install for PDF, said right for a release and for a source checkout."""
+    from kamcli.extras import install_command
+
+    return f"PDF reports need the pdf extra: {install_command('pdf')}"
+
+
+def title_block(sheet: Sheet, eyebrow: str, pairs: list[tuple[str, str]], title: str) -> None:
+    """Model name, title, and the header pairs in three columns (person and 360 reports)."""
+    sheet.paragraph(eyebrow, 8.5, gray=MUTED, after=0.5)
+    sheet.paragraph(title, 20, bold=True, after=2.0)
+    sheet.rule(sheet.y, INK, 0.5)
+    gutter = 5.0
+    column = (WIDTH - 2 * gutter) / 3
+    top = sheet.y + 2.5
+    for start in range(0, len(pairs), 3):
+        bottom = top
+        for index, (name, value) in enumerate(pairs[start : start + 3]):
+            x = MARGIN + index * (column + gutter)
+            sheet.font(7.5, gray=MUTED)
+            y = sheet.write(sheet.wrap(name, column, 1), x, top, column, 7.5)
+            sheet.font(9.5)
+            bottom = max(bottom, sheet.write(sheet.wrap(value, column, 4), x, y, column, 9.5))
+        top = bottom + 2.0
+    sheet.pdf.set_y(top)
+    sheet.rule(top - 0.5)
+    sheet.pdf.set_y(top + 2.0)
+
+
+def method_block(sheet: Sheet, heading: str, lines: Sequence[str], stamp: str) -> None:
+    """The numbered method notes and the model stamp (person and 360 reports)."""
+    sheet.heading(heading, keep_with=25.0)
+    for number, line in enumerate(lines, start=1):
+        sheet.font(8.5, gray=MUTED)
+        wrapped = sheet.wrap(line, WIDTH - 6)
+        sheet.ensure(len(wrapped) * line_height(8.5))
+        sheet.write([f"{number}."], MARGIN, sheet.y, 5, 8.5)
+        sheet.pdf.set_y(sheet.write(wrapped, MARGIN + 6, sheet.y, WIDTH - 6, 8.5) + 0.8)
+    sheet.paragraph(f"kamcli · {stamp}", 7.5, gray=FAINT)
+
+
+def _footer(sheet: Sheet, title: str, lang: str) -> None:
+    pdf = sheet.pdf
+    y = pdf.h - 11.0
+    sheet.rule(y - 1.0)
+    sheet.font(7.5, gray=MUTED)
+    page = label("page_number", lang).format(page=pdf.page_no(), pages="{nb}")
+    sheet.write(sheet.wrap(title, WIDTH - 40, 1), MARGIN, y, WIDTH - 40, 7.5)
+    sheet.write([sheet.fonts.printable(page)], MARGIN + WIDTH - 40, y, 40, 7.5, "R")
+
+
+def _creation_date(created_at: str) -> datetime:
+    """The assessment's own time, so the same result always gives the same file."""
+    try:
+        moment = datetime.fromisoformat(created_at)
+    except ValueError:
+        return datetime(2000, 1, 1, tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def start_pdf(lang: str, options: RenderOptions, created_at: str | None) -> Sheet:
+    """An A4 sheet with the report's fonts; MissingFeatureError without fpdf2 or a font."""
+    try:
+        import fpdf
+    except ImportError:
+        raise MissingFeatureError(pdf_extra()) from None
+    pdf: Any = fpdf.FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_margins(MARGIN, 14.0, MARGIN)
+    pdf.set_auto_page_break(True, margin=18.0)
+    sheet = Sheet(pdf, load_fonts(pdf, lang, options.font))
+    pdf.set_lang(lang)
+    pdf.set_creator("kamcli")
+    pdf.set_creation_date(_creation_date(created_at or ""))
+    return sheet

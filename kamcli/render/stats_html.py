@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from kamcli.render.stats_labels import stats_label
+from kamcli.render.labels import stats_label
 from kamcli.render.stats_text import (
     WARNING_MARK,
     careless_texts,

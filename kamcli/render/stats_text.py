@@ -16,9 +16,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from kamcli.render.labels import MISSING, clean_text, competency_name, json_dumps
+from kamcli.render.labels import MISSING, clean_text, competency_name, json_dumps, stats_label
 from kamcli.render.markdown import md_escape
-from kamcli.render.stats_labels import stats_label
 from kamcli.scoring.psychometrics import MIN_ANSWERS_FOR_IRV_FLAG
 
 if TYPE_CHECKING:

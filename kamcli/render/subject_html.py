@@ -7,27 +7,20 @@ anonymity rules are applied, so the page cannot show a hidden group's score.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kamcli.render.html import (
-    HTML_LANG,
-    LABEL_ASCENT,
-    LABEL_GAP,
-    LABEL_LINE,
-    LABEL_MAX_LINES,
-    MIDDLE_LABEL_UNITS,
-    RADAR_CENTER,
-    RADAR_RADIUS,
-    SIDE_LABEL_UNITS,
-    AxisLabel,
-    _view_box,
-    wrap_label,
-)
+from kamcli.render import svg_radar as svg
+from kamcli.render.html import HTML_LANG
 from kamcli.render.labels import clean_text, fmt_gap, fmt_score, label, stage_actions
-from kamcli.render.radar import radar
-from kamcli.render.subject import SubjectRow, SubjectView, flag_word, group_name, subject_view
+from kamcli.render.subject import (
+    SubjectRow,
+    SubjectView,
+    flag_word,
+    group_name,
+    subject_chart,
+    subject_view,
+)
 from kamcli.render.subject_text import (
     cell_detail,
     cell_text,
@@ -39,6 +32,7 @@ from kamcli.render.subject_text import (
     method_lines,
     status_text,
 )
+from kamcli.render.svg_radar import RadarFrame
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
@@ -50,20 +44,14 @@ MIN_RADAR_AXES = 3  # fewer axes draw a line, not a shape: the table says it all
 
 
 @dataclass(frozen=True)
-class SubjectRadar:
+class SubjectRadar(RadarFrame):
     view_box: str
     line_height: float
-    rings: tuple[tuple[str, str, float, float], ...]  # (value, points, label x, label y)
-    axes: tuple[tuple[float, float, bool], ...]  # (end x, end y, no others' mean)
-    labels: tuple[AxisLabel, ...]
-    center: tuple[float, float]
     others_points: str | None  # None: no other rater is shown, so nothing to draw
     self_points: str | None  # None: no self rating
     target_points: str
     others_dots: tuple[tuple[float, float], ...]
     self_marks: tuple[tuple[float, float], ...]
-    any_missing: bool
-    description: str
 
 
 @dataclass(frozen=True)
@@ -97,69 +85,26 @@ class FlagItem:
     actions: tuple[str, ...]
 
 
-def _points(polygon: tuple[tuple[float, float], ...]) -> str:
-    return " ".join(f"{x:g},{y:g}" for x, y in polygon)
-
-
-def radar_series(view: SubjectView) -> dict[str, list[float | None]]:
-    """Others, self and target per competency; hidden or missing figures are None.
-
-    The first series decides which axes are marked "no data": the others' unless none shown.
-    """
-    others = [None if row.others.hidden else row.others.mean for row in view.rows]
-    selfs = [row.self_score for row in view.rows]
-    first = ("others", others), ("self", selfs)
-    ordered = first if view.group_ids else first[::-1]
-    targets: list[float | None] = [row.target for row in view.rows]
-    return {**dict(ordered), "target": targets}
-
-
 def subject_radar(model: CompetencyModel, view: SubjectView, lang: str) -> SubjectRadar:
     """Self, all others and the target on one radar; a missing figure sits at the centre."""
     low, high = model.scale.min, model.scale.max
-    series_values = radar_series(view)
+    chart, series_values = subject_chart(
+        view, low, high, svg.RADAR_CENTER, svg.RADAR_RADIUS, svg.LABEL_GAP
+    )
     others, selfs = series_values["others"], series_values["self"]
     has_others = bool(view.group_ids)
-    chart = radar(
-        [row.name for row in view.rows],
-        series_values,
-        low,
-        high,
-        center=RADAR_CENTER,
-        radius=RADAR_RADIUS,
-        label_gap=LABEL_GAP,
-    )
     series = dict(chart.series)
-    labels = []
-    for axis in chart.axes:
-        width = MIDDLE_LABEL_UNITS if axis.anchor == "middle" else SIDE_LABEL_UNITS
-        lines = wrap_label(axis.label, width, LABEL_MAX_LINES)
-        if axis.missing:
-            lines += (label("no_data", lang),)
-        block = len(lines) * LABEL_LINE
-        x, y = axis.label_at
-        first = y - math.cos(axis.angle) * block / 2 - block / 2 + LABEL_ASCENT
-        labels.append(AxisLabel(lines, x, round(first, 2), axis.anchor, axis.missing, axis.label))
-    rings = tuple(
-        (f"{value:g}", _points(polygon), chart.center[0] + 4, polygon[0][1] - 3)
-        for value, polygon in chart.rings
-    )
+    labels = svg.axis_labels(chart, label("no_data", lang))
+    note = label("radar_note", lang).format(low=low, high=high)
     return SubjectRadar(
-        view_box=_view_box(chart.center, chart.radius, labels),
-        line_height=LABEL_LINE,
-        rings=rings,
-        axes=tuple((*axis.end, axis.missing) for axis in chart.axes),
-        labels=tuple(labels),
-        center=chart.center,
-        others_points=_points(series["others"]) if has_others else None,
-        self_points=_points(series["self"]) if view.has_self else None,
-        target_points=_points(series["target"]),
-        others_dots=tuple(
-            p for p, v in zip(series["others"], others, strict=True) if v is not None
-        ),
-        self_marks=tuple(p for p, v in zip(series["self"], selfs, strict=True) if v is not None),
-        any_missing=any(axis.missing for axis in chart.axes),
-        description=label("radar_note", lang).format(low=low, high=high),
+        **svg.frame(chart, labels, note),
+        view_box=svg.view_box(chart.center, chart.radius, labels),
+        line_height=svg.LABEL_LINE,
+        others_points=svg.points(series["others"]) if has_others else None,
+        self_points=svg.points(series["self"]) if view.has_self else None,
+        target_points=svg.points(series["target"]),
+        others_dots=svg.dots(series["others"], others),
+        self_marks=svg.dots(series["self"], selfs),
     )
 
 

@@ -8,37 +8,35 @@ so no block is split across pages. Series differ by line style and marks, not co
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from kamcli.errors import MissingFeatureError
-from kamcli.render.fonts import load_fonts
 from kamcli.render.labels import label
-from kamcli.render.pdf import (  # shared with the person report
-    _footer,
-    _method,
-    axis_labels,
-    pdf_extra,
-    title_block,
-)
 from kamcli.render.pdf_layout import (
     FAINT,
     INK,
     MARGIN,
     MUTED,
     PAGE_WIDTH,
-    RULE,
     WIDTH,
     Sheet,
+    _footer,
     line_height,
+    method_block,
+    start_pdf,
+    title_block,
 )
-from kamcli.render.radar import radar
-from kamcli.render.subject import FLAG_GLYPHS, SubjectView
+from kamcli.render.pdf_radar import (
+    RADAR_HALF_HEIGHT,
+    RADAR_LABEL_GAP,
+    RADAR_RADIUS,
+    axis_labels,
+    draw_grid,
+)
+from kamcli.render.subject import FLAG_GLYPHS, SubjectView, subject_chart
 from kamcli.render.subject_html import (
     MIN_RADAR_AXES,
     FlagItem,
     TableRow,
-    radar_series,
     subject_context,
 )
 
@@ -47,20 +45,12 @@ if TYPE_CHECKING:
     from kamcli.render.formats import RenderOptions
     from kamcli.scoring.multirater import SubjectReport
 
-# Radar: centre offset from the top of its area, radius and label box widths, in mm.
-RADAR_HALF_HEIGHT = 58.0
-RADAR_RADIUS = 44.0
-RADAR_LABEL_GAP = 3.5
-SIDE_LABEL_WIDTH = 40.0
-MIDDLE_LABEL_WIDTH = 34.0
-LABEL_SIZE = 7.8
 # Table columns in mm: self, each group, target, gap and status are fixed; names get the rest.
 SELF_COLUMN, GROUP_COLUMN, TARGET_COLUMN, GAP_COLUMN, STATUS_COLUMN = 11.0, 19.0, 12.0, 15.0, 27.0
-FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)  # no assessment date: same report, same bytes
 
 
 def _header(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
-    title_block(sheet, context, label("subject_title", lang))
+    title_block(sheet, context["model_name"], context["header"], label("subject_title", lang))
 
 
 def _notes(sheet: Sheet, notes: list[str], lang: str) -> None:
@@ -96,33 +86,14 @@ def _radar(sheet: Sheet, context: dict[str, Any], model: CompetencyModel, lang: 
     view: SubjectView = context["view"]
     low, high = model.scale.min, model.scale.max
     center = (PAGE_WIDTH / 2, sheet.y + RADAR_HALF_HEIGHT)
-    series_values = radar_series(view)
+    chart, series_values = subject_chart(view, low, high, center, RADAR_RADIUS, RADAR_LABEL_GAP)
     others, selfs = series_values["others"], series_values["self"]
     has_others, has_self = bool(view.group_ids), view.has_self
-    chart = radar(
-        [row.name for row in view.rows],
-        series_values,
-        low,
-        high,
-        center=center,
-        radius=RADAR_RADIUS,
-        label_gap=RADAR_LABEL_GAP,
-    )
     series = dict(chart.series)
     if has_others:
         pdf.set_fill_color(222)
         pdf.polygon(series["others"], style="F")
-    for value, ring in chart.rings:
-        pdf.set_draw_color(FAINT if value == high else RULE)
-        pdf.set_line_width(0.3 if value == high else 0.15)
-        pdf.polygon(ring, style="D")
-        sheet.font(6, gray=FAINT)
-        sheet.write([f"{value:g}"], center[0] + 0.8, ring[0][1] - 2.8, 6, 6)
-    for axis in chart.axes:
-        pdf.set_draw_color(RULE)
-        pdf.set_line_width(0.15)
-        pdf.set_dash_pattern(dash=0.6, gap=0.6) if axis.missing else pdf.set_dash_pattern()
-        pdf.line(*center, *axis.end)
+    draw_grid(sheet, chart, high)
     pdf.set_draw_color(INK)
     pdf.set_dash_pattern(dash=1.6, gap=1.0)
     pdf.set_line_width(0.45)
@@ -335,14 +306,8 @@ def render_subject_pdf(
     model: CompetencyModel, report: SubjectReport, lang: str, options: RenderOptions
 ) -> bytes:
     """The whole 360° report as PDF bytes; MissingFeatureError without fpdf2 or a font."""
-    try:
-        import fpdf
-    except ImportError:
-        raise MissingFeatureError(pdf_extra()) from None
-    pdf: Any = fpdf.FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_margins(MARGIN, 14.0, MARGIN)
-    pdf.set_auto_page_break(True, margin=18.0)
-    sheet = Sheet(pdf, load_fonts(pdf, lang, options.font))
+    sheet = start_pdf(lang, options, None)
+    pdf = sheet.pdf
     context: dict[str, Any] = subject_context(model, report, lang)
     glyph_chars = {ch for band in model.status_bands for ch in band.glyph}
     glyph_chars |= {"?", "—", *FLAG_GLYPHS.values()}
@@ -351,9 +316,6 @@ def render_subject_pdf(
     )
     title: str = context["page_title"]
     pdf.set_title(title)
-    pdf.set_lang(lang)
-    pdf.set_creator("kamcli")
-    pdf.set_creation_date(FIXED_DATE)
     pdf.alias_nb_pages()
     pdf.footer = lambda: _footer(sheet, title, lang)
     pdf.add_page()
@@ -380,5 +342,5 @@ def render_subject_pdf(
         lang,
         glyphs,
     )
-    _method(sheet, context, lang)
+    method_block(sheet, label("method", lang), context["method"], context["stamp"])
     return bytes(pdf.output())

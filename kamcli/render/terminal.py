@@ -7,7 +7,6 @@ drops colour by itself under NO_COLOR or when output is not a terminal.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -16,26 +15,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from kamcli.render.diagnostic_text import diagnostic_sentences, levels_legend, with_level
-from kamcli.render.labels import (
-    INSUFFICIENT,
-    MISSING,
-    clean_text,
-    competency_name,
-    fmt_gap,
-    fmt_pct,
-    fmt_score,
-    fmt_weight,
-    label,
-    rater_label,
-    stage_actions,
-    stage_name,
-    status_word,
-)
+from kamcli.render.labels import INSUFFICIENT, MISSING, clean_text, format_created_at
+from kamcli.report import document as doc
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
-    from kamcli.scoring import AssessmentResult, CompetencyResult
+    from kamcli.scoring import AssessmentResult
+
+__all__ = ["format_created_at", "gap_report", "render_terminal", "score_bar"]
 
 # 12 cells: on a 1–5 scale each point is three cells, and the table (with its weight column)
 # still leaves the competency names about 20 columns at 80.
@@ -71,99 +58,12 @@ def score_bar(score: float, target: float, low: float, high: float, width: int =
     )
 
 
-def format_created_at(created_at: str) -> str:
-    """Date and time to the minute; the stored text as is when it is not ISO 8601."""
-    try:
-        moment = datetime.fromisoformat(created_at)
-    except ValueError:
-        return created_at
-    return f"{moment:%Y-%m-%d %H:%M}"
+def _line(line: doc.Line, style: str = "") -> Text:
+    return Text(doc.plain(line), style=style)
 
 
-def _header(model: CompetencyModel, result: AssessmentResult, lang: str) -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    missing = label("not_given", lang)
-    rows = [
-        ("person", result.person or missing),
-        ("account", result.account or missing),
-        ("stage", stage_name(model, result.stage, lang)),
-    ]
-    if result.rater != "self":
-        rows.append(("rater", rater_label(result.rater, lang)))
-        rows.append(("subject", result.subject or missing))
-    rows.append(("model", f"{result.model_id} {result.model_version} ({result.model_hash})"))
-    rows.append(("date", format_created_at(result.created_at)))
-    for key, value in rows:
-        grid.add_row(Text(label(key, lang)), Text(clean_text(value)))
-    return grid
-
-
-def _name_cell(model: CompetencyModel, row: CompetencyResult, lang: str) -> Text:
-    cell = Text(competency_name(model, row.competency_id, lang))
-    if row.coverage < 1:
-        template = label("answered", lang)
-        cell.append("\n" + template.format(answered=row.answered, total=row.total), "dim")
-    return cell
-
-
-def _status_width(model: CompetencyModel, lang: str) -> int:
-    """Wide enough for every band's glyph + word; "insufficient data" may wrap between words.
-
-    Capping the status column leaves the spare width to the competency names.
-    """
-    bands = [status_word(model, band.id, lang) for band in model.status_bands]
-    widths = [cell_len(f"{glyph} {word}") for glyph, word in bands]
-    glyph, word = status_word(model, INSUFFICIENT, lang)
-    widths.append(cell_len(f"{glyph} {max(word.split(), key=cell_len)}"))
-    return max(widths)
-
-
-def competency_table(model: CompetencyModel, result: AssessmentResult, lang: str) -> Table:
-    """One row per competency in model order; number columns never wrap, names fold."""
-    low, high = model.scale.min, model.scale.max
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-        caption=Text(
-            label("legend_bar", lang).format(low=low, high=high)
-            + "\n"
-            + label("legend_gap", lang)
-            + "\n"
-            + levels_legend(model, lang)
-        ),
-        caption_justify="left",
-    )
-    table.add_column(label("col_competency", lang), overflow="fold", ratio=1, min_width=8)
-    table.add_column(label("col_score", lang), justify="right", no_wrap=True)
-    table.add_column(label("col_target", lang), justify="right", no_wrap=True)
-    table.add_column(label("col_gap", lang), justify="right", no_wrap=True)
-    table.add_column(label("importance", lang), justify="right", no_wrap=True)
-    table.add_column(label("col_bar_short", lang), no_wrap=True, min_width=BAR_WIDTH)
-    table.add_column(
-        label("col_status", lang), overflow="fold", max_width=_status_width(model, lang)
-    )
-    for row in result.competencies:
-        glyph, word = status_word(model, row.status, lang)
-        style = STATUS_STYLES.get(row.status, "")
-        bar = MISSING if row.score is None else score_bar(row.score, row.target, low, high)
-        table.add_row(
-            _name_cell(model, row, lang),
-            Text(with_level(model, row.score, lang)),
-            Text(with_level(model, row.target, lang)),
-            Text(fmt_gap(row.gap)),
-            Text(fmt_weight(row.weight)),
-            Text(bar, style=style),
-            Text(f"{glyph} {word}", style=style),
-        )
-    return table
-
-
-def _heading(key: str, lang: str) -> Text:
-    return Text("\n" + label(key, lang), style="bold underline")
+def _heading(text: str) -> Text:
+    return Text("\n" + text, style="bold underline")
 
 
 def _bullets(texts: list[str], indent: int = 3, style: str = "") -> Table:
@@ -185,90 +85,115 @@ def _numbered(number: int, text: str) -> Table:
     return grid
 
 
-def _priorities(
-    model: CompetencyModel, result: AssessmentResult, lang: str
-) -> list[RenderableType]:
-    lines: list[RenderableType] = [_heading("priorities", lang)]
-    if not result.priorities:
-        lines.append(Text(label("no_priorities", lang)))
-    else:
-        lines.append(Text(label("priority_rule", lang), style="dim"))
-    for number, competency_id in enumerate(result.priorities[:3], start=1):
-        row = result.competency(competency_id)
-        summary = label("priority_line", lang).format(
-            name=competency_name(model, competency_id, lang),
-            gap=fmt_gap(row.gap),
-            weight=fmt_weight(row.weight),
-            score=fmt_score(row.score),
-            target=fmt_score(row.target),
+def _on_header(section: doc.Header) -> list[RenderableType]:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for field in (*section.fields, section.model, section.date):
+        grid.add_row(Text(field.name), Text(clean_text(field.value)))
+    return [Text(section.title, style="bold"), grid, Text("")]
+
+
+def _status_width(words: tuple[tuple[str, str], ...]) -> int:
+    """Wide enough for every band's glyph + word; "insufficient data" (the last) may wrap
+    between words. Capping the status column leaves the spare width to the names."""
+    *bands, (glyph, word) = words
+    widths = [cell_len(f"{glyph} {word}") for glyph, word in bands]
+    widths.append(cell_len(f"{glyph} {max(word.split(), key=cell_len)}"))
+    return max(widths)
+
+
+def _name_cell(row: doc.GapRow) -> Text:
+    cell = Text(row.name)
+    if row.coverage_note:
+        cell.append("\n" + row.coverage_note, "dim")
+    return cell
+
+
+def _on_gap_table(section: doc.GapTable) -> list[RenderableType]:
+    """One row per competency in model order; number columns never wrap, names fold."""
+    low, high = section.low, section.high
+    caption = f"{section.legend_bar}\n{section.legend_gap}\n{section.legend_levels}"
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True,
+                  caption=Text(caption), caption_justify="left")  # fmt: skip
+    names = section.headings
+    table.add_column(names.competency, overflow="fold", ratio=1, min_width=8)
+    for title in (names.score, names.target, names.gap, names.weight):
+        table.add_column(title, justify="right", no_wrap=True)
+    table.add_column(names.bar_short, no_wrap=True, min_width=BAR_WIDTH)
+    table.add_column(names.status, overflow="fold", max_width=_status_width(section.status_words))
+    for row in section.rows:
+        style = STATUS_STYLES.get(row.status, "")
+        bar = MISSING if row.score is None else score_bar(row.score, row.target, low, high)
+        table.add_row(
+            _name_cell(row),
+            Text(row.score_text),
+            Text(row.target_text),
+            Text(row.gap),
+            Text(row.weight),
+            Text(bar, style=style),
+            Text(f"{row.glyph} {row.word}", style=style),
         )
-        lines.append(_numbered(number, summary))
-        texts = stage_actions(model, competency_id, result.stage, lang)
-        if texts:
-            lines.append(_bullets(texts))
+    return [table]
+
+
+def _on_priorities(section: doc.Priorities) -> list[RenderableType]:
+    lines: list[RenderableType] = [_heading(section.heading)]
+    if not section.items:
+        lines.append(Text(section.empty))
+    else:
+        lines.append(Text(section.rule, style="dim"))
+    for item in section.items:
+        lines.append(_numbered(item.rank, doc.plain(item.summary)))
+        if item.actions:
+            lines.append(_bullets(list(item.actions)))
         else:
-            lines.append(Text("   " + label("no_actions", lang), style="dim"))
+            lines.append(Text("   " + section.no_actions, style="dim"))
     return lines
 
 
-def _fit(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Text]:
-    def pct(value: float | None) -> str:
-        return fmt_pct(value) if value is not None else label("fit_unknown", lang)
+def _on_fit_meters(section: doc.FitMeters) -> list[RenderableType]:
+    head: list[RenderableType] = [_heading(section.heading), Text(section.explain, style="dim")]
+    return head + [_line(meter.line) for meter in section.meters]
 
-    stage = stage_name(model, result.stage, lang)
-    lines = [
-        _heading("fit", lang),
-        Text(label("fit_explain", lang), style="dim"),
-        Text(label("fit_now", lang).format(stage=stage, fit=pct(result.fit))),
-    ]
-    if result.next_stage is None:
-        lines.append(Text(label("last_stage", lang).format(stage=stage)))
-    else:
-        following = stage_name(model, result.next_stage, lang)
-        lines.append(
-            Text(label("fit_next", lang).format(stage=following, fit=pct(result.next_fit)))
-        )
+
+def _on_bullets(section: doc.Bullets) -> list[RenderableType]:
+    head: list[RenderableType] = [_heading(section.heading), Text(section.rule, style="dim")]
+    if not section.items:
+        return [*head, Text(section.empty)]
+    style = "green" if section.positive else ""
+    return [*head, _bullets([doc.plain(line) for line in section.items], indent=0, style=style)]
+
+
+def _on_notes(section: doc.Notes) -> list[RenderableType]:
+    lines: list[RenderableType] = [_heading(section.heading)]
+    lines += [_line(note.line, "yellow" if note.warning else "") for note in section.notes]
     return lines
 
 
-def _strengths(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[RenderableType]:
-    rule = Text(label("strength_rule", lang), style="dim")
-    if not result.strengths:
-        return [_heading("strengths", lang), rule, Text(label("no_strengths", lang))]
-    texts = []
-    for competency_id in result.strengths:
-        row = result.competency(competency_id)
-        above = 0.0 if row.score is None else row.score - row.target
-        key = "on_target_line" if fmt_gap(above) == "0.0" else "strength_line"
-        text = label(key, lang).format(
-            name=competency_name(model, competency_id, lang),
-            score=fmt_score(row.score),
-            above=f"{above:.1f}",
-        )
-        texts.append(text)
-    return [_heading("strengths", lang), rule, _bullets(texts, indent=0, style="green")]
+def _omitted(section: object) -> list[RenderableType]:
+    """Figures, the stage focus and the method belong to the printed report."""
+    del section
+    return []
 
 
-def _diagnostic(model: CompetencyModel, result: AssessmentResult, lang: str) -> list[Text]:
-    sentences = diagnostic_sentences(model, result, lang)
-    if not sentences:
-        return []
-    lines = [_heading("diagnostic", lang)]
-    for sentence, warning in sentences:
-        lines.append(Text(sentence, style="yellow") if warning else Text(sentence))
-    return lines
+_on_stage_focus = _on_radar_figure = _on_method = _omitted
+HANDLERS = doc.handlers(globals())
+# On screen the fit follows the priorities: the table and what to work on come first.
+ORDER = (doc.Header, doc.GapTable, doc.Priorities, doc.FitMeters, doc.Bullets, doc.Notes)
+
+
+def render_terminal(document: doc.Document) -> Group:
+    """Any document as one renderable, its sections in screen order."""
+    sections = document.in_order(ORDER)
+    parts: list[RenderableType] = []
+    for section in sections:
+        parts += HANDLERS[type(section)](section)
+    return Group(*parts)
 
 
 def gap_report(model: CompetencyModel, result: AssessmentResult, lang: str) -> Group:
     """The whole gap report as one renderable: header, table, priorities, fit, strengths."""
-    parts: list[RenderableType] = [
-        Text(label("title", lang), style="bold"),
-        _header(model, result, lang),
-        Text(""),
-        competency_table(model, result, lang),
-        *_priorities(model, result, lang),
-        *_fit(model, result, lang),
-        *_strengths(model, result, lang),
-        *_diagnostic(model, result, lang),
-    ]
-    return Group(*parts)
+    from kamcli.report.person import person_document
+
+    return render_terminal(person_document(model, result, lang))
