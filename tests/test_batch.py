@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from kamcli.batch.rows import GoodRow
+from kamcli.batch.row_outcomes import GoodRow
 from kamcli.cli.main import app
 from kamcli.errors import ExitCode
 from kamcli.model import load_model
@@ -272,7 +272,7 @@ def test_output_is_atomic_when_the_run_fails(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kamcli.batch.blocks import BlockScorer
-    from kamcli.io.batch_write import RecordFormatter
+    from kamcli.batch.record_format import RecordFormatter
 
     source = write_csv(tmp_path / "team.csv", [row(f"R{i}") for i in range(50)])
     out = tmp_path / "out.csv"

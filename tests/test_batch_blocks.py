@@ -16,14 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kamcli.batch import blocks, decoding
+from kamcli.batch import blocks
 from kamcli.batch import seen as seen_module
-from kamcli.batch.csv_rows import csv_items, rows_of
-from kamcli.batch.decoding import ReadFailure, text_chunks, text_lines
+from kamcli.batch.record_writers import RecordWriter
 from kamcli.batch.seen import SeenIds
 from kamcli.cli.main import app
 from kamcli.errors import ExitCode
-from kamcli.io.batch_write import RecordWriter
+from kamcli.io import decoding
+from kamcli.io.csv_rows import csv_items, rows_of
+from kamcli.io.decoding import ReadFailure, text_chunks, text_lines
 from kamcli.model import load_model
 from kamcli.scoring.plan import ScoringPlan
 from tests.conftest import write_tiny_model

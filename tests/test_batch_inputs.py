@@ -51,7 +51,7 @@ def test_gb18030_after_a_long_ascii_start(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The encoding is decided at the first non-ASCII bytes, not from a fixed sample."""
-    from kamcli.batch import decoding
+    from kamcli.io import decoding
 
     monkeypatch.setattr(decoding, "CHUNK_BYTES", 1024)
     rows = [row(f"A{i}", name=f"Name {i}", seed=i) for i in range(40)] + [row("Z", name="张伟")]

@@ -14,13 +14,15 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kamcli.batch import seen as seen_module
-from kamcli.batch.decoding import StreamDecoder
 from kamcli.batch.formats import OutputFormat
-from kamcli.batch.rows import GoodRow, RowChecker, layout_for, row_score
+from kamcli.batch.layout import layout_for
+from kamcli.batch.record_format import RecordFormatter
+from kamcli.batch.row_outcomes import GoodRow, row_score
+from kamcli.batch.rows import RowChecker
 from kamcli.batch.seen import SeenIds
 from kamcli.cli.main import app
 from kamcli.errors import ExitCode
-from kamcli.io.batch_write import RecordFormatter
+from kamcli.io.decoding import StreamDecoder
 from kamcli.io.safe_names import WINDOWS_RESERVED, report_filename, slugify
 from kamcli.scoring.plan import ScoringPlan
 from tests.test_batch import HEADER, ITEMS, MODEL

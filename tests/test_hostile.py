@@ -670,12 +670,12 @@ def test_inputs_that_are_not_files_are_named_for_what_they_are(
 def test_batch_results_printed_to_a_terminal_are_sanitised(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kamcli.io import batch_write
+    from kamcli.batch import record_writers
 
     shown = io.StringIO()
     monkeypatch.setattr(shown, "isatty", lambda: True)
-    monkeypatch.setattr(batch_write.sys, "stdout", shown)
-    target = batch_write.StreamTarget(None, bom=False)
+    monkeypatch.setattr(record_writers.sys, "stdout", shown)
+    target = record_writers.StreamTarget(None, bom=False)
     target.stream.write(f"A,{EVIL}\r\n")
     assert shown.getvalue() == f"A,{UNSAFE.sub(chr(0xFFFD), EVIL)}\n"
 

@@ -177,7 +177,7 @@ def test_stats_collector_equals_the_reference(
 ) -> None:
     """What kam stats computes row by row (any order of blocks) is the reference's figures on
     the rows it keeps."""
-    from kamcli.batch.rows import GoodRow
+    from kamcli.batch.row_outcomes import GoodRow
 
     model, rows, seconds = cohort
     options = StatsOptions(missing=missing, exclude_flagged=exclude, time_column="seconds")

@@ -15,7 +15,9 @@ import platformdirs
 import pytest
 
 from kamcli.errors import ExitCode, NotFoundError, StoreError
-from kamcli.store import SCHEMA_VERSION, AssessmentRecord, Store
+from kamcli.store import Store
+from kamcli.store_file import SCHEMA_VERSION
+from kamcli.store_record import AssessmentRecord
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 MODEL = {"model_id": "kam-default", "model_version": "1.0", "model_hash": "sha256:abc"}
@@ -214,6 +216,25 @@ def test_save_many_complete_is_one_transaction(store: Store) -> None:
     with pytest.raises(TypeError):
         store.save_many_complete([complete_fields(10), unserialisable])
     assert len(store.list()) == 5  # the good record before the bad one was rolled back
+
+
+def keyed(n: int, key: str) -> tuple[str, dict[str, Any]]:
+    record = complete_fields(n)
+    record["result"] = {**record["result"], "batch": {"respondent_id": f"R{n}", "key": key}}
+    return key, record
+
+
+def test_save_new_complete_stores_each_key_once_across_calls_and_stores(home: Path) -> None:
+    """Insert if new (what `kam batch --save` re-runs rely on): a key already in history,
+    whoever stored it, is skipped; a key repeated within one call is stored once."""
+    first_key, second_key = "ab" * 16, "cd" * 16
+    with Store.open_default() as store:
+        assert store.save_new_complete([keyed(1, first_key), keyed(2, first_key)]) == 1
+        assert store.save_new_complete([keyed(3, first_key), keyed(4, second_key)]) == 1
+    with Store.open_default() as fresh:  # knows nothing yet: reads the stored keys
+        assert fresh.save_new_complete([keyed(5, second_key), keyed(6, first_key)]) == 0
+        people = sorted(r.person or "" for r in fresh.list())
+    assert people == ["Person 1", "Person 4"]
 
 
 def test_results_are_stored_as_readable_json_text(store: Store) -> None:

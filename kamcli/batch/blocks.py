@@ -20,16 +20,16 @@ from itertools import chain, repeat
 from operator import attrgetter, getitem, itemgetter, mul, truediv
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from kamcli.batch.csv_rows import PlainLines
-from kamcli.io.batch_read import META_COLUMNS, Row
-from kamcli.io.batch_write import DECIMALS, NEGATIVE_ZERO, csv_text
+from kamcli.batch.record_format import DECIMALS, NEGATIVE_ZERO, csv_text
 from kamcli.io.cells import FORMULA_STARTS
+from kamcli.io.csv_rows import PlainLines
+from kamcli.io.table_rows import META_COLUMNS, Row
 from kamcli.scoring.plan import sequential_sum
 
 if TYPE_CHECKING:
+    from kamcli.batch.record_format import RecordFormatter
     from kamcli.batch.rows import RowChecker
     from kamcli.batch.seen import SeenIds
-    from kamcli.io.batch_write import RecordFormatter
     from kamcli.scoring.plan import ScoringPlan
 
 T = TypeVar("T")

@@ -2,8 +2,8 @@
 
 They are the last two columns (wide and long), so scripts that read the earlier columns by
 position keep working. `subject` is the subject column, else the name, else the respondent
-id (raters.subject_of); `rater` is the row's role, `self` when the input names none.
-The lines come from io.batch_write's RecordFormatter and get the two cells appended.
+id (row_outcomes.subject_of); `rater` is the row's role, `self` when the input names none.
+The lines come from record_format.RecordFormatter and get the two cells appended.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kamcli.batch.formats import OutputFormat
-from kamcli.batch.raters import subject_of
-from kamcli.io.batch_write import RecordFormatter, csv_text, json_text
+from kamcli.batch.record_format import RecordFormatter, csv_text, json_text
+from kamcli.batch.row_outcomes import subject_of
 
 if TYPE_CHECKING:
-    from kamcli.batch.rows import GoodRow
+    from kamcli.batch.row_outcomes import GoodRow
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.plan import ScoringPlan
 

@@ -11,42 +11,36 @@ that cannot be read at all is reported as such. Outputs are committed at the end
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from kamcli.batch.csv_rows import PlainLines
-from kamcli.batch.decoding import ReadFailure
+from kamcli.batch.extras import Extras
 from kamcli.batch.formats import OutputFormat
+from kamcli.batch.layout import layout_for
 from kamcli.batch.options import BatchCounts, BatchOptions, check_options
 from kamcli.batch.output import NullRecordWriter, NullTarget, RatedRecordFormatter
 from kamcli.batch.progress import Progress
-from kamcli.batch.raters import subject_of
-from kamcli.batch.rows import BadRow, GoodRow, Layout, RowChecker, layout_for, row_score
+from kamcli.batch.record_writers import RecordWriter, RejectsWriter, StreamTarget, write_failure
+from kamcli.batch.row_outcomes import BadRow, GoodRow, row_score, subject_of
+from kamcli.batch.rows import RowChecker
+from kamcli.batch.run_notes import closing_notes, header_notes
 from kamcli.batch.seen import SeenIds
-from kamcli.errors import DISK_FULL, InputError, MissingFeatureError, OutputError
-from kamcli.io.batch_read import (
-    STDIN_NAME,
-    InputFormat,
-    Row,
-    RowProblem,
-    Table,
-    open_table,
-)
-from kamcli.io.batch_write import RecordWriter, RejectsWriter, StreamTarget
+from kamcli.errors import InputError, MissingFeatureError
+from kamcli.i18n import t
+from kamcli.io.batch_read import STDIN_NAME, InputFormat, Table, open_table
+from kamcli.io.csv_rows import PlainLines
+from kamcli.io.decoding import ReadFailure
+from kamcli.io.table_rows import Row, RowProblem
 from kamcli.render.labels import clean_text
 from kamcli.scoring.plan import RowScore, ScoringPlan
 
 if TYPE_CHECKING:
-    from kamcli.batch.reports import ReportWriter
-    from kamcli.batch.save import BatchSaver
+    from rich.console import Console
+
     from kamcli.batch.stats import StatsCollector, StatsResult
-    from kamcli.batch.subjects import SubjectCollector, SubjectReportWriter
     from kamcli.model.schema import CompetencyModel
-    from kamcli.scoring.cohort import CohortStats
 
 HEAT_MAP_ROWS = 500
 PROGRESS_EVERY = 1024
@@ -57,10 +51,20 @@ class StopBatch(Exception):
 
 
 class BatchRun:
-    """One run of `kam batch`; `run()` returns the counts after committing the outputs."""
+    """One run of `kam batch`; `run()` returns the counts after committing the outputs.
 
-    def __init__(self, model: CompetencyModel, options: BatchOptions) -> None:
+    `summary_console(rows_to_file)` gives the console printed summaries go to: the caller
+    (the CLI) owns the consoles, the batch never imports it.
+    """
+
+    def __init__(
+        self,
+        model: CompetencyModel,
+        options: BatchOptions,
+        summary_console: Callable[[bool], Console],
+    ) -> None:
         check_options(model, options)
+        self.summary_console = summary_console
         self.model = model
         self.options = options
         self.plan = ScoringPlan(model)
@@ -71,40 +75,11 @@ class BatchRun:
             model, self.plan, options.lang, options.long, options.fmt
         )
         self.heat_rows: list[tuple[str, str | None, RowScore]] = []
-        # What only some runs need is imported only then (start-up time counts in a pipeline).
-        self.cohort: CohortStats | None = None
-        if options.summary or options.summary_out is not None:
-            from kamcli.scoring.cohort import CohortStats
-
-            self.cohort = CohortStats(model, options.stage)
-        self.saver: BatchSaver | None = None
-        if options.save:
-            from kamcli.batch.save import BatchSaver
-
-            self.saver = BatchSaver(model, options.lang)
-        self.reports: ReportWriter | None = None
-        if options.report_dir is not None:
-            from kamcli.batch.reports import ReportWriter
-
-            self.reports = ReportWriter(
-                model, options.report_dir, options.report_format, options.lang, options.font
-            )
-        self.subjects: SubjectCollector | None = None
-        self.subject_writer: SubjectReportWriter | None = None
-        if options.by_subject or options.by_subject_dir is not None:
-            from kamcli.batch.subjects import SubjectCollector, SubjectReportWriter
-
-            self.subjects = SubjectCollector(model)
-            if options.by_subject_dir is not None:
-                self.subject_writer = SubjectReportWriter(
-                    model, options.by_subject_dir, options.report_format, options.lang, options.font
-                )
-        self.stats: StatsCollector | None = None
+        extras = Extras(model, options, self.plan)
+        self.cohort, self.saver, self.reports = extras.cohort, extras.saver, extras.reports
+        self.subjects, self.subject_writer = extras.subjects, extras.subject_writer
+        self.stats = extras.stats
         self.stats_result: StatsResult | None = None
-        if options.stats is not None:
-            from kamcli.batch.stats import StatsCollector
-
-            self.stats = StatsCollector(model, self.plan.item_ids, options.stats)
         self.progress = Progress(enabled=not options.quiet and sys.stderr.isatty())
 
     # --- the run --------------------------------------------------------------------------
@@ -153,19 +128,9 @@ class BatchRun:
             output.abort()
             if rejects_target is not None:
                 rejects_target.abort()
-            if isinstance(exc, OSError) and exc.errno in DISK_FULL:
-                targets = [str(p) for p in (options.output, options.rejects) if p is not None]
-                where = " and ".join(targets) if options.output else "standard output"
-                raise OutputError(
-                    f"Cannot write {where}: disk full ({exc.strerror}). Nothing was written "
-                    "(partial files were removed); free some space and run again."
-                ) from None
-            if isinstance(exc, BrokenPipeError) and options.output is None:
-                _silence_stdout()
-                raise OutputError(
-                    "standard output was closed early; the run stopped "
-                    f"after {self.counts.scored} scored rows."
-                ) from None
+            failure = write_failure(exc, options.output, options.rejects, self.counts.scored)
+            if failure is not None:
+                raise failure from None
             raise
         finally:
             self.progress.stop()
@@ -224,7 +189,11 @@ class BatchRun:
             time_column = None
             if self.stats is not None:
                 time_column = self.stats.start_table(_shown(table.name), table.header)
-            self._header_notes(table, layout, time_column)
+            warnings, notes = header_notes(_shown(table.name), layout, time_column, table.survey)
+            for warning in warnings:
+                self._warn(warning)
+            for note in notes:
+                self._note(note)
             checker = RowChecker(
                 self.plan,
                 self.model,
@@ -369,26 +338,7 @@ class BatchRun:
         if self.options.strict:
             raise StopBatch
 
-    # --- file-level messages --------------------------------------------------------------
-
-    def _header_notes(self, table: Table, layout: Layout, time_column: str | None) -> None:
-        name = _shown(table.name)
-        unknown = [c for c in layout.unknown if c.strip().lower() != time_column]
-        if table.survey is not None:  # the time column is named `seconds` by the adapter
-            unknown = [c for c in unknown if c != "seconds"]
-        if unknown:
-            self._warn(
-                f"{name}: unknown column{'s' if len(unknown) > 1 else ''} "
-                f"{_list(unknown)} (not item ids of this model); "
-                "the other columns are scored"
-            )
-        if layout.unnamed and table.survey is None:
-            self._note(f"{name}: column(s) {_list(map(str, layout.unnamed))} have no name; ignored")
-        if layout.missing_items:
-            self._note(
-                f"{name}: {len(layout.missing_items)} item(s) of the model have no column "
-                f"and count as unanswered: {_list(layout.missing_items)}"
-            )
+    # --- messages -------------------------------------------------------------------------
 
     def _warn(self, message: str) -> None:
         """A problem with a file that does not stop it being scored (except with --strict)."""
@@ -413,22 +363,15 @@ class BatchRun:
             self.stats_result = self.stats.result()
         if scored and options.write_rows:
             self._summaries()
-        notes = []
-        if options.output is not None and (scored or self.counts.stopped) and options.write_rows:
-            notes.append(f"Wrote {self.writer.count} rows to {options.output}.")
-        if options.rejects is not None:
-            notes.append(f"Wrote {self.counts.rejected} rejected rows to {options.rejects}.")
-        if self.reports is not None:
-            notes.append(f"Wrote {self.reports.count} reports to {options.report_dir}.")
-        if self.subject_writer is not None:
-            notes.append(
-                f"Wrote {self.subject_writer.count} 360° reports to {options.by_subject_dir}."
-            )
-        if self.saver is not None:
-            notes.append(
-                f"Saved {self.saver.saved} assessments to history "
-                f"({self.saver.skipped} were already there)."
-            )
+        wrote_rows = (scored or self.counts.stopped) and options.write_rows
+        notes = closing_notes(
+            options,
+            self.counts,
+            self.writer.count if wrote_rows else None,
+            None if self.reports is None else self.reports.count,
+            None if self.subject_writer is None else self.subject_writer.count,
+            None if self.saver is None else (self.saver.saved, self.saver.skipped),
+        )
         if not options.quiet:
             for note in notes:
                 self.progress.print(note)
@@ -437,42 +380,14 @@ class BatchRun:
         """Cohort summary, 360° summary and psychometrics, printed and/or exported."""
         if self.cohort is None and self.subjects is None and self.stats_result is None:
             return
-        from kamcli.batch import summaries
+        from kamcli.batch.summaries import Summaries
 
-        model, lang, options = self.model, self.options.lang, self.options
-        stats = self.stats_result
-        shown = []
         cohort = None if self.cohort is None else self.cohort.summary()
-        if cohort is not None and options.summary:
-            shown.append(summaries.cohort_renderable(model, cohort, lang))
-        if self.subjects is not None:
-            table = summaries.subject_summary(model, self.subjects, self.subject_writer, lang)
-            shown.append(table)
-        if stats is not None and (options.summary or options.summary_out is None):
-            shown.append(summaries.stats_renderable(model, stats, lang))
-        if shown:
-            console = summaries.summary_console(options.output is not None)
-            for renderable in shown:
-                console.print(renderable)
-        if cohort is not None and options.summary_out is not None:
-            target = options.summary_out
-            summaries.export_summary(model, target, cohort, self.heat_rows, stats, lang)
-            if not options.quiet:
-                self.progress.print(f"Wrote the cohort summary to {target}.")
+        shown = Summaries(self.model, self.options, cohort, self.stats_result, self.heat_rows)
+        shown.show(self.subjects, self.subject_writer, self.summary_console)
+        if shown.export() and not self.options.quiet:
+            self.progress.print(t("batch.wrote_summary", "en", path=self.options.summary_out))
 
 
 def _shown(name: str) -> str:
     return clean_text(name)
-
-
-def _list(values: Iterable[str], limit: int = 8, width: int = 60) -> str:
-    items = [v if len(v) <= width else v[: width - 1] + "…" for v in values]
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe, send stdout to /dev/null so the exit flush does not fail again."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())

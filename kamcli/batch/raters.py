@@ -10,14 +10,10 @@ reference scorer: slower than the plan, but never in disagreement with `kam asse
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from kamcli.model.schema import RATER_ROLES, CompetencyModel
 from kamcli.scoring.plan import RowScore
 from kamcli.scoring.score import score_competency, stage_fit
-
-if TYPE_CHECKING:
-    from kamcli.batch.rows import GoodRow
 
 SELF = "self"
 # How messages name the raters of a role: "item x is not rated by managers".
@@ -28,11 +24,6 @@ ROLE_PLURALS = {
     "customer": "customers",
     "other": "other raters",
 }
-
-
-def subject_of(row: GoodRow) -> str:
-    """Who a row rates: the subject column, else the name, else the respondent id."""
-    return row.subject or row.name or row.respondent_id
 
 
 class RaterRules:

@@ -19,7 +19,7 @@ from kamcli.io.tempfiles import new_staging_dir
 from kamcli.render.formats import RenderOptions, ReportFormat, renderer
 
 if TYPE_CHECKING:
-    from kamcli.batch.rows import GoodRow
+    from kamcli.batch.row_outcomes import GoodRow
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.result import AssessmentResult
 

@@ -1,31 +1,28 @@
-"""Turn a table's header into a column layout, and each row into a scored or a rejected row.
+"""Check and score each row of a table, given its column layout (layout.py), into a scored
+or a rejected row (row_outcomes.py).
 
-The header is checked once per file: which column holds which item and meta field, which
-columns are unknown (a file-level warning; the known columns are still scored), which items
-have no column (they count as unanswered). Each row is then checked and scored: a row whose
-answer cells are all single valid digits takes the fast path (`ScoringPlan.score_digits`);
-any other row is validated cell by cell, so every problem of the row is named at once.
-A respondent id is taken by the first row that is scored; a later row with it is rejected.
+A row whose answer cells are all single valid digits takes the fast path
+(`ScoringPlan.score_digits`); any other row is validated cell by cell, so every problem of
+the row is named at once. A respondent id is taken by the first row that is scored; a later
+row with it is rejected.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from operator import itemgetter
 from typing import Protocol
 
+from kamcli.batch.layout import Layout
 from kamcli.batch.raters import RaterRules
+from kamcli.batch.row_outcomes import BadRow, GoodRow, brief_reason
 from kamcli.batch.seen import SeenIds
-from kamcli.errors import InputError
 from kamcli.io.answers import SKIP_WORDS
-from kamcli.io.batch_read import META_COLUMNS, RowProblem
+from kamcli.io.table_rows import META_COLUMNS, RowProblem
 from kamcli.model.schema import CompetencyModel
-from kamcli.scoring.plan import RowScore, ScoringPlan
+from kamcli.scoring.plan import ScoringPlan
 from kamcli.scoring.score import EPSILON
-
-ALIASES = {"person": "name"}
 
 
 class CellAliases(Protocol):
@@ -39,124 +36,6 @@ class CellAliases(Protocol):
 # Joining digit cells with a separator and checking every second character is the separator
 # proves each cell held exactly one character (see `_digits`); "," can never be a scale digit.
 SEPARATOR = ","
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """Where each item and meta field sits in a file's rows."""
-
-    width: int
-    meta: dict[str, int]
-    item_columns: tuple[int | None, ...]  # per plan item, in plan order
-    unknown: tuple[str, ...]
-    missing_items: tuple[str, ...]
-    unnamed: tuple[int, ...]  # 1-based positions of columns with no name (not trailing)
-    # (statement id, column) of the stage diagnostic's statements the file has columns for
-    diagnostic: tuple[tuple[str, int], ...] = ()
-
-
-@dataclass(slots=True)  # not frozen: frozen dataclasses are slower to build, per row
-class GoodRow:
-    """A scored row: who, at which stage, its answers and how it scored.
-
-    On the fast path the row keeps its answers as `digits` (b"4352…") and its scores as the
-    plan's digit `keys`, which is all a CSV line needs; the RowScore is built only when
-    something asks for it (see `row_score`).
-    """
-
-    line: int
-    respondent_id: str
-    name: str | None
-    account: str | None
-    subject: str | None
-    rater: str  # a role of RATER_ROLES; `self` when the row names none
-    stage: str
-    values: tuple[int | None, ...] | None  # in plan item order, or None when `digits`
-    digits: bytes | None
-    keys: tuple[int, ...] | None
-    score: RowScore | None
-    # suggested_stage, stage_confidence, stage_unclear cells (CSV text); None: no diagnostic
-    diagnostic: tuple[str, str, str] | None = None
-
-    def answers(self, item_ids: Sequence[str]) -> dict[str, int | None]:
-        """The answered items as kam assess stores them (unanswered items left out)."""
-        values = self.values if self.digits is None else [b - 48 for b in self.digits]
-        assert values is not None
-        return {i: v for i, v in zip(item_ids, values, strict=True) if v is not None}
-
-
-def row_score(plan: ScoringPlan, row: GoodRow) -> RowScore:
-    """The row's RowScore, computed from its digits the first time it is asked for."""
-    if row.score is None:
-        assert row.digits is not None
-        row.score = plan.score_digits(row.digits, row.stage)
-        assert row.score is not None  # the digits were checked when the row was read
-    return row.score
-
-
-@dataclass(frozen=True, slots=True)
-class BadRow:
-    """A rejected row, with why and its original cells (as text) for the rejects file."""
-
-    line: int
-    respondent_id: str | None
-    reason: str
-    cells: tuple[str, ...]
-    brief: str = ""  # for the terminal: the first few problems and how many more
-
-
-SHOWN_PROBLEMS = 3
-
-
-def brief_reason(problems: Sequence[str]) -> str:
-    """One short line however many problems a row has (the rejects file keeps them all)."""
-    shown = "; ".join(problems[:SHOWN_PROBLEMS])
-    more = len(problems) - SHOWN_PROBLEMS
-    return shown + (f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else "")
-
-
-def layout_for(
-    header: Sequence[str], item_ids: Sequence[str], name: str, statement_ids: Sequence[str] = ()
-) -> Layout:
-    """Map header names to positions; InputError when the file cannot be used at all."""
-    items = set(item_ids) | set(statement_ids)
-    positions: dict[str, int] = {}
-    unknown: list[str] = []
-    unnamed: list[int] = []
-    for index, raw in enumerate(header):
-        column = raw.strip().lstrip("\ufeff").strip().lower()
-        column = ALIASES.get(column, column)
-        if not column:
-            unnamed.append(index + 1)
-            continue
-        if column in positions:
-            raise InputError(
-                f"{name}: column {column!r} appears more than once in the header; "
-                "remove one so it is clear which to score."
-            )
-        positions[column] = index
-        if column not in items and column not in META_COLUMNS:
-            unknown.append(raw.strip())
-    if "respondent_id" not in positions:
-        raise InputError(
-            f"{name}: the header has no respondent_id column; every row needs an id "
-            "(`kam template responses` writes the expected header)."
-        )
-    item_columns = tuple(positions.get(item) for item in item_ids)
-    if all(column is None for column in item_columns):
-        raise InputError(
-            f"{name}: no column is an item id of this model "
-            "(`kam template responses` lists the ids as columns)."
-        )
-    return Layout(
-        width=len(header),
-        meta={key: positions[key] for key in META_COLUMNS if key in positions},
-        item_columns=item_columns,
-        unknown=tuple(unknown),
-        missing_items=tuple(i for i, c in zip(item_ids, item_columns, strict=True) if c is None),
-        unnamed=tuple(unnamed),
-        diagnostic=tuple((s, positions[s]) for s in statement_ids if s in positions),
-    )
 
 
 def cell_text(value: object) -> str:

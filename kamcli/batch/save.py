@@ -4,19 +4,14 @@ Each saved result carries `"batch": {"respondent_id", "key"}`, where `key` is a 
 was assessed: the model hash, respondent id, name, account, stage and answers. A row whose
 key is already in history is skipped, so running the same file twice (or two runs of it at
 once) stores each assessment once; a corrected row has a new key and is stored as a new
-assessment. The check and the inserts of a chunk run in one IMMEDIATE transaction, which
-holds SQLite's write lock, so two concurrent runs cannot both insert the same key.
-
-Keys already in history are read once, then only those written since (by id), so a chunk
-costs one short query; they are held as 64-bit ints (history size, not batch size).
+assessment. Store.save_new_complete checks the keys and inserts a chunk in one IMMEDIATE
+transaction, so two concurrent runs cannot both insert the same key.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from kamcli.model.schema import CompetencyModel
@@ -43,50 +38,6 @@ def batch_key(
     return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _short(key: str) -> int:
-    return int(key[:16], 16)
-
-
-class BatchStore(Store):
-    """The history store plus the one operation batches need: insert only unseen keys.
-
-    Store has no public conditional insert, so this subclass uses its transaction helper
-    (`_write`) and row writer (`_insert`): the key check and the inserts must share one
-    IMMEDIATE transaction. A candidate for Store itself (`save_many_complete(..., keys)`).
-    """
-
-    def __init__(self, path: Path) -> None:
-        self._known: set[int] = set()
-        self._watermark = 0
-        super().__init__(path)
-
-    def save_new(self, records: Sequence[tuple[str, dict[str, Any]]]) -> int:
-        """Insert the records whose key is not yet in history; how many were inserted."""
-        inserted = 0
-        with self._write() as conn:
-            for row_id, key in conn.execute(
-                "SELECT id, json_extract(result_json, '$.batch.key') FROM assessments"
-                " WHERE id > ? AND status = 'complete'"
-                " AND instr(result_json, '\"batch\"') > 0 AND json_valid(result_json)",
-                (self._watermark,),
-            ):
-                self._watermark = max(self._watermark, row_id)
-                if isinstance(key, str):
-                    self._known.add(_short(key))
-            for key, record in records:
-                short = _short(key)
-                if short in self._known:
-                    continue
-                self._known.add(short)
-                columns = {k: v for k, v in record.items() if k not in ("answers", "result")}
-                new_id = self._insert(
-                    conn, "complete", columns, record["answers"], record["result"]
-                )
-                self._watermark = max(self._watermark, new_id)
-                inserted += 1
-        return inserted
-
-
 class BatchSaver:
     """Collects scored rows and saves them CHUNK at a time; counts saved and skipped."""
 
@@ -94,7 +45,7 @@ class BatchSaver:
         self._model = model
         self._lang = lang
         self._pending: list[tuple[str, dict[str, Any]]] = []
-        self._store: BatchStore | None = None
+        self._store: Store | None = None
         self.saved = 0
         self.skipped = 0
 
@@ -127,8 +78,8 @@ class BatchSaver:
         if not self._pending:
             return
         if self._store is None:
-            self._store = BatchStore(BatchStore.default_path())
-        inserted = self._store.save_new(self._pending)
+            self._store = Store(Store.default_path())
+        inserted = self._store.save_new_complete(self._pending)
         self.saved += inserted
         self.skipped += len(self._pending) - inserted
         self._pending = []
@@ -140,4 +91,4 @@ class BatchSaver:
 
     @property
     def path(self) -> str:
-        return str(BatchStore.default_path())
+        return str(Store.default_path())

@@ -26,7 +26,7 @@ from kamcli.errors import UsageError
 from kamcli.scoring.careless import DEFAULT_IRV_MIN, CarelessFlag, default_longstring_limit
 
 if TYPE_CHECKING:
-    from kamcli.batch.rows import GoodRow
+    from kamcli.batch.row_outcomes import GoodRow
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.reliability import ScaleReliability
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from kamcli.batch.blocks import BlockScorer
 
 if TYPE_CHECKING:
+    from kamcli.batch.record_format import RecordFormatter
     from kamcli.batch.rows import RowChecker
     from kamcli.batch.seen import SeenIds
     from kamcli.batch.stats import StatsCollector
-    from kamcli.io.batch_write import RecordFormatter
     from kamcli.scoring.plan import ScoringPlan
 
 

@@ -15,6 +15,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from kamcli.i18n import t
 from kamcli.render.labels import clean_text, competency_name, stage_name
 from kamcli.render.subject import group_name, subject_view
 
@@ -25,37 +26,10 @@ if TYPE_CHECKING:
 # A terminal table of more subjects than this helps nobody; the report files have them all.
 MAX_LINES = 500
 
-TABLE_LABELS: dict[str, dict[str, str]] = {
-    "title": {
-        "zh": "360° 汇总：{subjects} 位受评人，{ratings} 份评分",
-        "en": "360° summary: {subjects} subjects, {ratings} ratings",
-    },
-    "subject": {"zh": "受评人", "en": "Subject"},
-    "stage": {"zh": "阶段", "en": "Stage"},
-    "ratings": {"zh": "评分", "en": "Ratings"},
-    "blind": {"zh": "◆ 盲点", "en": "◆ Blind spots"},
-    "hidden": {"zh": "◇ 隐藏优势", "en": "◇ Hidden strengths"},
-    "none": {"zh": "—", "en": "—"},
-    "mixed": {
-        "zh": "* 该受评人的评分给出了不同阶段：按最常见的阶段比较。",
-        "en": "* the subject's rows give different stages: compared at the most common.",
-    },
-    "notes": {"zh": "说明", "en": "Notes"},
-    "more": {
-        "zh": "……另有 {count} 位受评人未列出。",
-        "en": "… and {count} more subjects (not listed here).",
-    },
-    "legend": {
-        "zh": "◆ 盲点：本人评分比他人平均高出至少量表范围的三分之一；◇ 隐藏优势：反之。",
-        "en": "◆ blind spot: self at least a third of the scale range above the others' mean; "
-        "◇ hidden strength: the reverse.",
-    },
-}
-
 
 def table_label(key: str, lang: str) -> str:
-    texts = TABLE_LABELS[key]
-    return texts.get(lang) or texts["en"]
+    """A text of the 360° summary (namespace `subject_summary` of the string catalogue)."""
+    return t(f"subject_summary.{key}", lang)
 
 
 @dataclass(frozen=True)
@@ -88,7 +62,7 @@ def subject_line(model: CompetencyModel, outcome: SubjectOutcome, lang: str) -> 
 
 def subject_summary(lines: list[SubjectLine], total: int, ratings: int, lang: str) -> Group:
     """The table (the first MAX_LINES subjects), its legend, and each shown subject's notes."""
-    title = table_label("title", lang).format(subjects=total, ratings=ratings)
+    title = t("subject_summary.title", lang, subjects=total, ratings=ratings)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
     table.add_column(table_label("subject", lang), overflow="fold", ratio=3)
     table.add_column(table_label("stage", lang), overflow="fold", ratio=2)
@@ -107,7 +81,7 @@ def subject_summary(lines: list[SubjectLine], total: int, ratings: int, lang: st
         )
     parts: list[RenderableType] = [Text(title, style="bold"), table]
     if total > len(shown):
-        parts.append(Text(table_label("more", lang).format(count=total - len(shown))))
+        parts.append(Text(t("subject_summary.more", lang, count=total - len(shown))))
     parts.append(Text(table_label("legend", lang), style="dim"))
     if any(line.mixed for line in shown):
         parts.append(Text(table_label("mixed", lang), style="dim"))

@@ -1,13 +1,14 @@
 """What `kam batch` prints and exports after the rows: the cohort summary (--summary,
 --summary-out), the 360° summary and reports (--by-subject), the psychometrics (--stats).
 
-Printed summaries go to stdout when the rows go to a file (-o), else to stderr, so they never
-mix with rows on stdout. Exported files are written atomically.
+Printed summaries go to the console the caller gives (kamcli.cli.common.summary_console:
+stdout when the rows go to a file, else stderr), so they never mix with rows on stdout.
+Exported files are written atomically.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from kamcli.render.labels import json_dumps
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from kamcli.batch.options import BatchOptions
     from kamcli.batch.stats import StatsResult
     from kamcli.batch.subjects import SubjectCollector, SubjectReportWriter
     from kamcli.model.schema import CompetencyModel
@@ -26,10 +28,50 @@ if TYPE_CHECKING:
 HeatRows = Sequence[tuple[str, str | None, "RowScore"]]
 
 
-def summary_console(rows_to_file: bool) -> Console:
-    from kamcli.cli.common import stderr_console, stdout_console
+class Summaries:
+    """What one run shows and exports after its rows, from what it gathered."""
 
-    return stdout_console() if rows_to_file else stderr_console()
+    def __init__(
+        self,
+        model: CompetencyModel,
+        options: BatchOptions,
+        cohort: CohortSummary | None,
+        stats: StatsResult | None,
+        heat_rows: HeatRows,
+    ) -> None:
+        self.model, self.options, self.cohort = model, options, cohort
+        self.stats, self.heat_rows = stats, heat_rows
+
+    def show(
+        self,
+        subjects: SubjectCollector | None,
+        writer: SubjectReportWriter | None,
+        console_for: Callable[[bool], Console],
+    ) -> None:
+        """Print the cohort summary (--summary), the 360° summary (writing the subjects'
+        reports with a folder) and the psychometrics, on the console the caller gives."""
+        model, options, lang, stats = self.model, self.options, self.options.lang, self.stats
+        shown = []
+        if self.cohort is not None and options.summary:
+            shown.append(cohort_renderable(model, self.cohort, lang))
+        if subjects is not None:
+            shown.append(subject_summary(model, subjects, writer, lang))
+        if stats is not None and (options.summary or options.summary_out is None):
+            shown.append(stats_renderable(model, stats, lang))
+        if shown:
+            console = console_for(options.output is not None)
+            for renderable in shown:
+                console.print(renderable)
+
+    def export(self) -> bool:
+        """--summary-out, when asked for and there is a cohort; whether it was written."""
+        target = self.options.summary_out
+        if self.cohort is None or target is None:
+            return False
+        export_summary(
+            self.model, target, self.cohort, self.heat_rows, self.stats, self.options.lang
+        )
+        return True
 
 
 def cohort_renderable(model: CompetencyModel, summary: CohortSummary, lang: str) -> RenderableType:

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kamcli.errors import MissingFeatureError
-from kamcli.io.batch_read import META_COLUMNS
+from kamcli.i18n import t
 from kamcli.io.cells import write_csv_text
+from kamcli.io.table_rows import META_COLUMNS
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
@@ -22,38 +23,8 @@ if TYPE_CHECKING:
 SHEET_COLUMNS = META_COLUMNS[:4]  # respondent_id, name, account, stage
 VALIDATED_ROWS = 5000
 
-LABELS = {
-    "en": {
-        "item": "item id",
-        "competency": "competency",
-        "text": "statement",
-        "target": "target at stage {stage}",
-        "scale": "scale",
-        "meaning": "meaning",
-        "stage": "stage id",
-        "stage_name": "stage",
-        "how": (
-            "Fill one row per respondent on the 'responses' sheet: a unique respondent_id, "
-            "and one answer per item column ({low}–{high}; leave empty to skip). Then run: "
-            "kam batch FILE.xlsx{stage_option}"
-        ),
-    },
-    "zh": {
-        "item": "题目编号",
-        "competency": "能力",
-        "text": "描述",
-        "target": "{stage} 阶段目标",
-        "scale": "分值",
-        "meaning": "含义",
-        "stage": "阶段编号",
-        "stage_name": "阶段",
-        "how": (
-            "请在 responses 工作表中每位被评估人填写一行：唯一的 respondent_id，"
-            "以及每个题目列的答案（{low}–{high}，不适用请留空）。然后运行："
-            "kam batch FILE.xlsx{stage_option}"
-        ),
-    },
-}
+# The sheet's own words, from the string catalogue (namespace `responses_sheet`).
+SHEET_WORDS = ("item", "competency", "text", "target", "scale", "meaning", "stage", "stage_name")
 
 
 def response_columns(
@@ -91,7 +62,7 @@ def responses_xlsx(
         raise MissingFeatureError(
             f"Writing .xlsx files needs the xlsx extra: {install_command('xlsx')}"
         ) from None
-    words = LABELS.get(lang, LABELS["en"])
+    words = {key: t(f"responses_sheet.{key}", lang) for key in (*SHEET_WORDS, "how")}
     workbook = Workbook()
     sheet: Any = workbook.active
     sheet.title = "responses"

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kamcli.batch.formats import BatchReportFormat, OutputFormat
-from kamcli.cli.common import settings
+from kamcli.cli.common import settings, summary_console
 from kamcli.cli.options import examples
 from kamcli.cli.survey_options import FromOption, FromTool, MapOption, survey_fields
 from kamcli.errors import ExitCode, NothingReadError, RowsRejectedError
@@ -124,7 +124,7 @@ def batch(
         stats=stats_options,
         **survey_fields(model, from_tool, map_path),
     )
-    counts = BatchRun(model, options).run()
+    counts = BatchRun(model, options, summary_console).run()
     if counts.stopped:
         raise RowsRejectedError(f"stopped at the first problem (--strict): {counts.line()}")
     if counts.scored == 0:

@@ -95,6 +95,23 @@ def stderr_console() -> Console:
     return _console(stderr=True, width=None)
 
 
+def summary_console(rows_to_file: bool) -> Console:
+    """Where batch summaries print: stdout when the rows go to a file (-o), else stderr, so
+    they never mix with rows on stdout."""
+    return stdout_console() if rows_to_file else stderr_console()
+
+
+MESSAGES_LANG = "en"  # hints and notes stay English in every run, as before the catalogue
+
+
+def message(key: str, **values: object) -> str:
+    """A hint or note of the cli from the string catalogue (namespace `cli`, kamcli/locales);
+    i18n (and yaml) is imported only when a command has something to say."""
+    from kamcli.i18n import t
+
+    return t(key, MESSAGES_LANG, **values)
+
+
 def hint(text: str, *, err: bool = True) -> None:
     """A message naming a path or a command to run: never wrapped, so it is copied whole.
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kamcli.cli.common import hint, settings
+from kamcli.cli.common import hint, message, settings
 from kamcli.cli.model_cmd import check_stage
 from kamcli.cli.options import KamTyper, examples
 from kamcli.cli.survey_options import FromOption, FromTool
@@ -130,7 +130,7 @@ def _emit(text: str, output: Path | None, *, bom: bool) -> None:
     from kamcli.io.atomic import write_atomic
 
     write_atomic(output, text, encoding="utf-8-sig" if bom else "utf-8")
-    hint(f"Wrote {output}.")
+    hint(message("cli.wrote_file", path=output))
 
 
 def register(root: typer.Typer) -> None:

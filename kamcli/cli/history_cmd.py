@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kamcli.cli.assess_cmd import ReportFormat, print_report
-from kamcli.cli.common import hint, settings, stderr_console, stdout_console
+from kamcli.cli.common import hint, message, settings, stderr_console, stdout_console
 from kamcli.cli.options import KamTyper, examples
 from kamcli.errors import NotFoundError, OutputError, StoreError, UsageError
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.result import AssessmentResult
-    from kamcli.store import AssessmentRecord
+    from kamcli.store_record import AssessmentRecord
 
 app = KamTyper(
     help="Past assessments: list, re-print, compare, delete, export.", no_args_is_help=True
@@ -37,28 +37,14 @@ class TableOrJson(StrEnum):
     json = "json"
 
 
-TEXTS: dict[str, dict[str, str]] = {
-    "id": {"zh": "编号", "en": "ID"},
-    "date": {"zh": "日期", "en": "Date"},
-    "status": {"zh": "状态", "en": "Status"},
-    "draft": {"zh": "草稿", "en": "draft"},
-    "complete": {"zh": "已完成", "en": "complete"},
-    "person": {"zh": "被评估人", "en": "Person"},
-    "account": {"zh": "客户", "en": "Account"},
-    "stage": {"zh": "关系阶段", "en": "Stage"},
-    "fit": {"zh": "匹配度", "en": "Fit"},
-    "model": {"zh": "模型版本", "en": "Model"},
-    "fit_caption": {
-        "zh": "匹配度 = 阶段匹配度：按各能力权重加权、达到该阶段目标要求的程度"
-        "（100% 表示每项都已达标）。",
-        "en": "Fit = stage fit: how much of the stage's target profile is reached, weighted by "
-        "each competency's weight (100% = every target met).",
-    },
-}
+STATUSES = ("draft", "complete")
 
 
 def _text(key: str, lang: str) -> str:
-    return TEXTS[key].get(lang, TEXTS[key]["en"])
+    """A label of the history table (namespace `history` of the string catalogue)."""
+    from kamcli.i18n import t
+
+    return t(f"history.{key}", lang)
 
 
 def stdin_is_terminal() -> bool:
@@ -135,7 +121,7 @@ def _list_table(rows: list[dict[str, Any]], lang: str) -> Table:
     for row in rows:
         texts = (row["person"], row["account"], row["stage_name"], row["model_version"])
         person, account, stage, version = (escape(t) if t else MISSING for t in texts)
-        status = _text(row["status"], lang) if row["status"] in TEXTS else escape(row["status"])
+        status = _text(row["status"], lang) if row["status"] in STATUSES else escape(row["status"])
         table.add_row(
             str(row["id"]),
             row["date"],
@@ -309,8 +295,8 @@ def export(
                 typer.echo(line)
             return
         count = _write_lines_atomically(output, lines)
-    noun = "assessment" if count == 1 else "assessments"
-    hint(f"Exported {count} {noun} to {output}.")
+    key = "cli.exported_one" if count == 1 else "cli.exported_many"
+    hint(message(key, count=count, path=output))
 
 
 def _write_lines_atomically(path: Path, lines: Iterable[str]) -> int:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from kamcli.cli.common import hint, settings, stdout_console
+from kamcli.cli.common import hint, message, settings, stdout_console
 from kamcli.cli.options import KamTyper, examples
 from kamcli.errors import ExitCode, KamError, OutputError, UsageError
 
@@ -76,14 +76,22 @@ def validate(
             continue
         if model is None or problems:
             failed = True
-            typer.echo(f"✖ {path}: {len(problems)} problem(s)", err=True)
+            typer.echo(message("cli.model_problems", path=path, count=len(problems)), err=True)
             for problem in problems:
                 typer.echo(f"  - {problem}", err=True)
             continue
         items = sum(len(c.items) for c in model.competencies)
         typer.echo(
-            f"✔ {path}: valid — {model.id} {model.version} (hash {model.content_hash}), "
-            f"{len(model.competencies)} competencies, {items} items, {len(model.stages)} stages"
+            message(
+                "cli.model_valid",
+                path=path,
+                id=model.id,
+                version=model.version,
+                hash=model.content_hash,
+                competencies=len(model.competencies),
+                items=items,
+                stages=len(model.stages),
+            )
         )
     if failed:
         raise typer.Exit(ExitCode.MODEL)
@@ -112,11 +120,15 @@ def lint(
     targets: list[Path | None] = list(paths) if paths else [None]
     for path in targets:
         model = load_model(path) if path is not None else settings(ctx).model()
-        name = str(path) if path is not None else "the model in use"
+        name = str(path) if path is not None else message("cli.model_in_use")
         warnings = lint_model(model)
         for warning in warnings:
             typer.echo(f"{name}: {warning}")
-        verdict = "no warnings" if not warnings else f"{len(warnings)} warning(s)"
+        verdict = (
+            message("cli.no_warnings")
+            if not warnings
+            else message("cli.warnings", count=len(warnings))
+        )
         typer.echo(f"{'✔' if not warnings else '▲'} {name}: {verdict}", err=True)
         warned = warned or bool(warnings)
     if warned:
@@ -152,9 +164,4 @@ def init(
         raise OutputError(
             f"Cannot write the model to {directory}: {exc.strerror or exc}."
         ) from None
-    hint(
-        f"Wrote a copy of the default model to {directory}.\n"
-        f"Edit the YAML files, then check them with: kam model validate {directory}\n"
-        f"Use it with: kam --model {directory} …",
-        err=False,
-    )
+    hint(message("cli.wrote_model_copy", path=directory), err=False)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kamcli.cli.common import hint, settings
+from kamcli.cli.common import hint, message, settings
 from kamcli.cli.options import examples
 from kamcli.errors import UsageError
 from kamcli.render.formats import BINARY, RenderOptions, ReportFormat, renderer
@@ -109,7 +109,7 @@ def _emit(content: str | bytes, output: Path | None) -> None:
         typer.echo(content if isinstance(content, str) else content.decode("utf-8-sig"), nl=False)
         return
     write_atomic(output, content)
-    hint(f"Wrote {output}")
+    hint(message("cli.wrote_report", path=output))
 
 
 def register(app: typer.Typer) -> None:

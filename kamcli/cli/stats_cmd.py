@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kamcli.cli.common import settings
+from kamcli.cli.common import settings, summary_console
 from kamcli.cli.options import examples
 from kamcli.cli.survey_options import FromOption, FromTool, MapOption, survey_fields
 from kamcli.errors import ExitCode, NothingReadError
@@ -130,7 +130,7 @@ def stats(
         ),
         **survey_fields(model, from_tool, map_path),
     )
-    run = BatchRun(model, options)
+    run = BatchRun(model, options, summary_console)
     counts = run.run()
     if counts.scored == 0 or run.stats_result is None:
         raise NothingReadError(counts.line("read"))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kamcli.cli.assess_cmd import RaterRole
-from kamcli.cli.common import hint, settings
+from kamcli.cli.common import hint, message, settings
 from kamcli.cli.model_cmd import check_stage
 from kamcli.cli.options import KamTyper, examples
 from kamcli.errors import UsageError
@@ -56,7 +56,7 @@ def answers(
 
     refuse_existing(output, force=force)
     write_atomic(output, text)
-    hint(f"Wrote {output}. Fill it in, then: kam assess --answers {output}")
+    hint(message("cli.wrote_answers_template", path=output))
 
 
 class SheetFormat(StrEnum):
@@ -120,4 +120,4 @@ def responses(
         assert output is not None
         write_atomic(output, responses_xlsx(model, cfg.lang, stage, rater.value, diagnostic))
     option = f" --stage {stage}" if stage else ""
-    hint(f"Wrote {output}. Fill in one row per respondent, then: kam batch {output}{option}")
+    hint(message("cli.wrote_responses_template", path=output, option=option))

@@ -6,7 +6,7 @@ starts in the original file (the CSV or JSONL line, the sheet row), counting the
 that are skipped, so messages point at the right place. A row the reader itself cannot use
 (invalid JSON, a formula cell) arrives as a `RowProblem` instead of cells; it is never dropped.
 
-Text is decoded incrementally by kamcli.batch.decoding (UTF-8, UTF-8 with BOM, GB18030,
+Text is decoded incrementally by kamcli.io.decoding (UTF-8, UTF-8 with BOM, GB18030,
 UTF-16 with BOM).
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import json
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -24,9 +23,10 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-from kamcli.batch import decoding
-from kamcli.batch.csv_rows import PlainLines, csv_items, drop_first_line, rows_of
-from kamcli.batch.decoding import (
+from kamcli.errors import InputError, NotFoundError
+from kamcli.io import decoding
+from kamcli.io.csv_rows import PlainLines, csv_items, drop_first_line, rows_of
+from kamcli.io.decoding import (
     BadBytes,
     ReadFailure,
     StreamDecoder,
@@ -35,11 +35,11 @@ from kamcli.batch.decoding import (
     text_chunks,
     text_lines,
 )
-from kamcli.errors import InputError, NotFoundError
+from kamcli.io.jsonl_rows import jsonl_rows
+from kamcli.io.table_rows import META_COLUMNS, Row, RowProblem, UnknownKey
 from kamcli.io.xlsx_read import MAX_CELL_CHARS, SheetRow
 
 STDIN_NAME = "<stdin>"
-META_COLUMNS = ("respondent_id", "name", "account", "stage", "subject", "rater")
 DELIMITERS = (",", ";", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -60,18 +60,6 @@ SUFFIXES = {
     ".ndjson": InputFormat.jsonl,
     ".json": InputFormat.jsonl,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class RowProblem:
-    """A row the reader could not turn into cells; `cells` is what it saw, as text."""
-
-    reason: str
-    cells: tuple[str, ...]
-
-
-Row = tuple[int, Sequence[object] | RowProblem]
-UnknownKey = Callable[[str, int], None]
 
 
 @dataclass
@@ -148,7 +136,7 @@ def open_table(source: str, item_ids: Sequence[str], on_unknown_key: UnknownKey)
     if table.format is not InputFormat.xlsx and size is not None:
         table.position = stream.tell
     if table.format is InputFormat.jsonl:
-        table.rows = _jsonl_rows(table.rows, item_ids, on_unknown_key)
+        table.rows = jsonl_rows(table.rows, item_ids, on_unknown_key)
     return table
 
 
@@ -340,81 +328,3 @@ def _padded(rows: Iterator[Row], width: int) -> Iterator[Row]:
             yield line, cells
         else:
             yield line, [*cells, *([None] * (width - len(cells)))]
-
-
-# --- json lines ------------------------------------------------------------------------------
-
-
-def _jsonl_rows(
-    lines: Iterator[Row], item_ids: Sequence[str], on_unknown_key: UnknownKey
-) -> Iterator[Row]:
-    """One object per line, `answers: {item: value}` or flat item keys; cells in header order."""
-    columns = {key: index for index, key in enumerate((*META_COLUMNS, *item_ids))}
-    columns["person"] = columns["name"]
-    width = len(META_COLUMNS) + len(item_ids)
-    for line, raw in lines:
-        text = str(raw[0]) if not isinstance(raw, RowProblem) else ""
-        if not text.strip():
-            continue
-        original = (text.rstrip("\r\n"),)
-        try:
-            data = json.loads(text, object_pairs_hook=_unique_pairs)
-        except json.JSONDecodeError as exc:
-            yield line, RowProblem(f"invalid JSON: {exc.msg} (column {exc.colno})", original)
-            continue
-        except DuplicateKey as exc:
-            yield line, RowProblem(f"key {exc.key!r} is given twice in this line", original)
-            continue
-        except RecursionError:
-            yield line, RowProblem("invalid JSON: nested too deeply", original)
-            continue
-        if not isinstance(data, dict):
-            yield line, RowProblem("expected a JSON object {…} on each line", original)
-            continue
-        cells: list[object] = [None] * width
-        problems: list[str] = []
-        given: set[str] = set()
-        for key, value in _flat_pairs(data, problems):
-            index = columns.get(key)
-            if index is None:
-                on_unknown_key(key, line)
-            elif key in given:
-                problems.append(f"{key} is given more than once")
-            else:
-                given.add(key)
-                cells[index] = value
-        if problems:
-            yield line, RowProblem("; ".join(problems), original)
-        else:
-            yield line, cells
-
-
-class DuplicateKey(Exception):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """json.loads keeps the last of two equal keys; a row must not say `stage` twice."""
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        seen: set[str] = set()
-        for key, _value in pairs:
-            if key in seen:
-                raise DuplicateKey(key)
-            seen.add(key)
-    return data
-
-
-def _flat_pairs(data: dict[str, Any], problems: list[str]) -> Iterator[tuple[str, Any]]:
-    """Top-level keys, with the `answers` and `diagnostic` objects (as in answers files)
-    flattened into their item and statement ids."""
-    for key, value in data.items():
-        if key not in ("answers", "diagnostic"):
-            yield key, value
-        elif isinstance(value, dict):
-            for item_id, answer in value.items():
-                yield str(item_id), answer
-        elif value is not None:
-            problems.append(f'"{key}" must be an object {{"id": value, …}}')

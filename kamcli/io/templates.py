@@ -2,28 +2,8 @@
 
 from __future__ import annotations
 
+from kamcli.i18n import t
 from kamcli.model.schema import CompetencyModel
-
-HEADER = {
-    "en": (
-        "# kamcli answers file for model {model} {version} (hash {hash}).\n"
-        "# Rate how often each statement describes you: {legend}.\n"
-        "# Write `skip` where a statement does not apply. Score it with:\n"
-        "#   kam assess --answers {filename}\n"
-    ),
-    "zh": (
-        "# kamcli 答题文件，模型 {model} {version}（hash {hash}）。\n"
-        "# 请按每条描述符合你的频率打分：{legend}。\n"
-        "# 不适用的题目请写 skip。评分命令：\n"
-        "#   kam assess --answers {filename}\n"
-    ),
-}
-
-
-OBSERVER_HEADER = {
-    "en": "# You rate someone else ({rater}): how often does each statement describe them?\n",
-    "zh": "# 你是评价他人（{rater}）：每条描述符合被评价人的频率如何？\n",
-}
 
 
 def answers_template(
@@ -35,7 +15,9 @@ def answers_template(
         for value, anchor in zip(model.scale.values, model.scale.anchors, strict=True)
     )
     out = [
-        HEADER.get(lang, HEADER["en"]).format(
+        t(
+            "answers_file.header",
+            lang,
             model=model.id,
             version=model.version,
             hash=model.content_hash,
@@ -44,7 +26,7 @@ def answers_template(
         )
     ]
     if rater != "self":
-        out.append(OBSERVER_HEADER.get(lang, OBSERVER_HEADER["en"]).format(rater=rater))
+        out.append(t("answers_file.observer", lang, rater=rater))
     stages = " | ".join(f"{s.id} ({model.text(s.name, lang)})" for s in model.stages)
     out.append('name: ""\naccount: ""\n')
     if rater != "self":

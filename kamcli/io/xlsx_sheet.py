@@ -7,18 +7,24 @@ keeps memory to one row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from kamcli.errors import InputError
-
-if TYPE_CHECKING:
-    from kamcli.io.xlsx_read import Workbook
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_COLUMNS = 16_384  # XFD, the last column Excel has
 _DIGITS = "0123456789"
 
 Cells = list[object]
+
+
+class Workbook(Protocol):
+    """What a sheet needs of its workbook (xlsx_read.Workbook): its name for messages and
+    the value a `<v>` text stands for."""
+
+    name: str
+
+    def value_of(self, kind: str | None, text: str | None) -> object: ...
 
 
 class TooLong:

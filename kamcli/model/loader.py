@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from kamcli.errors import ModelError, Problem
 from kamcli.model.schema import (
@@ -18,9 +18,8 @@ from kamcli.model.schema import (
     Stage,
     StageFile,
 )
+from kamcli.model.validation import validate
 from kamcli.model.yamlsafe import YamlDoc, YamlProblem, load_yaml
-
-T = TypeVar("T", bound=BaseModel)
 
 
 def default_model_dir() -> Path:
@@ -46,55 +45,6 @@ def resolve_model_dir(path: Path) -> Path:
             "`kam model init DIR` writes one to start from)."
         )
     return path
-
-
-def _friendly(error: dict[str, Any]) -> str:
-    kind = error["type"]
-    value = error.get("input")
-    loc = error["loc"]
-    if kind == "extra_forbidden":
-        return f"unknown key {loc[-1]!r}"
-    if kind == "missing":
-        return f"missing required key {loc[-1]!r}"
-    if kind in {"string_type", "dict_type", "list_type", "int_type", "float_type", "bool_type"}:
-        expected = {
-            "string_type": "text",
-            "dict_type": "a mapping",
-            "list_type": "a list",
-            "int_type": "a whole number",
-            "float_type": "a number",
-            "bool_type": "true or false",
-        }[kind]
-        got = type(value).__name__ if value is not None else "nothing"
-        hint = ""
-        if isinstance(value, bool) and kind == "string_type":
-            hint = " (YAML reads yes/no/on/off as true/false: put the text in quotes)"
-        elif kind == "string_type" and isinstance(value, int | float):
-            hint = " (put it in quotes)"
-        shown = repr(value) if not isinstance(value, dict | list) else got
-        return f"expected {expected}, got {got} {shown}{hint}".replace(f"{got} {got}", got)
-    if kind == "finite_number":
-        return f"expected a finite number, got {value!r} (.inf and .nan are not allowed)"
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ")
-
-
-def _validate(
-    doc: YamlDoc, schema: type[T], languages: list[str], problems: list[Problem]
-) -> T | None:
-    if not isinstance(doc.data, dict):
-        problems.append(
-            Problem(str(doc.path), "expected a YAML mapping (key: value) at the top", 1)
-        )
-        return None
-    try:
-        return schema.model_validate(doc.data, context={"languages": languages})
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            key = ".".join(str(p) for p in loc) or None
-            problems.append(Problem(str(doc.path), _friendly(dict(error)), doc.line_of(loc), key))
-        return None
 
 
 def _read(path: Path, problems: list[Problem]) -> YamlDoc | None:
@@ -143,7 +93,7 @@ def _check_model_dir(root: Path) -> tuple[CompetencyModel | None, list[Problem]]
     problems: list[Problem] = []
     head_doc = _read(root / "model.yaml", problems)
     languages = _declared_languages(head_doc)
-    head = _validate(head_doc, ModelFile, languages, problems) if head_doc else None
+    head = validate(head_doc, ModelFile, languages, problems) if head_doc else None
     if head is None:  # the other files depend on it: report only the root cause
         return None, problems
     competencies = _load_competencies(root, head, languages, problems)
@@ -215,7 +165,7 @@ def _load_competencies(
             )
             continue
         doc = _read(path, problems)
-        competency = _validate(doc, Competency, languages, problems) if doc else None
+        competency = validate(doc, Competency, languages, problems) if doc else None
         if competency is None or doc is None:
             continue
         _check_competency(doc, competency, head, problems)
@@ -307,7 +257,7 @@ def _load_stages(
             )
             continue
         doc = _read(path, problems)
-        profile = _validate(doc, StageFile, languages, problems) if doc else None
+        profile = validate(doc, StageFile, languages, problems) if doc else None
         if profile is None or doc is None:
             continue
         _check_profile(doc, profile, info.id, head, problems)
@@ -375,7 +325,7 @@ def _load_diagnostic(
         problems.append(Problem(str(path), "file does not exist (the stage diagnostic)"))
         return None
     doc = _read(path, problems)
-    diagnostic = _validate(doc, Diagnostic, languages, problems) if doc else None
+    diagnostic = validate(doc, Diagnostic, languages, problems) if doc else None
     if diagnostic is None or doc is None or head is None:
         return diagnostic
     if len(diagnostic.anchors) != head.scale.points:

@@ -21,7 +21,8 @@ from kamcli.render.diagnostic_text import confidence_sentence, unclear_sentence
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.result import AssessmentResult, DiagnosticResult
-    from kamcli.store import AssessmentRecord, Store
+    from kamcli.store import Store
+    from kamcli.store_record import AssessmentRecord
 
 # Drafts offered for resuming (one keystroke each); older ones are resumed by id.
 LISTED_DRAFTS = 8

@@ -9,86 +9,28 @@ for operation, so a batch row and `kam assess` never disagree. Pure: no I/O.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from functools import reduce
-from operator import add, getitem, itemgetter
-from typing import NamedTuple
+from collections.abc import Callable, Iterator, Sequence
+from operator import getitem
 
 from kamcli.model.schema import CompetencyModel
+from kamcli.scoring.compiled import (
+    Entry,
+    Floats,
+    Profile,
+    RowScore,
+    StagePlan,
+    Table,
+    Tables,
+    compile_competencies,
+    reduce_sum,
+    sequential_sum,
+)
+from kamcli.scoring.digit_keys import BYTE_MAX, INVALID, DigitKeys
 from kamcli.scoring.score import EPSILON, INSUFFICIENT, TOP_N
 
 __all__ = ["INSUFFICIENT", "RowScore", "ScoringPlan", "sequential_sum"]
 
-_INVALID = 0xFF  # marks a byte that is not a scale digit, after translation to offsets
-_BYTE_MAX = 0xFF  # a window sum must fit in a byte for the multiplication trick below
 _TABLE_LIMIT = 4096  # larger tables (huge scales) are not built: the generic loop is used
-
-
-def _reduce_sum(values: Iterable[float]) -> float:
-    return reduce(add, values, 0.0)
-
-
-# stage_fit adds left to right; so does sum() of floats before 3.12 (faster than reduce),
-# while 3.12+ compensates rounding, which would change the last bit.
-sequential_sum: Callable[[Iterable[float]], float] = (
-    sum if sys.version_info < (3, 12) else _reduce_sum
-)
-
-
-class RowScore(NamedTuple):
-    """One respondent scored against one stage; tuples follow the model's competency order.
-
-    A NamedTuple rather than a frozen dataclass: just as immutable, and built about four
-    times faster, which counts when a batch builds one per respondent.
-    """
-
-    stage: str
-    scores: tuple[float | None, ...]
-    gaps: tuple[float | None, ...]
-    statuses: tuple[str, ...]
-    coverages: tuple[float, ...]
-    fit: float | None
-    next_fit: float | None
-    coverage: float
-
-
-@dataclass(frozen=True, slots=True)
-class _Competency:
-    """Where a competency's items sit in the row, and how each counts."""
-
-    start: int
-    stop: int
-    size: int
-    weights: tuple[float, ...]
-    reverse: tuple[bool, ...]
-    reverse_positions: tuple[int, ...]  # reverse-keyed items as indexes into the whole row
-    unit_weights: bool
-
-
-# A scored competency at one stage: (score, gap, status, reached × weight at this stage,
-# the same at the next stage). _Tables holds them per unanswered count (None: too few
-# answers count), each indexed by the sum of answer offsets (answer − scale min).
-_Entry = tuple[float, float, str, float, float]
-_Table = tuple[_Entry, ...]
-_Tables = tuple[_Table | None, ...] | None  # None: weights other than 1, no tables
-_Floats = tuple[float, ...]
-_Profile = tuple[_Floats, _Floats, _Floats | None, _Floats | None]  # targets, weights, next
-
-
-@dataclass(frozen=True, slots=True)
-class _Stage:
-    """A stage's target profile as flat tuples, plus its lookup tables."""
-
-    stage_id: str
-    profile: _Profile
-    tables: tuple[_Tables, ...]
-    lookups: tuple[_Table, ...]  # fully answered competencies: the digit fast path
-    reached: tuple[_Floats, ...]  # the lookups' reached × weight, for fits()
-    next_reached: tuple[_Floats, ...]
-    weight_sum: float
-    next_weight_sum: float
 
 
 def _weighted_mean(pairs: list[tuple[float, int]]) -> float:
@@ -114,15 +56,16 @@ class ScoringPlan:
         self._bands = tuple(
             (None if b.max_gap is None else b.max_gap + EPSILON, b.id) for b in model.status_bands
         )
-        self._competencies = self._compile_competencies()
+        self._competencies = compile_competencies(model)
         span = self._high - self._low
         self._digit_scale = self._low >= 0 and self._high <= 9
         # Digits fast path: sums replace weighted means; each window sum must fit in a byte.
         self._fast = self._digit_scale and all(
-            c.unit_weights and c.size * span <= _BYTE_MAX for c in self._competencies
+            c.unit_weights and c.size * span <= BYTE_MAX for c in self._competencies
         )
         self._stages = {stage.id: self._compile_stage(stage.id) for stage in model.stages}
-        self._digit_keys = self._compile_digit_keys()
+        keys = DigitKeys(self._competencies, self._low, self._high, self._digit_scale)
+        self._keys, self._digit_keys, self._to_offset = keys, keys.keys, keys.to_offset
         self._digit_scorers = {sid: self._digit_scorer(plan) for sid, plan in self._stages.items()}
         self._fitters = {sid: self._fitter(plan) for sid, plan in self._stages.items()}
         # digit_keys(digits): per competency, the index of the row's entry in `stage_table`
@@ -134,23 +77,8 @@ class ScoringPlan:
 
     # --- compilation ---------------------------------------------------------------------
 
-    def _compile_competencies(self) -> tuple[_Competency, ...]:
-        compiled = []
-        start = 0
-        for competency in self.model.competencies:
-            weights = tuple(float(item.weight) for item in competency.items)
-            reverse = tuple(item.reverse for item in competency.items)
-            positions = tuple(start + i for i, r in enumerate(reverse) if r)
-            unit = all(weight == 1.0 for weight in weights)
-            stop = start + len(reverse)
-            compiled.append(
-                _Competency(start, stop, len(reverse), weights, reverse, positions, unit)
-            )
-            start = stop
-        return tuple(compiled)
-
-    def _compile_stage(self, stage_id: str) -> _Stage:
-        def profile_of(stage_id: str) -> tuple[_Floats, _Floats]:
+    def _compile_stage(self, stage_id: str) -> StagePlan:
+        def profile_of(stage_id: str) -> tuple[Floats, Floats]:
             targets = self.model.stage(stage_id).targets
             return (
                 tuple(float(targets[c].target) for c in self.competency_ids),
@@ -163,18 +91,18 @@ class ScoringPlan:
         profile = (targets, weights, next_targets, next_weights)
         tables = tuple(self._tables(index, profile) for index in range(len(self._competencies)))
         lookups = tuple(_full_table(t) for t in tables) if self._fast else ()
-        return _Stage(
+        return StagePlan(
             stage_id=stage_id,
             profile=profile,
             tables=tables,
             lookups=lookups,
             reached=tuple(tuple(entry[3] for entry in table) for table in lookups),
             next_reached=tuple(tuple(entry[4] for entry in table) for table in lookups),
-            weight_sum=_reduce_sum(weights),
-            next_weight_sum=0.0 if next_weights is None else _reduce_sum(next_weights),
+            weight_sum=reduce_sum(weights),
+            next_weight_sum=0.0 if next_weights is None else reduce_sum(next_weights),
         )
 
-    def _entry(self, index: int, score: float, profile: _Profile) -> _Entry:
+    def _entry(self, index: int, score: float, profile: Profile) -> Entry:
         """Everything a competency's score implies at a stage, computed as score.py does."""
         targets, weights, next_targets, next_weights = profile
         gap = targets[index] - score
@@ -184,13 +112,13 @@ class ScoringPlan:
         reached = weights[index] * self._reached(score, targets[index])
         return (score, gap, self.band(gap), reached, reached_next)
 
-    def _tables(self, index: int, profile: _Profile) -> _Tables:
+    def _tables(self, index: int, profile: Profile) -> Tables:
         """Entries for every (unanswered count, answer sum) of a unit-weight competency."""
         competency = self._competencies[index]
         span = self._high - self._low
         if not competency.unit_weights or competency.size * span > _TABLE_LIMIT:
             return None
-        by_missing: list[_Table | None] = []
+        by_missing: list[Table | None] = []
         for missing in range(competency.size + 1):
             answered = competency.size - missing
             if not answered or answered / competency.size < self._min_coverage - EPSILON:
@@ -204,54 +132,7 @@ class ScoringPlan:
             )
         return tuple(by_missing)
 
-    def _compile_digit_keys(self) -> Callable[[bytes], tuple[int, ...] | None]:
-        """digit_keys as a closure over its constants (the hot path of `kam batch`)."""
-        table = bytearray([_INVALID]) * 256
-        if self._digit_scale:
-            for value in range(self._low, self._high + 1):
-                table[ord("0") + value] = value - self._low
-        to_offset = self._to_offset = bytes(table)
-        reverse = [r for c in self._competencies for r in c.reverse]
-        span, size = self._high - self._low, self._size
-        reverse_mask = int.from_bytes(bytes(_BYTE_MAX * r for r in reverse), "little")
-        reverse_span = int.from_bytes(bytes(span * r for r in reverse), "little")
-        # Multiplying by 1 + 256 + … + 256**(k-1) puts in byte p the sum of bytes p-k+1..p:
-        # one big-int product gives every window sum of length k; read those ending a group.
-        windows: list[tuple[int, int, Callable[[bytes], tuple[int, ...]]]] = []
-        positions: list[int] = []
-        for length in sorted({c.size for c in self._competencies}):
-            ends = [c.stop - 1 for c in self._competencies if c.size == length]
-            windows.append((sum(256**j for j in range(length)), size + length, _picker(ends)))
-            positions.extend(i for i, c in enumerate(self._competencies) if c.size == length)
-        # Window sums come grouped by length; this puts them back in competency order.
-        reorder = _picker(sorted(range(len(positions)), key=positions.__getitem__))
-        lengths = sorted({c.size for c in self._competencies})
-        self._block_masks: dict[int, tuple[int, int]] = {}
-        self._block_constants = (
-            bytes(_BYTE_MAX * r for r in reverse),
-            bytes(span * r for r in reverse),
-            tuple((sum(256**j for j in range(length)), length) for length in lengths),
-            tuple((lengths.index(c.size), c.stop - 1) for c in self._competencies),
-        )
-        single = windows[0] if len(windows) == 1 else None
-
-        def digit_keys(digits: bytes) -> tuple[int, ...] | None:
-            offsets = digits.translate(to_offset)
-            if len(offsets) != size or _INVALID in offsets:
-                return None
-            number = int.from_bytes(offsets, "little")
-            # A reverse answer at offset x counts as span - x: add span, subtract x twice.
-            number += reverse_span - ((number & reverse_mask) << 1)
-            if single is not None:
-                return single[2]((number * single[0]).to_bytes(single[1], "little"))
-            sums: tuple[int, ...] = ()
-            for window, length, pick in windows:
-                sums += pick((number * window).to_bytes(length, "little"))
-            return reorder(sums)
-
-        return digit_keys
-
-    def _digit_scorer(self, plan: _Stage) -> Callable[[bytes], RowScore | None]:
+    def _digit_scorer(self, plan: StagePlan) -> Callable[[bytes], RowScore | None]:
         """score_digits for one stage, as a closure over its constants (hot path)."""
         if not self._fast:
             return lambda digits: self._decoded(digits.translate(self._to_offset), plan)
@@ -287,26 +168,11 @@ class ScoringPlan:
         `digits` holds whole rows back to back, every byte a digit on the scale (the caller
         has checked that); only for models with digit keys (has_digit_keys).
         """
-        size = self._size
-        rows = len(digits) // size
-        reverse_mask, reverse_span, windows, ends = self._block_constants
-        masks = self._block_masks.get(rows)
-        if masks is None:  # the same few block sizes come again and again
-            if len(self._block_masks) > 3:
-                self._block_masks.clear()
-            masks = self._block_masks[rows] = (
-                int.from_bytes(reverse_mask * rows, "little"),
-                int.from_bytes(reverse_span * rows, "little"),
-            )
-        number = int.from_bytes(digits.translate(self._to_offset), "little")
-        number += masks[1] - ((number & masks[0]) << 1)
-        stop = rows * size
-        sums = [(number * window).to_bytes(stop + length, "little") for window, length in windows]
-        return zip(*[sums[window][end:stop:size] for window, end in ends], strict=True)
+        return self._keys.rows(digits)
 
     # --- scoring ---------------------------------------------------------------------------
 
-    def _stage(self, stage_id: str) -> _Stage:
+    def _stage(self, stage_id: str) -> StagePlan:
         try:
             return self._stages[stage_id]
         except KeyError:
@@ -341,7 +207,7 @@ class ScoringPlan:
         filled = [low if value is None else value for value in values]
         if min(filled) < low or max(filled) > self._high:
             raise ValueError(f"answers must be on the scale {low}..{self._high}")
-        entries: list[_Entry | None] = []
+        entries: list[Entry | None] = []
         coverages: list[float] = []
         for index, (competency, tables) in enumerate(
             zip(self._competencies, plan.tables, strict=True)
@@ -366,8 +232,8 @@ class ScoringPlan:
         return self._row(plan, entries, coverages, values.count(None))
 
     def _generic_entry(
-        self, index: int, answers: Sequence[int | None], plan: _Stage
-    ) -> _Entry | None:
+        self, index: int, answers: Sequence[int | None], plan: StagePlan
+    ) -> Entry | None:
         """A competency with weights other than 1: score.py's weighted mean, as it does it."""
         competency = self._competencies[index]
         mirror = self._low + self._high
@@ -383,7 +249,7 @@ class ScoringPlan:
         return self._entry(index, _weighted_mean(pairs), plan.profile)
 
     def _row(
-        self, plan: _Stage, entries: list[_Entry | None], coverages: list[float], missing: int
+        self, plan: StagePlan, entries: list[Entry | None], coverages: list[float], missing: int
     ) -> RowScore:
         """Assemble a RowScore; fits add up the scored competencies in order, as stage_fit."""
         _, weights, _, next_weights = plan.profile
@@ -426,9 +292,9 @@ class ScoringPlan:
             raise self._unknown_stage(stage) from None
         return scorer(digits)
 
-    def _decoded(self, offsets: bytes, plan: _Stage) -> RowScore | None:
+    def _decoded(self, offsets: bytes, plan: StagePlan) -> RowScore | None:
         """score_digits for models whose weights rule out the lookup tables."""
-        if len(offsets) != self._size or _INVALID in offsets:
+        if len(offsets) != self._size or INVALID in offsets:
             return None
         return self.score([offset + self._low for offset in offsets], plan.stage_id)
 
@@ -441,7 +307,7 @@ class ScoringPlan:
         """Whether digit_keys/stage_table/fits work for this model (unit weights, digits)."""
         return self._fast
 
-    def stage_table(self, stage: str) -> tuple[tuple[_Entry, ...], ...]:
+    def stage_table(self, stage: str) -> tuple[tuple[Entry, ...], ...]:
         """Per competency, the fully answered entries (score, gap, status, reached × weight,
         next stage's reached × weight) indexed by digit key."""
         table = self._stage(stage).lookups
@@ -457,16 +323,14 @@ class ScoringPlan:
             raise self._unknown_stage(stage) from None
         return fitter(keys)
 
-    def fit_parts(
-        self, stage: str
-    ) -> tuple[tuple[_Floats, ...], tuple[_Floats, ...], float, float]:
+    def fit_parts(self, stage: str) -> tuple[tuple[Floats, ...], tuple[Floats, ...], float, float]:
         """What `fits` adds up at a stage, for callers that add up many rows at once: per
         competency the reached × weight of each digit key, the same for the next stage, and
         the two weight sums (the next one 0.0 at the last stage, which has no next fit)."""
         plan = self._stage(stage)
         return plan.reached, plan.next_reached, plan.weight_sum, plan.next_weight_sum
 
-    def _fitter(self, plan: _Stage) -> Callable[[Sequence[int]], tuple[float, float | None]]:
+    def _fitter(self, plan: StagePlan) -> Callable[[Sequence[int]], tuple[float, float | None]]:
         """fits() for one stage, as a closure over its constants (hot path)."""
         reached, next_reached = plan.reached, plan.next_reached
         weight_sum, next_weight_sum = plan.weight_sum, plan.next_weight_sum
@@ -502,15 +366,7 @@ def _no_keys(_digits: bytes) -> None:
     return None
 
 
-def _full_table(tables: _Tables) -> _Table:
+def _full_table(tables: Tables) -> Table:
     """The table of a fully answered competency (none unanswered)."""
     assert tables is not None and tables[0] is not None, "the fast path needs unit weights"
     return tables[0]
-
-
-def _picker(indexes: Sequence[int]) -> Callable[[Sequence[int]], tuple[int, ...]]:
-    """itemgetter that always returns a tuple (itemgetter(i) alone returns a bare item)."""
-    if len(indexes) == 1:
-        only = indexes[0]
-        return lambda values: (values[only],)
-    return itemgetter(*indexes)

@@ -21,12 +21,13 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kamcli.batch.csv_rows import PlainLines, rows_of
 from kamcli.errors import InputError
-from kamcli.io.batch_read import Row, RowProblem, Table
+from kamcli.io.batch_read import Table
+from kamcli.io.csv_rows import PlainLines, rows_of
 from kamcli.io.survey.columns import problems, resolve
 from kamcli.io.survey.tools import TITLES, Profile, Tool, detect, profile
 from kamcli.io.survey.vocabulary import Stamp, label_values, role_values, stage_values
+from kamcli.io.table_rows import Row, RowProblem
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel

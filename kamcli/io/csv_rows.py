@@ -14,7 +14,7 @@ import csv
 from collections.abc import Iterator, Sequence
 from itertools import chain
 
-from kamcli.batch.decoding import ReadFailure
+from kamcli.io.decoding import ReadFailure
 
 Row = tuple[int, Sequence[object]]
 

@@ -1,0 +1,77 @@
+"""What checking a `kam batch` row gives: a scored `GoodRow` or a rejected `BadRow`.
+
+Kept apart from the checker (rows.py) so the writers, the rater rules and the collectors
+that take rows depend on these types only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kamcli.scoring.plan import RowScore, ScoringPlan
+
+
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slower to build, per row
+class GoodRow:
+    """A scored row: who, at which stage, its answers and how it scored.
+
+    On the fast path the row keeps its answers as `digits` (b"4352…") and its scores as the
+    plan's digit `keys`, which is all a CSV line needs; the RowScore is built only when
+    something asks for it (see `row_score`).
+    """
+
+    line: int
+    respondent_id: str
+    name: str | None
+    account: str | None
+    subject: str | None
+    rater: str  # a role of RATER_ROLES; `self` when the row names none
+    stage: str
+    values: tuple[int | None, ...] | None  # in plan item order, or None when `digits`
+    digits: bytes | None
+    keys: tuple[int, ...] | None
+    score: RowScore | None
+    # suggested_stage, stage_confidence, stage_unclear cells (CSV text); None: no diagnostic
+    diagnostic: tuple[str, str, str] | None = None
+
+    def answers(self, item_ids: Sequence[str]) -> dict[str, int | None]:
+        """The answered items as kam assess stores them (unanswered items left out)."""
+        values = self.values if self.digits is None else [b - 48 for b in self.digits]
+        assert values is not None
+        return {i: v for i, v in zip(item_ids, values, strict=True) if v is not None}
+
+
+def row_score(plan: ScoringPlan, row: GoodRow) -> RowScore:
+    """The row's RowScore, computed from its digits the first time it is asked for."""
+    if row.score is None:
+        assert row.digits is not None
+        row.score = plan.score_digits(row.digits, row.stage)
+        assert row.score is not None  # the digits were checked when the row was read
+    return row.score
+
+
+@dataclass(frozen=True, slots=True)
+class BadRow:
+    """A rejected row, with why and its original cells (as text) for the rejects file."""
+
+    line: int
+    respondent_id: str | None
+    reason: str
+    cells: tuple[str, ...]
+    brief: str = ""  # for the terminal: the first few problems and how many more
+
+
+SHOWN_PROBLEMS = 3
+
+
+def brief_reason(problems: Sequence[str]) -> str:
+    """One short line however many problems a row has (the rejects file keeps them all)."""
+    shown = "; ".join(problems[:SHOWN_PROBLEMS])
+    more = len(problems) - SHOWN_PROBLEMS
+    return shown + (f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else "")
+
+
+def subject_of(row: GoodRow) -> str:
+    """Who a row rates: the subject column, else the name, else the respondent id."""
+    return row.subject or row.name or row.respondent_id
