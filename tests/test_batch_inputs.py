@@ -483,12 +483,19 @@ def test_damaged_utf8_stops_where_it_breaks(tmp_path: Path, runner: CliRunner) -
     lines = source.read_bytes().split(b"\r\n")
     lines[21] = lines[21].replace("娜".encode(), b"\xff", 1)  # row R20, on line 22
     source.write_bytes(b"\r\n".join(lines))
-    result = batch(runner, source)
+    rejects = tmp_path / "rejects.csv"
+    result = batch(runner, source, "--rejects", rejects)
     assert result.exit_code == ExitCode.ROWS_REJECTED
     assert "line 22: the bytes are not valid utf-8" in result.stderr
-    assert "the rows after it were not read" in result.stderr
+    assert "this line and the 9 line(s) after it were not read" in result.stderr
     scored = output_rows(result.stdout)
     assert [r["name"] for r in scored] == [
         f"欧阳娜娜{i}" for i in range(len(scored))
     ]  # no mojibake
-    assert stderr_lines(result)[-1].endswith("1 file not read")
+    # every row is accounted for: R0..R19 scored, R20..R29 (lines 22..31) rejected
+    assert len(scored) == 20
+    assert stderr_lines(result)[-1] == "20 scored, 10 rejected"
+    with rejects.open(encoding="utf-8-sig", newline="") as handle:
+        rejected = list(csv.DictReader(handle))
+    assert [int(r["row_number"]) for r in rejected] == list(range(22, 32))
+    assert all(r["reason"].startswith("not read: invalid bytes at line 22") for r in rejected)

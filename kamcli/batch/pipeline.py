@@ -27,6 +27,7 @@ from kamcli.batch.row_outcomes import BadRow, GoodRow, row_score, subject_of
 from kamcli.batch.rows import RowChecker
 from kamcli.batch.run_notes import closing_notes, header_notes
 from kamcli.batch.seen import SeenIds
+from kamcli.batch.survey_input import adapt_survey
 from kamcli.errors import InputError, MissingFeatureError
 from kamcli.i18n import t
 from kamcli.io.batch_read import STDIN_NAME, InputFormat, Table, open_table
@@ -168,7 +169,7 @@ class BatchRun:
         with table:
             try:
                 if self.options.survey_tool != "kam":
-                    self._adapt(table)
+                    adapt_survey(table, self.model, self.options, self._note, self._warn)
                 layout = layout_for(
                     table.header, self.plan.item_ids, table.name, self.statement_ids
                 )
@@ -207,25 +208,10 @@ class BatchRun:
             try:
                 self._rows(table, checker)
             except ReadFailure as exc:
-                self._unreadable(f"{exc.message}; the rows after it were not read")
-
-    def _adapt(self, table: Table) -> None:
-        """A survey tool's export (auto-detected or --from) read as kam batch columns."""
-        from kamcli.io.survey.tools import Tool, detect
-
-        options = self.options
-        tool = Tool(options.survey_tool)
-        if tool is Tool.auto and options.survey_map is None and detect(table.header) is Tool.kam:
-            return  # the plain columns: nothing more to import
-        from kamcli.io.survey.adapt import adapt_table
-
-        adapt_table(table, self.model, tool, options.survey_map, seconds=self.stats is not None)
-        if table.survey is not None:
-            notes = table.survey.notes
-            if notes and not options.quiet:
-                self._note(notes[0])
-            for note in notes[1:]:
-                self._warn(note)
+                if exc.lines_left and exc.line is not None:
+                    self._not_decoded(table, exc)
+                else:
+                    self._unreadable(f"{exc.message}; the rows after it were not read")
 
     def _rows(self, table: Table, checker: RowChecker) -> None:
         check, progress, counts, write = (
@@ -348,6 +334,22 @@ class BatchRun:
 
     def _note(self, message: str) -> None:
         self.progress.print(clean_text(message))
+
+    def _not_decoded(self, table: Table, exc: ReadFailure) -> None:
+        """Bad bytes part-way: that line and every line after it count as rejected rows."""
+        assert exc.line is not None
+        left, first = exc.lines_left, exc.line
+        self.counts.rejected += left
+        more = f" and the {left - 1} line(s) after it" if left > 1 else ""
+        self.progress.print(
+            clean_text(f"{exc.message}; this line{more} were not read (counted as rejected)")
+        )
+        if self.rejects is not None:
+            reason = f"not read: invalid bytes at line {first} ({exc.message})"
+            for line in range(first, first + left):
+                self.rejects.write(table.name, line, reason, (), table.header)
+        if self.options.strict:
+            raise StopBatch
 
     def _unreadable(self, message: str) -> None:
         self.counts.unreadable += 1

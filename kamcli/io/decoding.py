@@ -27,11 +27,16 @@ _ASCII = bytes(range(128))
 
 
 class ReadFailure(InputError):
-    """Reading stopped part-way through a file (bad bytes, an endless line, a CSV error)."""
+    """Reading stopped part-way through a file (bad bytes, an endless line, a CSV error).
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+    `lines_left` (bad bytes only): how many physical lines, from `line` to the end, were not
+    read, so a caller can count each of them as a rejected row rather than lose them.
+    """
+
+    def __init__(self, message: str, line: int | None = None, lines_left: int = 0) -> None:
         super().__init__(message)
         self.line = line
+        self.lines_left = lines_left
 
 
 def bom_encoding(head: bytes) -> str | None:
@@ -105,15 +110,30 @@ class StreamDecoder:
         except UnicodeDecodeError as exc:
             # exc.start counts from the decoder's buffered bytes; everything before is valid
             good = max(0, exc.start - len(getattr(self._inner, "buffer", b"")))
-            raise BadBytes(self._inner.decode(data[:good], False) if good else "") from None
+            text = self._inner.decode(data[:good], False) if good else ""
+            raise BadBytes(text, data[good:]) from None
 
 
 class BadBytes(Exception):
-    """Bytes that are not valid in the chosen encoding; `text` is what decoded before them."""
+    """Bytes that are not valid in the chosen encoding; `text` is what decoded before them,
+    `rest` the bytes from the bad one on (of this piece)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, rest: bytes = b"") -> None:
         super().__init__(text)
         self.text = text
+        self.rest = rest
+
+
+def _lines_left(rest: bytes, stream: IO[bytes]) -> int:
+    """Physical lines from the start of the bad one to the end: the rest is only counted."""
+    newlines, last = rest.count(b"\n"), rest[-1:]
+    try:
+        while chunk := stream.read(CHUNK_BYTES):
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    except OSError:
+        pass
+    return newlines + (0 if last == b"\n" else 1)
 
 
 def text_lines(stream: IO[bytes], head: bytes, name: str, encoding: str | None) -> Iterator[str]:
@@ -141,10 +161,11 @@ def text_chunks(stream: IO[bytes], head: bytes, name: str, encoding: str | None)
     while True:
         final = not data
         broken = False
+        rest = b""
         try:
             decoded = decoder.decode(data, final)
         except BadBytes as exc:
-            decoded, broken = exc.text, True
+            decoded, broken, rest = exc.text, True, exc.rest
         if "\x00" in decoded:  # one rule for the whole file: NUL is never text
             decoded, broken = decoded[: decoded.index("\x00")], True
             decoded = decoded[: decoded.rfind("\n") + 1] if "\n" in decoded else ""
@@ -169,6 +190,7 @@ def text_chunks(stream: IO[bytes], head: bytes, name: str, encoding: str | None)
                     f"{name}: line {where}: the bytes are not valid {decoder.encoding}; "
                     "save the file as UTF-8 (or GB18030) CSV",
                     where,
+                    _lines_left(rest, stream),
                 )
             if pending:
                 yield pending
