@@ -1,4 +1,7 @@
-"""The 360° (subject) report: one registry of formats and the one view every format lays out.
+"""The 360° (subject) report: one registry of formats and the one view every format shows.
+
+The laid-out formats render the report's document (report/subject.py, built from this view);
+JSON and CSV (subject_data.py) export the view itself.
 
 Anonymity is decided here, once, so no format can show more than another: a peer, customer,
 other or combined group whose raters on a competency are fewer than the model's anonymity
