@@ -345,23 +345,10 @@ SUBJECT_SECTIONS: tuple[type, ...] = (
 
 
 Section = (
-    Header
-    | StageFocus
-    | RadarFigure
-    | FitMeters
-    | GapTable
-    | Priorities
-    | Bullets
-    | Notes
-    | Method
-    | FieldHeader
-    | AnonymityNotes
-    | StageSummary
-    | RaterRadar
-    | GroupScoreTable
-    | FlagList
+    Header | StageFocus | RadarFigure | FitMeters | GapTable | Priorities | Bullets | Notes | Method
+    | FieldHeader | AnonymityNotes | StageSummary | RaterRadar | GroupScoreTable | FlagList
     | MethodList
-)
+)  # fmt: skip
 SECTION_TYPES: tuple[type, ...] = (
     Header,
     StageFocus,
