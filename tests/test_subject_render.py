@@ -34,8 +34,10 @@ from kamcli.model import load_model
 from kamcli.model.schema import RATER_ROLES
 from kamcli.render import fonts
 from kamcli.render.formats import RenderOptions, ReportFormat
+from kamcli.render.html import render_subject_html
 from kamcli.render.labels import competency_name, label
-from kamcli.render.markdown import md_escape
+from kamcli.render.markdown import md_escape, render_subject_markdown
+from kamcli.render.pdf import render_subject_pdf
 from kamcli.render.pdf_layout import pdf_extra
 from kamcli.render.subject import (
     SUBJECT_RENDERERS,
@@ -44,9 +46,7 @@ from kamcli.render.subject import (
     translated_notes,
 )
 from kamcli.render.subject_data import render_subject_csv, render_subject_json
-from kamcli.render.subject_html import render_subject_html
-from kamcli.render.subject_pdf import render_subject_pdf
-from kamcli.render.subject_text import render_subject_markdown, subject_terminal
+from kamcli.render.terminal import subject_terminal
 from kamcli.scoring.multirater import Rating, SubjectReport, build_subject_report
 
 MODEL = load_model()

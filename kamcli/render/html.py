@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
     from kamcli.render.formats import RenderOptions
     from kamcli.scoring import AssessmentResult
+    from kamcli.scoring.multirater import SubjectReport
 
 TEMPLATE = "report.html.j2"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -111,8 +112,7 @@ def _on_method(section: doc.Method) -> dict[str, object]:
     return {"method": section}
 
 
-# One context block per section type; report.html.j2 has one template block for each.
-HANDLERS = doc.handlers(globals())
+# One context block per section type; the kind's template has one block for each.
 
 
 def report_context(document: doc.Document) -> dict[str, object]:
@@ -134,7 +134,8 @@ def render_document(document: doc.Document) -> str:
     """Any document as one HTML page; needs no network, fonts or scripts to show."""
     from kamcli.render.templating import render_page
 
-    return render_page(TEMPLATE, report_context(document))
+    template = TEMPLATE if document.kind == "person" else f"{document.kind}.html.j2"
+    return render_page(template, report_context(document))
 
 
 def render_html(
@@ -145,3 +146,83 @@ def render_html(
     from kamcli.report.person import person_document
 
     return render_document(person_document(model, result, lang))
+
+
+# --- the 360° (subject) report's sections (template subject.html.j2) ------------------------
+
+
+@dataclass(frozen=True)
+class RaterRadarView(svg.RadarFrame):
+    view_box: str
+    line_height: float
+    others_points: str | None  # None: no other rater is shown, so nothing to draw
+    self_points: str | None  # None: no self rating
+    target_points: str
+    others_dots: tuple[tuple[float, float], ...]
+    self_marks: tuple[tuple[float, float], ...]
+
+
+def rater_radar_view(figure: doc.RaterRadar) -> RaterRadarView:
+    """Self, all others and the target on one radar; a missing figure sits at the centre."""
+    values = {series.key: list(series.values) for series in figure.series}
+    chart = radar(list(figure.axes), values, figure.low, figure.high, center=svg.RADAR_CENTER,
+                  radius=svg.RADAR_RADIUS, label_gap=svg.LABEL_GAP)  # fmt: skip
+    series = dict(chart.series)
+    labels = svg.axis_labels(chart, figure.no_data)
+    return RaterRadarView(
+        **svg.frame(chart, labels, figure.note),
+        view_box=svg.view_box(chart.center, chart.radius, labels),
+        line_height=svg.LABEL_LINE,
+        others_points=svg.points(series["others"]) if figure.has_others else None,
+        self_points=svg.points(series["self"]) if figure.has_self else None,
+        target_points=svg.points(series["target"]),
+        others_dots=svg.dots(series["others"], values["others"]),
+        self_marks=svg.dots(series["self"], values["self"]),
+    )
+
+
+def _on_field_header(section: doc.FieldHeader) -> dict[str, object]:
+    return {
+        "page_title": section.page_title,
+        "title": section.title,
+        "model_name": section.eyebrow,
+        "header": [(field.name, field.value) for field in section.fields],
+    }
+
+
+def _on_anonymity_notes(section: doc.AnonymityNotes) -> dict[str, object]:
+    return {"notes": section}
+
+
+def _on_stage_summary(section: doc.StageSummary) -> dict[str, object]:
+    return {"stage_summary": section}
+
+
+def _on_rater_radar(section: doc.RaterRadar) -> dict[str, object]:
+    return {"radar": rater_radar_view(section), "radar_heading": section.heading}
+
+
+def _on_group_score_table(section: doc.GroupScoreTable) -> dict[str, object]:
+    return {"scores": section}
+
+
+def _on_flag_list(section: doc.FlagList) -> dict[str, object]:
+    lines = [doc.plain(item.line) for item in section.items]
+    return {f"flags_{section.flag}": (section, lines)}
+
+
+def _on_method_list(section: doc.MethodList) -> dict[str, object]:
+    return {"method": section}
+
+
+HANDLERS = doc.handlers(globals())
+
+
+def render_subject_html(
+    model: CompetencyModel, report: SubjectReport, lang: str, options: RenderOptions
+) -> str:
+    """The whole 360° report as one HTML document; needs no network, fonts or scripts."""
+    del options  # the browser picks a system font; nothing else is configurable
+    from kamcli.report.subject import subject_document
+
+    return render_document(subject_document(model, report, lang))

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
     from kamcli.render.formats import RenderOptions
     from kamcli.scoring import AssessmentResult
+    from kamcli.scoring.multirater import SubjectReport
 
 # Characters that could end a table cell, start emphasis or code, or open HTML or a link.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!&])")
@@ -111,7 +112,6 @@ def _omitted(section: object, lang: str) -> list[str]:
 
 
 _on_stage_focus = _on_radar_figure = _on_method = _omitted
-HANDLERS = doc.handlers(globals())
 ORDER = (
     doc.Header,
     doc.GapTable,
@@ -143,3 +143,77 @@ def render_markdown(
 
 
 markdown_report = render_markdown
+
+
+# --- the 360° (subject) report's sections ---------------------------------------------------
+
+
+def _on_field_header(section: doc.FieldHeader, lang: str) -> list[str]:
+    field = label("field", lang)
+    lines = [f"# {section.title}", ""]
+    for item in section.fields:
+        lines.append(f"- **{field.format(name=item.name)}** {md_escape(item.value)}")
+    return lines
+
+
+def _on_anonymity_notes(section: doc.AnonymityNotes, lang: str) -> list[str]:
+    del lang
+    if not section.notes:
+        return []
+    return [f"> **{section.heading}**", ">", *(f"> - {md_escape(note)}" for note in section.notes)]
+
+
+def _on_group_score_table(section: doc.GroupScoreTable, lang: str) -> list[str]:
+    del lang
+    headings = [section.competency, section.self_heading, *section.columns]
+    headings += [section.target, section.gap_others, section.status, section.flag]
+    align = ["---"] + ["---:"] * (len(section.columns) + 3) + ["---", "---"]
+    lines = [
+        f"## {section.heading}",
+        "",
+        "| " + " | ".join(md_escape(h) for h in headings) + " |",
+        "| " + " | ".join(align) + " |",
+    ]
+    for row in section.rows:
+        flag = f"**{md_escape(f'{row.flag_glyph} {row.flag_word}')}**" if row.flag else ""
+        cells = [md_escape(row.name), row.self_score]
+        cells += [f"{cell.value} ({md_escape(cell.detail)})" for cell in row.cells]
+        cells += [row.target, row.gap, md_escape(f"{row.glyph} {row.word}"), flag]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines + [f"*{md_escape(text)}*  " for text in section.legends]
+
+
+def _on_flag_list(section: doc.FlagList, lang: str) -> list[str]:
+    del lang
+    lines = [f"## {section.heading}", ""]
+    if not section.items:
+        return [*lines, md_escape(section.empty)]
+    lines += [md_escape(section.intro), ""]
+    for item in section.items:
+        lines.append(f"- {item.glyph} {md_line(item.line)}")
+        if section.with_actions:
+            lines += [f"  - {md_escape(action)}" for action in item.actions]
+            if not item.actions:
+                lines.append(f"  - *{section.no_actions}*")
+    return lines
+
+
+def _on_method_list(section: doc.MethodList, lang: str) -> list[str]:
+    del lang
+    numbered = [f"{n}. {md_escape(text)}" for n, text in enumerate(section.lines, 1)]
+    return [f"## {section.heading}", "", *numbered]
+
+
+_on_stage_summary = _on_rater_radar = _omitted
+HANDLERS = doc.handlers(globals())
+
+
+def render_subject_markdown(
+    model: CompetencyModel, report: SubjectReport, lang: str, options: RenderOptions
+) -> str:
+    """The whole 360° report as one Markdown document (Markdown takes no options)."""
+    del options
+    from kamcli.report.subject import subject_document
+
+    return render_document(subject_document(model, report, lang))

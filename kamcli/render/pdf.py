@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kamcli.render import pdf_layout as page
+from kamcli.render import pdf_subject
 from kamcli.render.labels import label
 from kamcli.render.pdf_layout import Sheet
 from kamcli.render.pdf_radar import draw_radar_figure
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
     from kamcli.render.formats import RenderOptions
     from kamcli.scoring import AssessmentResult
+    from kamcli.scoring.multirater import SubjectReport
 
 # Gap table columns: name, score, target, gap, importance, bar, status.
 COLUMNS = (50.0, 16.0, 19.0, 12.0, 22.0, 30.0, 29.0)  # score, target: "4.5 L4–5"
@@ -242,21 +244,24 @@ def _on_radar_figure(sheet: Sheet, figure: doc.RadarFigure, state: Layout) -> No
     draw_radar_figure(sheet, figure, state.lang)
 
 
-HANDLERS = doc.handlers(globals())
-
-
-def render_document(document: doc.Document, options: RenderOptions, created_at: str) -> bytes:
+def render_document(
+    document: doc.Document, options: RenderOptions, created_at: str | None
+) -> bytes:
     """Any document as PDF bytes, sections in print order."""
     lang = document.lang
     sheet = page.start_pdf(lang, options, created_at)
     pdf = sheet.pdf
     table = document.first(doc.GapTable)
     glyph_chars = {ch for glyph, _ in (table.status_words if table else ()) for ch in glyph}
+    scores = document.first(doc.GroupScoreTable)
+    glyph_chars |= set(scores.glyphs if scores else "")
     glyphs = sheet.fonts.covered is not None and all(
         sheet.fonts.has_glyph(ord(ch)) for ch in glyph_chars | {"?"} if not ch.isspace()
     )
     header = document.first(doc.Header)
     title = header.page_title if header else ""
+    fields = document.first(doc.FieldHeader)
+    title = fields.page_title if fields else title
     pdf.set_title(title)
     pdf.alias_nb_pages()
     pdf.footer = lambda: page._footer(sheet, title, lang)
@@ -274,3 +279,51 @@ def render_pdf(
     from kamcli.report.person import person_document
 
     return render_document(person_document(model, result, lang), options, result.created_at)
+
+
+# --- the 360° (subject) report's sections (drawn in pdf_subject.py) -------------------------
+
+
+def _on_field_header(sheet: Sheet, section: doc.FieldHeader, state: Layout) -> None:
+    del state
+    pairs = [(field.name, field.value) for field in section.fields]
+    page.title_block(sheet, section.eyebrow, pairs, section.title)
+
+
+def _on_anonymity_notes(sheet: Sheet, section: doc.AnonymityNotes, state: Layout) -> None:
+    del state
+    pdf_subject.draw_notes(sheet, section)
+
+
+def _on_stage_summary(sheet: Sheet, section: doc.StageSummary, state: Layout) -> None:
+    """The 360° PDF leaves the stage summary to the HTML page."""
+    del sheet, section, state
+
+
+def _on_rater_radar(sheet: Sheet, section: doc.RaterRadar, state: Layout) -> None:
+    pdf_subject.draw_rater_radar(sheet, section, state.lang)
+
+
+def _on_group_score_table(sheet: Sheet, section: doc.GroupScoreTable, state: Layout) -> None:
+    pdf_subject.draw_score_table(sheet, section, state.glyphs)
+
+
+def _on_flag_list(sheet: Sheet, section: doc.FlagList, state: Layout) -> None:
+    pdf_subject.draw_flag_list(sheet, section, state.glyphs)
+
+
+def _on_method_list(sheet: Sheet, section: doc.MethodList, state: Layout) -> None:
+    del state
+    page.method_block(sheet, section.heading, section.lines, section.stamp)
+
+
+HANDLERS = doc.handlers(globals())
+
+
+def render_subject_pdf(
+    model: CompetencyModel, report: SubjectReport, lang: str, options: RenderOptions
+) -> bytes:
+    """The whole 360° report as PDF bytes; MissingFeatureError without fpdf2 or a font."""
+    from kamcli.report.subject import subject_document
+
+    return render_document(subject_document(model, report, lang), options, None)

@@ -1,4 +1,7 @@
-"""The 360° (subject) report: one registry of formats and the one view every format lays out.
+"""The 360° (subject) report: one registry of formats and the one view every format shows.
+
+The laid-out formats render the report's document (report/subject.py, built from this view);
+JSON and CSV (subject_data.py) export the view itself.
 
 Anonymity is decided here, once, so no format can show more than another: a peer, customer,
 other or combined group whose raters on a competency are fewer than the model's anonymity
@@ -16,8 +19,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from kamcli.render.formats import ReportFormat
-from kamcli.render.labels import clean_text, competency_name, has_label, label
-from kamcli.render.radar import Radar, radar
+from kamcli.render.labels import (
+    MISSING,
+    clean_text,
+    competency_name,
+    has_label,
+    label,
+    status_word,
+)
 from kamcli.scoring.multirater import BLIND_SPOT, FOLDED_GROUP, HIDDEN_STRENGTH
 
 if TYPE_CHECKING:
@@ -41,9 +50,9 @@ class SubjectRenderer(Protocol):
 
 # format -> (module, function); like RENDERERS in formats.py, PDF returns bytes.
 SUBJECT_RENDERERS: dict[ReportFormat, tuple[str, str]] = {
-    ReportFormat.html: ("kamcli.render.subject_html", "render_subject_html"),
-    ReportFormat.pdf: ("kamcli.render.subject_pdf", "render_subject_pdf"),
-    ReportFormat.md: ("kamcli.render.subject_text", "render_subject_markdown"),
+    ReportFormat.html: ("kamcli.render.html", "render_subject_html"),
+    ReportFormat.pdf: ("kamcli.render.pdf", "render_subject_pdf"),
+    ReportFormat.md: ("kamcli.render.markdown", "render_subject_markdown"),
     ReportFormat.json: ("kamcli.render.subject_data", "render_subject_json"),
     ReportFormat.csv: ("kamcli.render.subject_data", "render_subject_csv"),
 }
@@ -114,6 +123,13 @@ def group_name(group: str, lang: str) -> str:
 def flag_word(flag: str, lang: str) -> tuple[str, str]:
     """Glyph and word for a blind spot or hidden strength (never colour alone)."""
     return FLAG_GLYPHS.get(flag, "?"), label(flag, lang) if has_label(flag) else flag
+
+
+def status_text(model: CompetencyModel, row: SubjectRow, lang: str) -> tuple[str, str]:
+    """Glyph and word for a row's status; a withheld row says so, with a dash."""
+    if row.status == WITHHELD:
+        return MISSING, label("withheld", lang)
+    return status_word(model, row.status, lang)
 
 
 def _cell(group: GroupScore, threshold: int) -> Cell:
@@ -247,31 +263,3 @@ def subject_view(model: CompetencyModel, report: SubjectReport, lang: str) -> Su
         hidden_strengths=tuple(r.competency_id for r in rows if r.flag == HIDDEN_STRENGTH),
         fit_others=None if withheld else report.fit_others,
     )
-
-
-def radar_series(view: SubjectView) -> dict[str, list[float | None]]:
-    """Others, self and target per competency; hidden or missing figures are None.
-
-    The first series decides which axes are marked "no data": the others' unless none shown.
-    """
-    others = [None if row.others.hidden else row.others.mean for row in view.rows]
-    selfs = [row.self_score for row in view.rows]
-    first = ("others", others), ("self", selfs)
-    ordered = first if view.group_ids else first[::-1]
-    targets: list[float | None] = [row.target for row in view.rows]
-    return {**dict(ordered), "target": targets}
-
-
-def subject_chart(
-    view: SubjectView,
-    low: float,
-    high: float,
-    center: tuple[float, float],
-    radius: float,
-    label_gap: float,
-) -> tuple[Radar, dict[str, list[float | None]]]:
-    """The 360 radar's geometry (page or SVG units) and the values it was drawn from."""
-    values = radar_series(view)
-    names = [row.name for row in view.rows]
-    chart = radar(names, values, low, high, center=center, radius=radius, label_gap=label_gap)
-    return chart, values

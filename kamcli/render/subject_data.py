@@ -12,8 +12,15 @@ from typing import TYPE_CHECKING, Any
 from kamcli.io.cells import write_csv_text
 from kamcli.render.csv_report import rounded
 from kamcli.render.labels import MISSING, clean_text, json_dumps, stage_name
-from kamcli.render.subject import Cell, SubjectRow, SubjectView, flag_word, group_name, subject_view
-from kamcli.render.subject_text import status_text
+from kamcli.render.subject import (
+    Cell,
+    SubjectRow,
+    SubjectView,
+    flag_word,
+    group_name,
+    status_text,
+    subject_view,
+)
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel

@@ -21,8 +21,9 @@ from kamcli.report import document as doc
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
     from kamcli.scoring import AssessmentResult
+    from kamcli.scoring.multirater import SubjectReport
 
-__all__ = ["format_created_at", "gap_report", "render_terminal", "score_bar"]
+__all__ = ["format_created_at", "gap_report", "render_terminal", "score_bar", "subject_terminal"]
 
 # 12 cells: on a 1–5 scale each point is three cells, and the table (with its weight column)
 # still leaves the competency names about 20 columns at 80.
@@ -178,7 +179,6 @@ def _omitted(section: object) -> list[RenderableType]:
 
 
 _on_stage_focus = _on_radar_figure = _on_method = _omitted
-HANDLERS = doc.handlers(globals())
 # On screen the fit follows the priorities: the table and what to work on come first.
 ORDER = (doc.Header, doc.GapTable, doc.Priorities, doc.FitMeters, doc.Bullets, doc.Notes)
 
@@ -197,3 +197,92 @@ def gap_report(model: CompetencyModel, result: AssessmentResult, lang: str) -> G
     from kamcli.report.person import person_document
 
     return render_terminal(person_document(model, result, lang))
+
+
+# --- the 360° (subject) report's sections ---------------------------------------------------
+
+FLAG_STYLES = {"blind_spot": "bold magenta", "hidden_strength": "bold cyan"}
+
+
+def _on_field_header(section: doc.FieldHeader) -> list[RenderableType]:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for field in section.fields:
+        grid.add_row(Text(field.name), Text(field.value))
+    return [Text(section.title, style="bold"), grid]
+
+
+def _on_anonymity_notes(section: doc.AnonymityNotes) -> list[RenderableType]:
+    if not section.notes:
+        return []
+    return [
+        Text("\n" + section.heading, style="bold yellow"),
+        _bullets(list(section.notes), indent=2, style="yellow"),
+    ]
+
+
+def _score_cell(cell: doc.ScoreCell) -> Text:
+    """Mean, then n and ± SD on lines of their own: narrow columns leave room for names."""
+    text = Text(cell.value)
+    text.append("\n" + cell.count, style="dim")
+    if cell.spread:
+        text.append("\n" + cell.spread, style="dim")
+    return text
+
+
+def _group_status_cell(row: doc.GroupScoreRow) -> Text:
+    """Status, and the blind-spot or hidden-strength marker under it (glyph and word)."""
+    text = Text(f"{row.glyph} {row.word}", style=STATUS_STYLES.get(row.status, ""))
+    if row.flag:
+        text.append(f"\n{row.flag_glyph} {row.flag_word}", style=FLAG_STYLES.get(row.flag, ""))
+    return text
+
+
+def _on_group_score_table(section: doc.GroupScoreTable) -> list[RenderableType]:
+    """Numbers and statuses never wrap (they are short); only competency names fold."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    table.add_column(section.competency, overflow="fold", ratio=1, min_width=12)
+    for heading in (section.self_heading, *section.columns):
+        # "Others\n(combined)"
+        table.add_column(heading.replace(" ", "\n", 1), justify="right", no_wrap=True)
+    table.add_column(section.target, justify="right", no_wrap=True)
+    table.add_column(section.gap, justify="right", no_wrap=True)
+    table.add_column(section.status, no_wrap=True)
+    for row in section.rows:
+        table.add_row(
+            Text(row.name),
+            Text(row.self_score),
+            *(_score_cell(cell) for cell in row.cells),
+            Text(row.target),
+            Text(row.gap),
+            _group_status_cell(row),
+        )
+    return [Text(""), table, *(Text(text, style="dim") for text in section.legends)]
+
+
+def _on_flag_list(section: doc.FlagList) -> list[RenderableType]:
+    parts: list[RenderableType] = [_heading(section.heading)]
+    if not section.items:
+        return [*parts, Text(section.empty)]
+    parts.append(Text(section.intro, style="dim"))
+    for item in section.items:
+        parts.append(Text(f"{item.glyph} {doc.plain(item.line)}", style="bold"))
+        if section.with_actions:
+            parts.append(
+                _bullets(list(item.actions), indent=2)
+                if item.actions
+                else Text("   " + section.no_actions)
+            )
+    return parts
+
+
+_on_stage_summary = _on_rater_radar = _on_method_list = _omitted
+HANDLERS = doc.handlers(globals())
+
+
+def subject_terminal(model: CompetencyModel, report: SubjectReport, lang: str) -> Group:
+    """The whole 360° report as one renderable."""
+    from kamcli.report.subject import subject_document
+
+    return render_terminal(subject_document(model, report, lang))

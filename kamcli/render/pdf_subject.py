@@ -1,16 +1,12 @@
-"""The 360° report as an A4 PDF (fpdf2, the `pdf` extra), readable in black and white.
+"""The 360° report's sections on an A4 page: anonymity notes, the rater radar, the scores by
+rater group and the flag lists (pdf.py calls these from its `_on_…` handlers).
 
-The wording comes from the HTML page's `subject_context`, so both documents say the same;
-the figures from `subject_view`, where anonymity is applied. Layout reuses the person
-report's fonts and `Sheet` (pdf_layout.py): text wrapped and measured before it is drawn,
-so no block is split across pages. Series differ by line style and marks, not colour.
+Readable in black and white: series differ by line style and marks, not colour. Text is
+wrapped and measured before it is drawn, so no block is split across pages.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from kamcli.render.labels import label
 from kamcli.render.pdf_layout import (
     FAINT,
     INK,
@@ -19,11 +15,7 @@ from kamcli.render.pdf_layout import (
     PAGE_WIDTH,
     WIDTH,
     Sheet,
-    _footer,
     line_height,
-    method_block,
-    start_pdf,
-    title_block,
 )
 from kamcli.render.pdf_radar import (
     RADAR_HALF_HEIGHT,
@@ -32,29 +24,16 @@ from kamcli.render.pdf_radar import (
     axis_labels,
     draw_grid,
 )
-from kamcli.render.subject import FLAG_GLYPHS, SubjectView, subject_chart
-from kamcli.render.subject_html import (
-    MIN_RADAR_AXES,
-    FlagItem,
-    TableRow,
-    subject_context,
-)
-
-if TYPE_CHECKING:
-    from kamcli.model import CompetencyModel
-    from kamcli.render.formats import RenderOptions
-    from kamcli.scoring.multirater import SubjectReport
+from kamcli.render.radar import radar
+from kamcli.report import document as doc
 
 # Table columns in mm: self, each group, target, gap and status are fixed; names get the rest.
 SELF_COLUMN, GROUP_COLUMN, TARGET_COLUMN, GAP_COLUMN, STATUS_COLUMN = 11.0, 19.0, 12.0, 15.0, 27.0
 
 
-def _header(sheet: Sheet, context: dict[str, Any], lang: str) -> None:
-    title_block(sheet, context["model_name"], context["header"], label("subject_title", lang))
-
-
-def _notes(sheet: Sheet, notes: list[str], lang: str) -> None:
+def draw_notes(sheet: Sheet, section: doc.AnonymityNotes) -> None:
     """The folding and withholding notes in a framed box, so nobody misses them."""
+    notes = section.notes
     if not notes:
         return
     sheet.font(9)
@@ -70,9 +49,8 @@ def _notes(sheet: Sheet, notes: list[str], lang: str) -> None:
     pdf.set_line_width(1.2)
     pdf.line(MARGIN + 0.6, top, MARGIN + 0.6, top + height)
     sheet.font(9.5, bold=True)
-    y = sheet.write(
-        sheet.wrap(label("notes", lang), WIDTH - 8, 1), MARGIN + 4, top + 2.0, WIDTH - 8, 9.5
-    )
+    y = sheet.write(sheet.wrap(section.heading, WIDTH - 8, 1), MARGIN + 4, top + 2.0, WIDTH - 8,
+                    9.5)  # fmt: skip
     for lines in wrapped:
         sheet.font(9)
         sheet.write([sheet.fonts.printable("•")], MARGIN + 5, y, 4, 9)
@@ -80,17 +58,17 @@ def _notes(sheet: Sheet, notes: list[str], lang: str) -> None:
     pdf.set_y(top + height + 2.0)
 
 
-def _radar(sheet: Sheet, context: dict[str, Any], model: CompetencyModel, lang: str) -> None:
+def draw_rater_radar(sheet: Sheet, figure: doc.RaterRadar, lang: str) -> None:
     pdf = sheet.pdf
-    sheet.heading(label("radar_subject", lang), keep_with=2 * RADAR_HALF_HEIGHT + 12)
-    view: SubjectView = context["view"]
-    low, high = model.scale.min, model.scale.max
+    sheet.heading(figure.heading, keep_with=2 * RADAR_HALF_HEIGHT + 12)
+    low, high = figure.low, figure.high
     center = (PAGE_WIDTH / 2, sheet.y + RADAR_HALF_HEIGHT)
-    chart, series_values = subject_chart(view, low, high, center, RADAR_RADIUS, RADAR_LABEL_GAP)
-    others, selfs = series_values["others"], series_values["self"]
-    has_others, has_self = bool(view.group_ids), view.has_self
+    values = {series.key: list(series.values) for series in figure.series}
+    chart = radar(list(figure.axes), values, low, high, center=center, radius=RADAR_RADIUS,
+                  label_gap=RADAR_LABEL_GAP)  # fmt: skip
+    others, selfs = values["others"], values["self"]
     series = dict(chart.series)
-    if has_others:
+    if figure.has_others:
         pdf.set_fill_color(222)
         pdf.polygon(series["others"], style="F")
     draw_grid(sheet, chart, high)
@@ -98,7 +76,7 @@ def _radar(sheet: Sheet, context: dict[str, Any], model: CompetencyModel, lang: 
     pdf.set_dash_pattern(dash=1.6, gap=1.0)
     pdf.set_line_width(0.45)
     pdf.polygon(series["target"], style="D")
-    if has_others:
+    if figure.has_others:
         pdf.set_dash_pattern()
         pdf.set_line_width(0.7)
         pdf.polygon(series["others"], style="D")
@@ -106,7 +84,7 @@ def _radar(sheet: Sheet, context: dict[str, Any], model: CompetencyModel, lang: 
         for (x, y), mean in zip(series["others"], others, strict=True):
             if mean is not None:
                 pdf.ellipse(x - 0.8, y - 0.8, 1.6, 1.6, style="F")
-    if has_self:
+    if figure.has_self:
         pdf.set_dash_pattern(dash=0.4, gap=0.7)
         pdf.set_line_width(0.5)
         pdf.polygon(series["self"], style="D")
@@ -117,39 +95,30 @@ def _radar(sheet: Sheet, context: dict[str, Any], model: CompetencyModel, lang: 
             if score is not None:
                 pdf.rect(x - 0.9, y - 0.9, 1.8, 1.8, style="DF")
     pdf.set_dash_pattern()
-    axis_labels(sheet, chart, lang)
+    axis_labels(sheet, chart, lang, figure.no_data)
     pdf.set_y(center[1] + RADAR_HALF_HEIGHT + 1.0)
-    _radar_legend(sheet, lang, has_others, has_self)
-    note = label("radar_note", lang).format(low=low, high=high)
+    _radar_legend(sheet, figure.legend)
+    note = figure.note
     if any(axis.missing for axis in chart.axes):
-        note = f"{label('legend_no_data', lang)} · {note}"
+        note = f"{figure.legend_no_data} · {note}"
     sheet.paragraph(note, 8, gray=MUTED, align="C")
 
 
-def _radar_legend(sheet: Sheet, lang: str, has_others: bool, has_self: bool) -> None:
+def _radar_legend(sheet: Sheet, legend: tuple[tuple[str, str], ...]) -> None:
     """One key per drawn series: filled solid = others, dotted with squares = self, dashed."""
     pdf = sheet.pdf
-    keys = [
-        key
-        for key, drawn in (
-            ("role_others", has_others),
-            ("role_self", has_self),
-            ("col_target", True),
-        )
-        if drawn
-    ]
     sheet.font(8.5)
-    texts = [sheet.fonts.printable(label(key, lang)) for key in keys]
+    texts = [sheet.fonts.printable(name) for _, name in legend]
     swatch, gap, between = 8.0, 2.0, 8.0
     width = sum(swatch + gap + sheet.width_of(t) for t in texts) + between * (len(texts) - 1)
     x, y = PAGE_WIDTH / 2 - width / 2, sheet.y + 2.0
-    for key, text in zip(keys, texts, strict=True):
+    for (key, _), text in zip(legend, texts, strict=True):
         pdf.set_draw_color(INK)
-        if key == "role_others":
+        if key == "others":
             pdf.set_fill_color(222)
             pdf.rect(x, y - 1.2, swatch, 2.4, style="F")
             pdf.set_line_width(0.7)
-        elif key == "role_self":
+        elif key == "self":
             pdf.set_line_width(0.5)
             pdf.set_dash_pattern(dash=0.4, gap=0.7)
         else:
@@ -157,7 +126,7 @@ def _radar_legend(sheet: Sheet, lang: str, has_others: bool, has_self: bool) -> 
             pdf.set_dash_pattern(dash=1.6, gap=1.0)
         pdf.line(x, y, x + swatch, y)
         pdf.set_dash_pattern()
-        if key == "role_self":
+        if key == "self":
             pdf.set_fill_color(255)
             pdf.set_line_width(0.35)
             pdf.rect(x + swatch / 2 - 0.9, y - 0.9, 1.8, 1.8, style="DF")
@@ -172,15 +141,9 @@ def _widths(groups: int) -> list[float]:
     return [WIDTH - sum(fixed), *fixed]
 
 
-def _table_head(sheet: Sheet, context: dict[str, Any], widths: list[float], lang: str) -> None:
-    headings = [
-        label("col_competency", lang),
-        context["self_heading"],
-        *context["columns"],
-        label("col_target", lang),
-        label("col_gap_others", lang),
-        label("col_status", lang),
-    ]
+def _table_head(sheet: Sheet, section: doc.GroupScoreTable, widths: list[float]) -> None:
+    headings = [section.competency, section.self_heading, *section.columns, section.target,
+                section.gap_others, section.status]  # fmt: skip
     sheet.font(7, bold=True)
     x, top, bottom = MARGIN, sheet.y, sheet.y
     for index, (heading, width) in enumerate(zip(headings, widths, strict=True)):
@@ -192,7 +155,7 @@ def _table_head(sheet: Sheet, context: dict[str, Any], widths: list[float], lang
     sheet.pdf.set_y(bottom + 1.2)
 
 
-def _status_lines(sheet: Sheet, row: TableRow, glyphs: bool) -> list[str]:
+def _status_lines(sheet: Sheet, row: doc.GroupScoreRow, glyphs: bool) -> list[str]:
     lines = sheet.wrap(f"{row.glyph} {row.word}" if glyphs else row.word, STATUS_COLUMN - 2, 2)
     if row.flag:
         flag = f"{row.flag_glyph} {row.flag_word}" if glyphs else row.flag_word
@@ -200,11 +163,11 @@ def _status_lines(sheet: Sheet, row: TableRow, glyphs: bool) -> list[str]:
     return lines
 
 
-def _table(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) -> None:
-    rows: list[TableRow] = context["rows"]
-    widths = _widths(len(context["columns"]))
-    sheet.heading(label("subject_table", lang), keep_with=min(14.0 + 10.0 * len(rows), 200.0))
-    _table_head(sheet, context, widths, lang)
+def draw_score_table(sheet: Sheet, section: doc.GroupScoreTable, glyphs: bool) -> None:
+    rows = section.rows
+    widths = _widths(len(section.columns))
+    sheet.heading(section.heading, keep_with=min(14.0 + 10.0 * len(rows), 200.0))
+    _table_head(sheet, section, widths)
     detail = line_height(6.5)
     for number, row in enumerate(rows):
         sheet.font(8.5, bold=bool(row.flag))
@@ -215,7 +178,7 @@ def _table(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) -> No
         height = max(height, line_height(8.5) + detail) + 2.0
         if sheet.y + height > sheet.pdf.page_break_trigger:
             sheet.pdf.add_page()
-            _table_head(sheet, context, widths, lang)
+            _table_head(sheet, section, widths)
         top = sheet.y + 1.0
         if number % 2:
             sheet.pdf.set_fill_color(246)
@@ -223,52 +186,37 @@ def _table(sheet: Sheet, context: dict[str, Any], lang: str, glyphs: bool) -> No
         sheet.font(8.5, bold=bool(row.flag))
         sheet.write(name, MARGIN + 1, top, widths[0] - 2, 8.5)
         x = MARGIN + widths[0]
-        plain = [(row.self_score, "")]
-        figures = [
-            *plain,
-            *((c.value, c.detail) for c in row.cells),
-            (row.target, ""),
-            (row.gap, ""),
-        ]
+        figures = [(row.self_score, ""), *((c.value, c.detail) for c in row.cells),
+                   (row.target, ""), (row.gap, "")]  # fmt: skip
         for (value, note), width in zip(figures, widths[1:-1], strict=True):
             sheet.font(8.5)
             sheet.write([sheet.fonts.printable(value)], x + 1, top, width - 2, 8.5, "R")
             if note:
                 sheet.font(6.5, gray=MUTED)
-                sheet.write(
-                    sheet.wrap(note, width - 2, 1),
-                    x + 1,
-                    top + line_height(8.5),
-                    width - 2,
-                    6.5,
-                    "R",
-                )
+                sheet.write(sheet.wrap(note, width - 2, 1), x + 1, top + line_height(8.5),
+                            width - 2, 6.5, "R")  # fmt: skip
             x += width
         sheet.font(8.5, gray=FAINT if row.status in ("insufficient", "withheld") else INK)
         sheet.write(status, x + 1, top, STATUS_COLUMN - 2, 8.5)
         sheet.pdf.set_y(sheet.y + height)
     sheet.rule(sheet.y, INK, 0.35)
     sheet.pdf.set_y(sheet.y + 1.5)
-    for text in context["legends"]:
+    for text in section.legends:
         sheet.paragraph(text, 8, gray=MUTED, after=0.8)
 
 
-def _flag_section(
-    sheet: Sheet, title: str, intro: str, items: list[FlagItem], empty: str, lang: str, glyphs: bool
-) -> None:
-    sheet.heading(title, keep_with=30.0)
-    if not items:
-        sheet.paragraph(empty)
+def draw_flag_list(sheet: Sheet, section: doc.FlagList, glyphs: bool) -> None:
+    sheet.heading(section.heading, keep_with=30.0)
+    if not section.items:
+        sheet.paragraph(section.empty)
         return
-    sheet.paragraph(intro, 9, gray=MUTED, after=2.0)
-    for item in items:
+    sheet.paragraph(section.intro, 9, gray=MUTED, after=2.0)
+    for item in section.items:
         sheet.font(10.5, bold=True)
-        heading = (
-            f"{item.glyph} {item.word} · {item.name}" if glyphs else f"{item.word} · {item.name}"
-        )
-        head = sheet.wrap(heading, WIDTH - 4)
+        heading = f"{item.word} · {item.name}"
+        head = sheet.wrap(f"{item.glyph} {heading}" if glyphs else heading, WIDTH - 4)
         sheet.font(9)
-        line = sheet.wrap(item.line, WIDTH - 4)
+        line = sheet.wrap(doc.plain(item.line), WIDTH - 4)
         actions = [sheet.wrap(action, WIDTH - 9) for action in item.actions]
         height = (
             len(head) * line_height(10.5)
@@ -288,59 +236,10 @@ def _flag_section(
         y = sheet.write(line, MARGIN + 3, y + 0.5, WIDTH - 4, 9)
         if actions:
             sheet.font(9, bold=True)
-            y = sheet.write(
-                sheet.wrap(label("suggested_actions", lang), WIDTH - 4, 1),
-                MARGIN + 3,
-                y + 1.0,
-                WIDTH - 4,
-                9,
-            )
+            y = sheet.write(sheet.wrap(section.actions_heading, WIDTH - 4, 1), MARGIN + 3,
+                            y + 1.0, WIDTH - 4, 9)  # fmt: skip
             sheet.font(9)
         for lines in actions:
             sheet.write([sheet.fonts.printable("•")], MARGIN + 4, y, 4, 9)
             y = sheet.write(lines, MARGIN + 8, y, WIDTH - 9, 9)
         sheet.pdf.set_y(top + height)
-
-
-def render_subject_pdf(
-    model: CompetencyModel, report: SubjectReport, lang: str, options: RenderOptions
-) -> bytes:
-    """The whole 360° report as PDF bytes; MissingFeatureError without fpdf2 or a font."""
-    sheet = start_pdf(lang, options, None)
-    pdf = sheet.pdf
-    context: dict[str, Any] = subject_context(model, report, lang)
-    glyph_chars = {ch for band in model.status_bands for ch in band.glyph}
-    glyph_chars |= {"?", "—", *FLAG_GLYPHS.values()}
-    glyphs = sheet.fonts.covered is not None and all(
-        sheet.fonts.has_glyph(ord(ch)) for ch in glyph_chars if not ch.isspace()
-    )
-    title: str = context["page_title"]
-    pdf.set_title(title)
-    pdf.alias_nb_pages()
-    pdf.footer = lambda: _footer(sheet, title, lang)
-    pdf.add_page()
-    _header(sheet, context, lang)
-    _notes(sheet, context["notes"], lang)
-    if context["radar"] is not None and len(context["rows"]) >= MIN_RADAR_AXES:
-        _radar(sheet, context, model, lang)
-    _table(sheet, context, lang, glyphs)
-    _flag_section(
-        sheet,
-        label("blind_spots", lang),
-        context["blind_intro"],
-        context["blind_spots"],
-        context["no_blind"],
-        lang,
-        glyphs,
-    )
-    _flag_section(
-        sheet,
-        label("hidden_strengths", lang),
-        context["hidden_intro"],
-        context["hidden_strengths"],
-        context["no_hidden"],
-        lang,
-        glyphs,
-    )
-    method_block(sheet, label("method", lang), context["method"], context["stamp"])
-    return bytes(pdf.output())
