@@ -242,9 +242,6 @@ def _on_radar_figure(sheet: Sheet, figure: doc.RadarFigure, state: Layout) -> No
     draw_radar_figure(sheet, figure, state.lang)
 
 
-HANDLERS = doc.handlers(globals())
-
-
 def render_document(document: doc.Document, options: RenderOptions, created_at: str) -> bytes:
     """Any document as PDF bytes, sections in print order."""
     lang = document.lang
@@ -274,3 +271,17 @@ def render_pdf(
     from kamcli.report.person import person_document
 
     return render_document(person_document(model, result, lang), options, result.created_at)
+
+
+# --- the cohort summary's sections: it has no PDF (--summary-out writes HTML, Markdown or
+# JSON), so a PDF of its document lays out none of them.
+
+
+def _not_printed(sheet: Sheet, section: object, state: Layout) -> None:
+    del sheet, section, state
+
+
+_on_summary_header = _on_empty_notice = _on_team_radar = _on_cohort_table = _not_printed
+_on_stage_priorities = _on_histograms = _on_heat_map = _on_status_key = _not_printed
+# Every section type's handler (checked on import: kamcli/report/document.py).
+HANDLERS = doc.handlers(globals())
