@@ -10,57 +10,37 @@ builder change, and one handler in every renderer (tests/test_report_document.py
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from kamcli.report.cohort_sections import BandCount as BandCount
+from kamcli.report.cohort_sections import CohortRow as CohortRow
+from kamcli.report.cohort_sections import CohortTable as CohortTable
+from kamcli.report.cohort_sections import EmptyNotice as EmptyNotice
+from kamcli.report.cohort_sections import HeatCell as HeatCell
+from kamcli.report.cohort_sections import HeatMap as HeatMap
+from kamcli.report.cohort_sections import HeatRow as HeatRow
+from kamcli.report.cohort_sections import Histogram as Histogram
+from kamcli.report.cohort_sections import Histograms as Histograms
+from kamcli.report.cohort_sections import PriorityGroup as PriorityGroup
+from kamcli.report.cohort_sections import ScoreBin as ScoreBin
+from kamcli.report.cohort_sections import StagePriorities as StagePriorities
+from kamcli.report.cohort_sections import StatusKey as StatusKey
+from kamcli.report.cohort_sections import StatusShade as StatusShade
+from kamcli.report.cohort_sections import SummaryHeader as SummaryHeader
+from kamcli.report.cohort_sections import TeamPriority as TeamPriority
+from kamcli.report.cohort_sections import TeamRadar as TeamRadar
+from kamcli.report.parts import Field as Field
+from kamcli.report.parts import Line as Line
+from kamcli.report.parts import RadarFigure as RadarFigure
+from kamcli.report.parts import Series as Series
+from kamcli.report.parts import Span as Span
+from kamcli.report.parts import plain as plain
+from kamcli.report.parts import spans as spans
+from kamcli.report.parts import text_line as text_line
+
 S = TypeVar("S")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A run of text inside a sentence: `user` text must be escaped, `strong` emphasised."""
-
-    text: str
-    strong: bool = False
-    user: bool = False
-
-
-Line = tuple[Span, ...]
-
-
-def plain(line: Line) -> str:
-    """The sentence as plain text."""
-    return "".join(span.text for span in line)
-
-
-def spans(template: str, user: dict[str, str], strong: frozenset[str] = frozenset(),
-          **values: object) -> Line:  # fmt: skip
-    """`template` filled in as spans: fields in `user` are user/model text (emphasised when
-    named in `strong`); every other field and the template's own words are ours."""
-    line: list[Span] = []
-    for literal, name, spec, conversion in string.Formatter().parse(template):
-        if literal:
-            line.append(Span(literal))
-        if name is None:
-            continue
-        if name in user:
-            line.append(Span(user[name], strong=name in strong, user=True))
-        else:
-            field = "{0" + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
-            line.append(Span((field + "}").format(values[name])))
-    return tuple(line)
-
-
-def text_line(text: str) -> Line:
-    return (Span(text),)
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    value: str
 
 
 @dataclass(frozen=True)
@@ -80,27 +60,6 @@ class StageFocus:
     heading: str
     stage: str
     text: str
-
-
-@dataclass(frozen=True)
-class Series:
-    key: str
-    label: str
-    values: tuple[float | None, ...]
-
-
-@dataclass(frozen=True)
-class RadarFigure:
-    """A radar chart as data: one axis per competency, one polygon per series."""
-
-    heading: str
-    axes: tuple[str, ...]
-    series: tuple[Series, ...]
-    low: float
-    high: float
-    note: str
-    no_data: str
-    legend_no_data: str
 
 
 @dataclass(frozen=True)
@@ -239,179 +198,6 @@ def handlers(namespace: Mapping[str, object]) -> dict[type, Callable[..., Any]]:
         assert callable(function)
         found[kind] = function
     return found
-
-
-# --- the cohort summary's sections (kamcli/report/cohort.py builds them) --------------------
-
-
-@dataclass(frozen=True)
-class SummaryHeader:
-    """A title and its fields printed in the given order (the cohort summary's header)."""
-
-    title: str
-    page_title: str
-    eyebrow: str  # the model's name
-    fields: tuple[Field, ...]
-
-
-@dataclass(frozen=True)
-class EmptyNotice:
-    """Said instead of every figure when nobody could be scored."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class TeamRadar:
-    """The team's mean against the (mean) target; the page's main figure."""
-
-    figure: RadarFigure  # series "mean" and "target"
-    mean_label: str
-    target_label: str
-
-
-@dataclass(frozen=True)
-class BandCount:
-    """People in one status band; `shade` is the band's place in the model (None: no data)."""
-
-    band_id: str
-    glyph: str
-    count: int
-    shade: int | None
-
-
-@dataclass(frozen=True)
-class CohortRow:
-    """One competency's cohort figures, formatted."""
-
-    name: str
-    n: int
-    mean: str
-    sd: str
-    median: str
-    target: str
-    met: str
-    mean_gap: str
-    status: str  # the band of the mean gap, for colour (never shown without the number)
-    bands: tuple[BandCount, ...]
-    distribution: str  # "✔12 ◐3 ▲5 ✖1"
-
-
-@dataclass(frozen=True)
-class CohortTable:
-    """Statistics by competency; `columns`: competency, n, mean, sd, median, target, met,
-    mean gap, distribution."""
-
-    heading: str
-    columns: tuple[str, ...]
-    rows: tuple[CohortRow, ...]
-    legend_stats: str
-    legend_counts: str  # people per status under each name, with the band legend
-    legend_bands: str
-    legend_mixed: str  # "" when the cohort is at one stage
-
-
-@dataclass(frozen=True)
-class TeamPriority:
-    rank: int
-    name: str
-    summary: Line  # the name (user text, strong) with its figures
-    figures: tuple[Field, ...]
-    actions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PriorityGroup:
-    """The whole cohort's list (no heading) or one stage's list (its name and head count)."""
-
-    heading: str
-    items: tuple[TeamPriority, ...]
-    empty: str  # said instead of the list when there is nothing to close
-
-
-@dataclass(frozen=True)
-class StagePriorities:
-    """The team's priorities: one list, or one per stage when no stage holds a majority."""
-
-    heading: str
-    intro: str  # how the lists are ranked and whose actions they carry; "" when none applies
-    groups: tuple[PriorityGroup, ...]
-    no_actions: str
-
-
-@dataclass(frozen=True)
-class ScoreBin:
-    low: float
-    high: float
-    count: int
-
-
-@dataclass(frozen=True)
-class Histogram:
-    name: str
-    caption: str  # mean and target
-    bins: tuple[ScoreBin, ...]
-    target: float
-
-
-@dataclass(frozen=True)
-class Histograms:
-    """Per competency, how many people score in each step of the scale."""
-
-    heading: str
-    note: str
-    low: int
-    high: int
-    items: tuple[Histogram, ...]
-
-
-@dataclass(frozen=True)
-class HeatCell:
-    gap: str
-    shade: int | None  # the status band's place in the model; None: insufficient data
-    title: str
-
-
-@dataclass(frozen=True)
-class HeatRow:
-    number: int
-    name: str
-    respondent_id: str
-    stage: str
-    fit: str
-    cells: tuple[HeatCell, ...]
-
-
-@dataclass(frozen=True)
-class HeatMap:
-    """The gap of every shown respondent in every competency, as data."""
-
-    heading: str
-    note: str
-    truncated: str  # "" when every respondent is shown
-    respondent: str  # column headings
-    stage: str
-    fit: str
-    competencies: tuple[str, ...]
-    show_stage: bool
-    rows: tuple[HeatRow, ...]
-
-
-@dataclass(frozen=True)
-class StatusShade:
-    status: str
-    glyph: str
-    word: str
-    meaning: str  # word and gap range, e.g. "Close (gap ≤ 0.5)"
-    shade: int | None
-
-
-@dataclass(frozen=True)
-class StatusKey:
-    """The status bands in the model's order, then insufficient data: a key to the shades."""
-
-    heading: str
-    bands: tuple[StatusShade, ...]
 
 
 # Every section type, for the renderers' handlers and the exhaustiveness test; defined after
