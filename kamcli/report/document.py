@@ -3,7 +3,8 @@
 Every value is final text in the report's language (or a number a figure is drawn from), so
 a renderer only lays out and escapes. Text that came from the user or the model is marked
 (`Span.user`) so each format escapes it its own way; emphasis (`Span.strong`) is a request a
-format may honour (Markdown bold) or ignore. Adding a section type means one class here, one
+format may honour (Markdown bold) or ignore. Adding a section type means one class here (or in
+a report kind's own module such as cohort_sections.py, listed at the end of this one), one
 builder change, and one handler in every renderer (tests/test_report_document.py checks it).
 """
 
