@@ -1,12 +1,9 @@
 """The cohort summary of `kam batch` as a report document: header, statistics, priorities,
 mean stage fit, team radar, distributions and the heat map, in the report's language.
 
-Pure: the figures are formatted once here and every format (terminal, Markdown, HTML) lays
-out the same strings, so they never disagree. One rule decides whose actions the team gets
-(scoring.stage_groups.majority_stage): a cohort at one stage, or with more than half of its
-people at one stage, gets one list with that stage's actions; without such a majority, one
-stage's actions would fit a minority, so each stage gets its own list, ranked against its
-own targets, with its own actions.
+Pure: the figures are formatted once (cohort_figures.py) and every format (terminal,
+Markdown, HTML) lays out the same strings, so they never disagree. Whose actions the team
+gets, one list or one per stage, is decided in cohort_plan.py.
 """
 
 from __future__ import annotations
