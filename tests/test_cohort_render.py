@@ -23,20 +23,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 from kamcli.model import CompetencyModel, load_model
-from kamcli.render.cohort_html import MAX_ROWS, shades, summary_html
-from kamcli.render.cohort_text import (
+from kamcli.render import html, markdown
+from kamcli.render.cohort_json import summary_json
+from kamcli.render.labels import fmt_gap
+from kamcli.render.terminal import render_terminal
+from kamcli.report.cohort import MAX_ROWS, cohort_document, status_key
+from kamcli.report.cohort_figures import (
+    cohort_label,
     fmt_share,
     fmt_stat,
     fmt_stat_gap,
     mean_targets,
-    summary_json,
-    summary_markdown,
-    summary_terminal,
 )
-from kamcli.render.labels import fmt_gap
 from kamcli.scoring.cohort import CohortStats, CohortSummary
 from kamcli.scoring.plan import RowScore, ScoringPlan
 from tests.conftest import write_tiny_model
@@ -49,6 +50,35 @@ WHEN = datetime(2026, 1, 2, 3, 4)
 HOSTILE = '<script>alert("x")</script>'
 LONG_NAME = "Anna-Maria Konstantinopoulou-Vandersteen von Habsburg-Lothringen und Wettin"
 Rows = list[tuple[str, str | None, RowScore]]
+
+
+def summary_terminal(
+    model: CompetencyModel, summary: CohortSummary, lang: str, generated_at: datetime | None = None
+) -> RenderableType:
+    return render_terminal(cohort_document(model, summary, lang, generated_at=generated_at))
+
+
+def summary_markdown(
+    model: CompetencyModel, summary: CohortSummary, lang: str, generated_at: datetime | None = None
+) -> str:
+    return markdown.render_document(
+        cohort_document(model, summary, lang, generated_at=generated_at)
+    )
+
+
+def summary_html(
+    model: CompetencyModel,
+    summary: CohortSummary,
+    rows: Rows,
+    lang: str,
+    generated_at: datetime | None = None,
+) -> str:
+    document = cohort_document(model, summary, lang, rows, generated_at=generated_at)
+    return html.render_document(document)
+
+
+def shades(model: CompetencyModel, lang: str) -> list[html.Shade]:
+    return html.shades(status_key(model, lang))
 
 
 def make_cohort(
@@ -237,7 +267,7 @@ def _fields(summary: CohortSummary) -> dict[str, object]:
 
 def test_shades_darken_with_the_gap_for_black_and_white_print() -> None:
     found = shades(MODEL, "en")
-    assert [shade.status for shade in found] == [b.id for b in MODEL.status_bands] + [
+    assert [shade.band.status for shade in found] == [b.id for b in MODEL.status_bands] + [
         "insufficient"
     ]
 
@@ -277,7 +307,7 @@ def test_heat_map_has_one_row_per_respondent_with_gap_numbers(
     summary, rows = cohort
     found = HEAT_ROW.findall(html_for(summary, rows))
     assert len(found) == len(rows)
-    classes = {shade.status: shade.css_class for shade in shades(MODEL, "en")}
+    classes = {shade.band.status: shade.css_class for shade in shades(MODEL, "en")}
     for (_, _, row), html_row in zip(rows, found, strict=True):
         cells = CELL.findall(html_row)
         assert [unescape(text) for _, text in cells] == [fmt_gap(gap) for gap in row.gaps]
@@ -377,8 +407,6 @@ def test_a_majority_stage_gives_one_list_with_its_actions() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_mean_stage_fit_is_explained(lang: str) -> None:
-    from kamcli.render.cohort_text import cohort_label
-
     summary, rows = make_cohort(6, ("early", "mid"))
     note = " ".join(cohort_label("fit_means_explain", lang).split())
     terminal = "".join(terminal_text(summary, lang, 80).split())

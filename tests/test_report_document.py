@@ -100,6 +100,50 @@ def test_building_a_document_imports_no_renderer_library() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_building_a_cohort_document_imports_no_renderer_library() -> None:
+    code = (
+        "import sys\n"
+        "from kamcli.model import load_model\n"
+        "from kamcli.report.cohort import cohort_document\n"
+        "from kamcli.scoring.cohort import CohortStats\n"
+        "from kamcli.scoring.plan import ScoringPlan\n"
+        "m = load_model()\n"
+        "stats = CohortStats(m, 'mid')\n"
+        "row = ScoringPlan(m).score([3] * len(m.item_ids()), 'mid')\n"
+        "stats.add(row)\n"
+        "cohort_document(m, stats.summary(), 'en', [('R1', 'A', row)])\n"
+        "print(sorted(x for x in ('rich', 'jinja2', 'fpdf') if x in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("people", [0, 3])
+def test_the_cohort_document_holds_its_sections_once(people: int) -> None:
+    from kamcli.report.cohort import cohort_document
+    from kamcli.report.document import CohortTable, EmptyNotice, HeatMap, SummaryHeader
+    from kamcli.scoring.cohort import CohortStats
+    from kamcli.scoring.plan import ScoringPlan
+
+    plan, stats = ScoringPlan(MODEL), CohortStats(MODEL, "mid")
+    rows = []
+    for number in range(people):
+        row = plan.score([1 + (number + i) % 5 for i in range(len(plan.item_ids))], "mid")
+        stats.add(row)
+        rows.append((f"R{number}", None, row))
+    document = cohort_document(MODEL, stats.summary(), "en", rows)
+    kinds = [type(section) for section in document.sections]
+    assert document.kind == "cohort" and len(kinds) == len(set(kinds)) and kinds[0] is SummaryHeader
+    assert (EmptyNotice in kinds) == (people == 0) and (CohortTable in kinds) == (people > 0)
+    heat = document.first(HeatMap)
+    assert (
+        heat is None if people == 0 else [r.respondent_id for r in heat.rows] == ["R0", "R1", "R2"]
+    )
+    table = document.first(CohortTable)
+    if table is not None:
+        assert [row.n for row in table.rows] == [3] * len(MODEL.competencies)
+
+
 # The render modules' lookups and the catalogue namespace each reads (cohort falls back to report).
 LOOKUPS = {
     "label": ("report",),
@@ -114,7 +158,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _literal_lookups() -> list[tuple[str, str, tuple[str, ...]]]:
     found = []
-    for path in sorted((ROOT / "kamcli" / "render").glob("*.py")):
+    paths = [*(ROOT / "kamcli" / "render").glob("*.py"), *(ROOT / "kamcli" / "report").glob("*.py")]
+    for path in sorted(paths):
         relative = path.relative_to(ROOT).as_posix()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):

@@ -75,9 +75,10 @@ class Summaries:
 
 
 def cohort_renderable(model: CompetencyModel, summary: CohortSummary, lang: str) -> RenderableType:
-    from kamcli.render import cohort_text
+    from kamcli.render.terminal import render_terminal
+    from kamcli.report.cohort import cohort_document
 
-    return cohort_text.summary_terminal(model, summary, lang)
+    return render_terminal(cohort_document(model, summary, lang))
 
 
 def stats_renderable(model: CompetencyModel, stats: StatsResult, lang: str) -> RenderableType:
@@ -95,25 +96,29 @@ def export_summary(
     lang: str,
 ) -> None:
     """--summary-out: HTML, Markdown or JSON by the file's suffix, with --stats when given."""
-    from kamcli.render import cohort_text
+    from kamcli.report.cohort import cohort_document
 
     suffix = target.suffix.lower()
     if suffix == ".html":
-        from kamcli.render.cohort_html import summary_html
+        from kamcli.render.html import render_document
 
-        text = summary_html(model, summary, heat_rows, lang)
+        text = render_document(cohort_document(model, summary, lang, heat_rows))
         if stats is not None:
             from kamcli.render.stats_html import stats_section_html, with_section
 
             text = with_section(text, stats_section_html(model, stats, lang))
     elif suffix in (".md", ".markdown"):
-        text = cohort_text.summary_markdown(model, summary, lang)
+        from kamcli.render.markdown import render_document as render_markdown
+
+        text = render_markdown(cohort_document(model, summary, lang))
         if stats is not None:
             from kamcli.render.stats_text import stats_markdown
 
             text += "\n" + stats_markdown(model, stats, lang, level=2)
     else:
-        data = cohort_text.summary_data(model, summary, lang)
+        from kamcli.render.cohort_json import summary_data
+
+        data = summary_data(model, summary, lang)
         if stats is not None:
             from kamcli.render.stats_text import stats_data
 

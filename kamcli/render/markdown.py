@@ -124,7 +124,7 @@ ORDER = (
 
 def render_document(document: doc.Document) -> str:
     """Any document as Markdown, sections in screen order, ending in a newline."""
-    sections = document.in_order(ORDER)
+    sections = document.in_order(ORDERS.get(document.kind, ORDER))
     blocks = [HANDLERS[type(section)](section, document.lang) for section in sections]
     return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
 
@@ -143,6 +143,67 @@ def render_markdown(
 
 
 markdown_report = render_markdown
+
+
+# --- the cohort summary's sections (kamcli/report/cohort.py) --------------------------------
+
+
+def _on_summary_header(section: doc.SummaryHeader, lang: str) -> list[str]:
+    field = label("field", lang)
+    lines = [f"# {section.title}", ""]
+    for item in section.fields:
+        lines.append(f"- **{field.format(name=item.name)}** {md_escape(item.value)}")
+    return lines
+
+
+def _on_empty_notice(section: doc.EmptyNotice, lang: str) -> list[str]:
+    del lang
+    return [section.text]
+
+
+def _on_cohort_table(section: doc.CohortTable, lang: str) -> list[str]:
+    del lang
+    rule = "| --- |" + " ---: |" * (len(section.columns) - 2) + " --- |"
+    lines = [f"## {section.heading}", "", f"| {' | '.join(section.columns)} |", rule]
+    for row in section.rows:
+        cells = [md_escape(row.name), str(row.n), row.mean, row.sd, row.median, row.target]
+        cells += [row.met, row.mean_gap, md_escape(row.distribution)]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", f"*{md_escape(section.legend_stats)}*"]
+    if section.legend_mixed:
+        lines += ["", f"*{md_escape(section.legend_mixed)}*"]
+    return [*lines, "", f"*{md_escape(section.legend_bands)}*"]
+
+
+def _on_stage_priorities(section: doc.StagePriorities, lang: str) -> list[str]:
+    del lang
+    lines = [md_escape(section.intro), ""] if section.intro else []
+    for group in section.groups:
+        if group.heading:
+            lines += [f"### {md_escape(group.heading)}", ""]
+        if not group.items:
+            lines += [md_escape(group.empty), ""]
+        for item in group.items:
+            lines.append(f"{item.rank}. {md_line(item.summary)}")
+            if not item.actions:
+                lines.append(f"   - *{section.no_actions}*")
+            lines += [f"   - {md_escape(action)}" for action in item.actions]
+        if group.items:
+            lines.append("")
+    lines = lines[:-1] if lines and not lines[-1] else lines
+    return [f"## {section.heading}", "", *lines]
+
+
+_on_team_radar = _on_histograms = _on_heat_map = _on_status_key = _omitted
+ORDERS = {  # a report kind's own order, where it differs from ORDER
+    "cohort": (
+        doc.SummaryHeader,
+        doc.EmptyNotice,
+        doc.CohortTable,
+        doc.StagePriorities,
+        doc.FitMeters,
+    ),
+}
 
 
 # --- the 360° (subject) report's sections ---------------------------------------------------
@@ -206,7 +267,6 @@ def _on_method_list(section: doc.MethodList, lang: str) -> list[str]:
 
 
 _on_stage_summary = _on_rater_radar = _omitted
-HANDLERS = doc.handlers(globals())
 
 
 def render_subject_markdown(
@@ -217,3 +277,7 @@ def render_subject_markdown(
     from kamcli.report.subject import subject_document
 
     return render_document(subject_document(model, report, lang))
+
+
+# Every section type's handler (checked on import: kamcli/report/document.py).
+HANDLERS = doc.handlers(globals())

@@ -281,6 +281,18 @@ def render_pdf(
     return render_document(person_document(model, result, lang), options, result.created_at)
 
 
+# --- the cohort summary's sections: it has no PDF (--summary-out writes HTML, Markdown or
+# JSON), so a PDF of its document lays out none of them.
+
+
+def _not_printed(sheet: Sheet, section: object, state: Layout) -> None:
+    del sheet, section, state
+
+
+_on_summary_header = _on_empty_notice = _on_team_radar = _on_cohort_table = _not_printed
+_on_stage_priorities = _on_histograms = _on_heat_map = _on_status_key = _not_printed
+
+
 # --- the 360° (subject) report's sections (drawn in pdf_subject.py) -------------------------
 
 
@@ -317,9 +329,6 @@ def _on_method_list(sheet: Sheet, section: doc.MethodList, state: Layout) -> Non
     page.method_block(sheet, section.heading, section.lines, section.stamp)
 
 
-HANDLERS = doc.handlers(globals())
-
-
 def render_subject_pdf(
     model: CompetencyModel, report: SubjectReport, lang: str, options: RenderOptions
 ) -> bytes:
@@ -327,3 +336,7 @@ def render_subject_pdf(
     from kamcli.report.subject import subject_document
 
     return render_document(subject_document(model, report, lang), options, None)
+
+
+# Every section type's handler (checked on import: kamcli/report/document.py).
+HANDLERS = doc.handlers(globals())

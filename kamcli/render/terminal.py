@@ -185,7 +185,7 @@ ORDER = (doc.Header, doc.GapTable, doc.Priorities, doc.FitMeters, doc.Bullets, d
 
 def render_terminal(document: doc.Document) -> Group:
     """Any document as one renderable, its sections in screen order."""
-    sections = document.in_order(ORDER)
+    sections = document.in_order(ORDERS.get(document.kind, ORDER))
     parts: list[RenderableType] = []
     for section in sections:
         parts += HANDLERS[type(section)](section)
@@ -197,6 +197,79 @@ def gap_report(model: CompetencyModel, result: AssessmentResult, lang: str) -> G
     from kamcli.report.person import person_document
 
     return render_terminal(person_document(model, result, lang))
+
+
+# --- the cohort summary's sections (kamcli/report/cohort.py) --------------------------------
+
+
+def _on_summary_header(section: doc.SummaryHeader) -> list[RenderableType]:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for field in section.fields:
+        grid.add_row(Text(field.name), Text(field.value))
+    return [Text(section.title, style="bold"), grid]
+
+
+def _on_empty_notice(section: doc.EmptyNotice) -> list[RenderableType]:
+    return [Text(section.text)]
+
+
+def _on_cohort_table(section: doc.CohortTable) -> list[RenderableType]:
+    """Numbers right-aligned; each name has its status counts on a second, dim line."""
+    caption = f"{section.legend_stats}\n{section.legend_counts}"
+    if section.legend_mixed:
+        caption += "\n" + section.legend_mixed
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        caption=Text(caption),
+        caption_justify="left",
+    )
+    competency, *numbers, _ = section.columns
+    table.add_column(competency, overflow="fold", ratio=1, min_width=12)
+    for title in numbers:
+        table.add_column(title, justify="right", no_wrap=True)
+    for row in section.rows:
+        name = Text(row.name)
+        name.append("\n" + row.distribution, "dim")
+        figures = (str(row.n), row.mean, row.sd, row.median, row.target, row.met)
+        gap = Text(row.mean_gap, style=STATUS_STYLES.get(row.status, ""))
+        table.add_row(name, *(Text(figure) for figure in figures), gap)
+    return [Text(""), table]
+
+
+def _on_stage_priorities(section: doc.StagePriorities) -> list[RenderableType]:
+    """One list, or one per stage under the stage's name."""
+    parts: list[RenderableType] = [_heading(section.heading)]
+    if section.intro:
+        parts.append(Text(section.intro, style="dim"))
+    for group in section.groups:
+        if group.heading:
+            parts.append(Text("\n" + group.heading, style="bold"))
+        if not group.items:
+            parts.append(Text(group.empty))
+        for item in group.items:
+            parts.append(_numbered(item.rank, doc.plain(item.summary)))
+            if item.actions:
+                parts.append(_bullets(list(item.actions)))
+            else:
+                parts.append(Text("   " + section.no_actions, style="dim"))
+    return parts
+
+
+_on_team_radar = _on_histograms = _on_heat_map = _on_status_key = _omitted
+ORDERS = {  # a report kind's own screen order, where it differs from ORDER
+    "cohort": (
+        doc.SummaryHeader,
+        doc.EmptyNotice,
+        doc.CohortTable,
+        doc.StagePriorities,
+        doc.FitMeters,
+    ),
+}
 
 
 # --- the 360° (subject) report's sections ---------------------------------------------------
@@ -278,7 +351,6 @@ def _on_flag_list(section: doc.FlagList) -> list[RenderableType]:
 
 
 _on_stage_summary = _on_rater_radar = _on_method_list = _omitted
-HANDLERS = doc.handlers(globals())
 
 
 def subject_terminal(model: CompetencyModel, report: SubjectReport, lang: str) -> Group:
@@ -286,3 +358,7 @@ def subject_terminal(model: CompetencyModel, report: SubjectReport, lang: str) -
     from kamcli.report.subject import subject_document
 
     return render_terminal(subject_document(model, report, lang))
+
+
+# Every section type's handler (checked on import: kamcli/report/document.py).
+HANDLERS = doc.handlers(globals())

@@ -3,64 +3,56 @@
 Every value is final text in the report's language (or a number a figure is drawn from), so
 a renderer only lays out and escapes. Text that came from the user or the model is marked
 (`Span.user`) so each format escapes it its own way; emphasis (`Span.strong`) is a request a
-format may honour (Markdown bold) or ignore. Adding a section type means one class here, one
-builder change, and one handler in every renderer (tests/test_report_document.py checks it).
+format may honour (Markdown bold) or ignore. Adding a section type means one class here (or in
+a report kind's own module such as cohort_sections.py or subject_sections.py, listed at the
+end of this one), one builder change, and one handler in every renderer
+(tests/test_report_document.py checks it).
 """
 
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from kamcli.report.cohort_sections import BandCount as BandCount
+from kamcli.report.cohort_sections import CohortRow as CohortRow
+from kamcli.report.cohort_sections import CohortTable as CohortTable
+from kamcli.report.cohort_sections import EmptyNotice as EmptyNotice
+from kamcli.report.cohort_sections import HeatCell as HeatCell
+from kamcli.report.cohort_sections import HeatMap as HeatMap
+from kamcli.report.cohort_sections import HeatRow as HeatRow
+from kamcli.report.cohort_sections import Histogram as Histogram
+from kamcli.report.cohort_sections import Histograms as Histograms
+from kamcli.report.cohort_sections import PriorityGroup as PriorityGroup
+from kamcli.report.cohort_sections import ScoreBin as ScoreBin
+from kamcli.report.cohort_sections import StagePriorities as StagePriorities
+from kamcli.report.cohort_sections import StatusKey as StatusKey
+from kamcli.report.cohort_sections import StatusShade as StatusShade
+from kamcli.report.cohort_sections import SummaryHeader as SummaryHeader
+from kamcli.report.cohort_sections import TeamPriority as TeamPriority
+from kamcli.report.cohort_sections import TeamRadar as TeamRadar
+from kamcli.report.parts import Field as Field
+from kamcli.report.parts import Line as Line
+from kamcli.report.parts import RadarFigure as RadarFigure
+from kamcli.report.parts import Series as Series
+from kamcli.report.parts import Span as Span
+from kamcli.report.parts import plain as plain
+from kamcli.report.parts import spans as spans
+from kamcli.report.parts import text_line as text_line
+from kamcli.report.subject_sections import AnonymityNotes as AnonymityNotes
+from kamcli.report.subject_sections import FieldHeader as FieldHeader
+from kamcli.report.subject_sections import FlagItem as FlagItem
+from kamcli.report.subject_sections import FlagList as FlagList
+from kamcli.report.subject_sections import GroupScoreRow as GroupScoreRow
+from kamcli.report.subject_sections import GroupScoreTable as GroupScoreTable
+from kamcli.report.subject_sections import MethodList as MethodList
+from kamcli.report.subject_sections import RaterRadar as RaterRadar
+from kamcli.report.subject_sections import ScoreCell as ScoreCell
+from kamcli.report.subject_sections import StageSummary as StageSummary
+
 S = TypeVar("S")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A run of text inside a sentence: `user` text must be escaped, `strong` emphasised."""
-
-    text: str
-    strong: bool = False
-    user: bool = False
-
-
-Line = tuple[Span, ...]
-
-
-def plain(line: Line) -> str:
-    """The sentence as plain text."""
-    return "".join(span.text for span in line)
-
-
-def spans(template: str, user: dict[str, str], strong: frozenset[str] = frozenset(),
-          **values: object) -> Line:  # fmt: skip
-    """`template` filled in as spans: fields in `user` are user/model text (emphasised when
-    named in `strong`); every other field and the template's own words are ours."""
-    line: list[Span] = []
-    for literal, name, spec, conversion in string.Formatter().parse(template):
-        if literal:
-            line.append(Span(literal))
-        if name is None:
-            continue
-        if name in user:
-            line.append(Span(user[name], strong=name in strong, user=True))
-        else:
-            field = "{0" + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
-            line.append(Span((field + "}").format(values[name])))
-    return tuple(line)
-
-
-def text_line(text: str) -> Line:
-    return (Span(text),)
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    value: str
 
 
 @dataclass(frozen=True)
@@ -80,27 +72,6 @@ class StageFocus:
     heading: str
     stage: str
     text: str
-
-
-@dataclass(frozen=True)
-class Series:
-    key: str
-    label: str
-    values: tuple[float | None, ...]
-
-
-@dataclass(frozen=True)
-class RadarFigure:
-    """A radar chart as data: one axis per competency, one polygon per series."""
-
-    heading: str
-    axes: tuple[str, ...]
-    series: tuple[Series, ...]
-    low: float
-    high: float
-    note: str
-    no_data: str
-    legend_no_data: str
 
 
 @dataclass(frozen=True)
@@ -205,164 +176,6 @@ class Method:
     stamp: str
 
 
-# --- the 360° (subject) report's sections ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldHeader:
-    """Title and fields in the given order, no date: the 360° report's header."""
-
-    title: str
-    page_title: str
-    eyebrow: str  # the model's name
-    fields: tuple[Field, ...]
-
-
-@dataclass(frozen=True)
-class AnonymityNotes:
-    """What was folded, left out or withheld to keep raters anonymous: shown before the
-    figures, in a box on the page, so nobody reads them without it."""
-
-    heading: str
-    notes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class StageSummary:
-    """The stage's summary as the HTML page shows it above a 360° radar (not in print)."""
-
-    heading: str
-    stage: str
-    text: str
-
-
-@dataclass(frozen=True)
-class RaterRadar:
-    """The 360° radar as data: all others, self and the target per axis. The first series
-    decides which axes read "no data"; `has_others`/`has_self`: whether those are drawn."""
-
-    heading: str
-    axes: tuple[str, ...]
-    series: tuple[Series, ...]  # keys "others", "self", "target"
-    has_others: bool
-    has_self: bool
-    low: float
-    high: float
-    note: str
-    legend_no_data: str
-    no_data: str
-    legend: tuple[tuple[str, str], ...]  # (series key, its name) in legend order
-
-
-@dataclass(frozen=True)
-class ScoreCell:
-    """One rater group's figure on one competency; a hidden one shows only its count."""
-
-    value: str  # the mean, or "—"
-    count: str  # "n=3"
-    spread: str  # "±0.45", "" when hidden or unknown
-    hidden: bool
-
-    @property
-    def detail(self) -> str:
-        return f"{self.count} {self.spread}" if self.spread else self.count
-
-
-@dataclass(frozen=True)
-class GroupScoreRow:
-    name: str
-    self_score: str
-    cells: tuple[ScoreCell, ...]  # each shown group, then all others
-    target: str
-    gap: str
-    status: str  # a band id, "insufficient" or "withheld"
-    glyph: str
-    word: str
-    flag: str  # "blind_spot", "hidden_strength" or ""
-    flag_glyph: str
-    flag_word: str
-
-
-@dataclass(frozen=True)
-class GroupScoreTable:
-    """Scores by rater group per competency (self, each shown group, all others)."""
-
-    heading: str
-    competency: str
-    self_heading: str
-    columns: tuple[str, ...]  # each shown group, then all others
-    target: str
-    gap: str  # the short heading (terminal)
-    gap_others: str  # the heading that says against whom
-    status: str
-    flag: str
-    rows: tuple[GroupScoreRow, ...]
-    legends: tuple[str, ...]
-    glyphs: str  # every glyph a row may show: a PDF checks its font has them all
-
-
-@dataclass(frozen=True)
-class FlagItem:
-    name: str
-    glyph: str
-    word: str
-    line: Line  # the name (user text, emphasised), self, others and the difference
-    actions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FlagList:
-    """Blind spots (with the stage's actions) or hidden strengths."""
-
-    flag: str  # "blind_spot" or "hidden_strength"
-    heading: str
-    intro: str
-    empty: str
-    items: tuple[FlagItem, ...]
-    with_actions: bool
-    actions_heading: str
-    no_actions: str
-
-
-@dataclass(frozen=True)
-class MethodList:
-    """The method as a numbered list that Markdown shows too (the screen leaves it out)."""
-
-    heading: str
-    lines: tuple[str, ...]
-    stamp: str
-
-
-SUBJECT_SECTIONS: tuple[type, ...] = (
-    FieldHeader,
-    AnonymityNotes,
-    StageSummary,
-    RaterRadar,
-    GroupScoreTable,
-    FlagList,
-    MethodList,
-)
-
-
-Section = (
-    Header | StageFocus | RadarFigure | FitMeters | GapTable | Priorities | Bullets | Notes | Method
-    | FieldHeader | AnonymityNotes | StageSummary | RaterRadar | GroupScoreTable | FlagList
-    | MethodList
-)  # fmt: skip
-SECTION_TYPES: tuple[type, ...] = (
-    Header,
-    StageFocus,
-    RadarFigure,
-    FitMeters,
-    GapTable,
-    Priorities,
-    Bullets,
-    Notes,
-    Method,
-    *SUBJECT_SECTIONS,
-)
-
-
 @dataclass(frozen=True)
 class Document:
     """A report in print order; `kind` names the builder, `lang` the language it speaks."""
@@ -397,3 +210,59 @@ def handlers(namespace: Mapping[str, object]) -> dict[type, Callable[..., Any]]:
         assert callable(function)
         found[kind] = function
     return found
+
+
+# Every section type, for the renderers' handlers and the exhaustiveness test; defined after
+# all of them (Document's annotation refers to `Section` lazily).
+Section = (
+    Header
+    | StageFocus
+    | RadarFigure
+    | FitMeters
+    | GapTable
+    | Priorities
+    | Bullets
+    | Notes
+    | Method
+    | SummaryHeader
+    | EmptyNotice
+    | TeamRadar
+    | CohortTable
+    | StagePriorities
+    | Histograms
+    | HeatMap
+    | StatusKey
+    | FieldHeader
+    | AnonymityNotes
+    | StageSummary
+    | RaterRadar
+    | GroupScoreTable
+    | FlagList
+    | MethodList
+)
+SECTION_TYPES: tuple[type, ...] = (
+    Header,
+    StageFocus,
+    RadarFigure,
+    FitMeters,
+    GapTable,
+    Priorities,
+    Bullets,
+    Notes,
+    Method,
+    SummaryHeader,
+    EmptyNotice,
+    TeamRadar,
+    CohortTable,
+    StagePriorities,
+    Histograms,
+    HeatMap,
+    StatusKey,
+    FieldHeader,
+    AnonymityNotes,
+    StageSummary,
+    RaterRadar,
+    GroupScoreTable,
+    FlagList,
+    MethodList,
+)
