@@ -82,9 +82,10 @@ def cohort_renderable(model: CompetencyModel, summary: CohortSummary, lang: str)
 
 
 def stats_renderable(model: CompetencyModel, stats: StatsResult, lang: str) -> RenderableType:
-    from kamcli.render.stats_text import stats_terminal
+    from kamcli.render.terminal import render_terminal
+    from kamcli.report.stats import stats_document
 
-    return stats_terminal(model, stats, lang)
+    return render_terminal(stats_document(model, stats, lang))
 
 
 def export_summary(
@@ -104,23 +105,24 @@ def export_summary(
 
         text = render_document(cohort_document(model, summary, lang, heat_rows))
         if stats is not None:
-            from kamcli.render.stats_html import stats_section_html, with_section
+            from kamcli.render.html import render_fragment, with_section
+            from kamcli.report.stats import stats_document
 
-            text = with_section(text, stats_section_html(model, stats, lang))
+            text = with_section(text, render_fragment(stats_document(model, stats, lang)))
     elif suffix in (".md", ".markdown"):
         from kamcli.render.markdown import render_document as render_markdown
 
         text = render_markdown(cohort_document(model, summary, lang))
         if stats is not None:
-            from kamcli.render.stats_text import stats_markdown
+            from kamcli.report.stats import stats_document
 
-            text += "\n" + stats_markdown(model, stats, lang, level=2)
+            text += "\n" + render_markdown(stats_document(model, stats, lang), level=2)
     else:
         from kamcli.render.cohort_json import summary_data
 
         data = summary_data(model, summary, lang)
         if stats is not None:
-            from kamcli.render.stats_text import stats_data
+            from kamcli.render.stats_json import stats_data
 
             data["psychometrics"] = stats_data(model, stats, lang)
         text = json_dumps(data) + "\n"

@@ -145,10 +145,12 @@ def _write(
     model: CompetencyModel, result: StatsResult, lang: str, fmt: StatsFormat, output: Path | None
 ) -> None:
     from kamcli.io.atomic import write_atomic
-    from kamcli.render import stats_text
+    from kamcli.report.stats import stats_document
 
     if fmt is StatsFormat.table:
-        renderable = stats_text.stats_terminal(model, result, lang)
+        from kamcli.render.terminal import render_terminal
+
+        renderable = render_terminal(stats_document(model, result, lang))
         if output is None:
             from kamcli.cli.common import stdout_console
 
@@ -162,9 +164,13 @@ def _write(
         Console(file=buffer, width=FILE_WIDTH, color_system=None).print(renderable)
         text = buffer.getvalue()
     elif fmt is StatsFormat.json:
-        text = stats_text.stats_json(model, result, lang)
+        from kamcli.render.stats_json import stats_json
+
+        text = stats_json(model, result, lang)
     else:
-        text = stats_text.stats_markdown(model, result, lang)
+        from kamcli.render.markdown import render_document
+
+        text = render_document(stats_document(model, result, lang))
     if output is None:
         typer.echo(text, nl=False)
     else:

@@ -59,7 +59,7 @@ def has_label(key: str) -> bool:
 
 
 def stats_label(key: str, lang: str) -> str:
-    """A text of the psychometrics output (stats_text.py, stats_html.py): `stats.<key>`."""
+    """A text of the psychometrics report (report/stats.py): `stats.<key>`."""
     return t(f"stats.{key}", lang)
 
 

@@ -122,11 +122,15 @@ ORDER = (
 )  # as on the terminal
 
 
-def render_document(document: doc.Document) -> str:
-    """Any document as Markdown, sections in screen order, ending in a newline."""
+def render_document(document: doc.Document, *, level: int = 1) -> str:
+    """Any document as Markdown, sections in screen order, ending in one newline. `level` is
+    the title's heading level (2 when the report is part of a page with its own title)."""
     sections = document.in_order(ORDERS.get(document.kind, ORDER))
     blocks = [HANDLERS[type(section)](section, document.lang) for section in sections]
-    return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
+    text = "\n\n".join("\n".join(block) for block in blocks if block).rstrip("\n") + "\n"
+    if level > 1:  # user text cannot start a line with "#": md_escape escapes it
+        text = re.sub(r"^#", "#" * level, text, flags=re.MULTILINE)
+    return text
 
 
 def render_markdown(
@@ -277,6 +281,70 @@ def render_subject_markdown(
     from kamcli.report.subject import subject_document
 
     return render_document(subject_document(model, report, lang))
+
+
+# --- psychometrics (report/stats.py) ------------------------------------------------------------
+
+
+def _md_table(titles: tuple[str, ...], right: set[int], rows: list[list[str]]) -> list[str]:
+    """A table of already escaped cells; the columns in `right` are numbers."""
+    rule = ["---:" if index in right else "---" for index in range(len(titles))]
+    out = ["| " + " | ".join(titles) + " |", "| " + " | ".join(rule) + " |"]
+    return out + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def _on_stats_overview(section: doc.StatsOverview, lang: str) -> list[str]:
+    del lang
+    lines = [f"# {section.title}", ""]
+    return lines + [f"- **{md_escape(f.name)}:** {md_escape(f.value)}" for f in section.fields]
+
+
+def _on_reliability_table(section: doc.ReliabilityTable, lang: str) -> list[str]:
+    del lang
+    rows = [[md_escape(r.name), r.k, r.n, r.alpha, r.ci] for r in section.rows]
+    return [f"## {section.heading}", "", *_md_table(section.columns, {1, 2, 3, 4}, rows)]
+
+
+def _on_item_table(section: doc.ItemTable, lang: str) -> list[str]:
+    del lang
+    rows = [
+        [
+            md_escape(scale.name),
+            md_escape(item.item_id),
+            item.item_rest + (f" {section.mark}" if item.negative else ""),
+            item.alpha_if_deleted,
+        ]
+        for scale in section.scales
+        for item in scale.items
+    ]
+    table = _md_table(section.columns, {2, 3}, rows)
+    return [f"## {section.heading}", "", *table, "", f"*{md_escape(section.legend)}*"]
+
+
+def _on_advice_notes(section: doc.AdviceNotes, lang: str) -> list[str]:
+    del lang
+    items = [f"- {md_line(line)}" for line in section.items]
+    return [f"## {section.heading}", "", *(items or [section.empty])]
+
+
+def _on_flagged_list(section: doc.FlaggedList, lang: str) -> list[str]:
+    """Each rule or count its own paragraph, then the table and how many it leaves out."""
+    del lang
+    lines = [f"## {section.heading}", "", *(md_escape(text) + "\n" for text in section.texts)]
+    if section.rows:
+        rows = [
+            [md_escape(r.respondent_id), r.run, r.irv, r.speed, md_escape(r.why)]
+            for r in section.rows
+        ]
+        lines += _md_table(section.columns, {1, 2, 3}, rows)
+    if section.more:
+        lines += ["", md_escape(section.more)]
+    return lines
+
+
+def _on_note_list(section: doc.NoteList, lang: str) -> list[str]:
+    del lang
+    return [f"## {section.heading}", "", *(f"- {md_escape(note)}" for note in section.items)]
 
 
 # Every section type's handler (checked on import: kamcli/report/document.py).

@@ -16,6 +16,12 @@ from rich.table import Table
 from rich.text import Text
 
 from kamcli.render.labels import INSUFFICIENT, MISSING, clean_text, format_created_at
+from kamcli.render.terminal_stats import _on_advice_notes as _on_advice_notes
+from kamcli.render.terminal_stats import _on_flagged_list as _on_flagged_list
+from kamcli.render.terminal_stats import _on_item_table as _on_item_table
+from kamcli.render.terminal_stats import _on_note_list as _on_note_list
+from kamcli.render.terminal_stats import _on_reliability_table as _on_reliability_table
+from kamcli.render.terminal_stats import _on_stats_overview as _on_stats_overview
 from kamcli.report import document as doc
 
 if TYPE_CHECKING:

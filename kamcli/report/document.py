@@ -4,7 +4,8 @@ Every value is final text in the report's language (or a number a figure is draw
 a renderer only lays out and escapes. Text that came from the user or the model is marked
 (`Span.user`) so each format escapes it its own way; emphasis (`Span.strong`) is a request a
 format may honour (Markdown bold) or ignore. Adding a section type means one class here (or in
-a report kind's own module such as cohort_sections.py or subject_sections.py, listed at the
+a report kind's own module such as cohort_sections.py, subject_sections.py or
+stats_sections.py, listed at the
 end of this one), one builder change, and one handler in every renderer
 (tests/test_report_document.py checks it).
 """
@@ -41,6 +42,18 @@ from kamcli.report.parts import Span as Span
 from kamcli.report.parts import plain as plain
 from kamcli.report.parts import spans as spans
 from kamcli.report.parts import text_line as text_line
+from kamcli.report.stats_sections import STATS_SECTION_TYPES as STATS_SECTION_TYPES
+from kamcli.report.stats_sections import AdviceNotes as AdviceNotes
+from kamcli.report.stats_sections import FlaggedList as FlaggedList
+from kamcli.report.stats_sections import FlaggedRow as FlaggedRow
+from kamcli.report.stats_sections import ItemScale as ItemScale
+from kamcli.report.stats_sections import ItemStat as ItemStat
+from kamcli.report.stats_sections import ItemTable as ItemTable
+from kamcli.report.stats_sections import NoteList as NoteList
+from kamcli.report.stats_sections import ReliabilityRow as ReliabilityRow
+from kamcli.report.stats_sections import ReliabilityTable as ReliabilityTable
+from kamcli.report.stats_sections import StatsOverview as StatsOverview
+from kamcli.report.stats_sections import StatsSection as StatsSection
 from kamcli.report.subject_sections import AnonymityNotes as AnonymityNotes
 from kamcli.report.subject_sections import FieldHeader as FieldHeader
 from kamcli.report.subject_sections import FlagItem as FlagItem
@@ -239,6 +252,12 @@ Section = (
     | GroupScoreTable
     | FlagList
     | MethodList
+    | StatsOverview
+    | ReliabilityTable
+    | ItemTable
+    | AdviceNotes
+    | FlaggedList
+    | NoteList
 )
 SECTION_TYPES: tuple[type, ...] = (
     Header,
@@ -265,4 +284,10 @@ SECTION_TYPES: tuple[type, ...] = (
     GroupScoreTable,
     FlagList,
     MethodList,
+    StatsOverview,
+    ReliabilityTable,
+    ItemTable,
+    AdviceNotes,
+    FlaggedList,
+    NoteList,
 )
