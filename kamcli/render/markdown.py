@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kamcli.render.labels import clean_text, label
 from kamcli.report import document as doc
+from kamcli.report.cohort import TEXT_ORDER as COHORT_TEXT_ORDER
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
@@ -199,15 +200,7 @@ def _on_stage_priorities(section: doc.StagePriorities, lang: str) -> list[str]:
 
 
 _on_team_radar = _on_histograms = _on_heat_map = _on_status_key = _omitted
-ORDERS = {  # a report kind's own order, where it differs from ORDER
-    "cohort": (
-        doc.SummaryHeader,
-        doc.EmptyNotice,
-        doc.CohortTable,
-        doc.StagePriorities,
-        doc.FitMeters,
-    ),
-}
+ORDERS = {"cohort": COHORT_TEXT_ORDER}  # a report kind's own order, where it differs from ORDER
 
 
 # --- the 360° (subject) report's sections ---------------------------------------------------

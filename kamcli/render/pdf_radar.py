@@ -14,7 +14,9 @@ from kamcli.render.pdf_layout import FAINT, INK, MUTED, PAGE_WIDTH, RULE, Sheet,
 from kamcli.render.radar import Radar, radar
 
 if TYPE_CHECKING:
-    from kamcli.report.document import RadarFigure
+    from collections.abc import Sequence
+
+    from kamcli.report.document import RadarFigure, Series
 
 MIN_RADAR_AXES = 3  # fewer axes make a line, not a shape; the table says it all then
 # Radar: centre offset from the top of its area, radius and label box widths, in mm.
@@ -62,17 +64,32 @@ def draw_grid(sheet: Sheet, chart: Radar, high: float) -> None:
         pdf.line(*center, *axis.end)
 
 
+def place_radar(
+    sheet: Sheet,
+    heading: str,
+    axes: Sequence[str],
+    series: Sequence[Series],
+    low: float,
+    high: float,
+) -> tuple[Radar, dict[str, list[float | None]]]:
+    """Heading, then the chart's geometry centred under it (the person and 360° radars)."""
+    sheet.heading(heading, keep_with=2 * RADAR_HALF_HEIGHT + 12)
+    center = (PAGE_WIDTH / 2, sheet.y + RADAR_HALF_HEIGHT)
+    values = {line.key: list(line.values) for line in series}
+    chart = radar(list(axes), values, low, high, center=center, radius=RADAR_RADIUS,
+                  label_gap=RADAR_LABEL_GAP)  # fmt: skip
+    return chart, values
+
+
 def draw_radar_figure(sheet: Sheet, figure: RadarFigure, lang: str) -> None:
     """A score/target radar from a document's figure: score filled and solid, target dashed."""
     if len(figure.axes) < MIN_RADAR_AXES:
         return
     pdf = sheet.pdf
-    sheet.heading(figure.heading, keep_with=2 * RADAR_HALF_HEIGHT + 12)
-    low, high = figure.low, figure.high
-    center = (PAGE_WIDTH / 2, sheet.y + RADAR_HALF_HEIGHT)
-    values = {series.key: list(series.values) for series in figure.series}
-    chart = radar(list(figure.axes), values, low, high, center=center, radius=RADAR_RADIUS,
-                  label_gap=RADAR_LABEL_GAP)  # fmt: skip
+    chart, _ = place_radar(
+        sheet, figure.heading, figure.axes, figure.series, figure.low, figure.high
+    )
+    high, center = figure.high, chart.center
     series = dict(chart.series)
     pdf.set_fill_color(222)
     pdf.polygon(series["score"], style="F")

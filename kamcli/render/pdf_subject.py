@@ -19,12 +19,10 @@ from kamcli.render.pdf_layout import (
 )
 from kamcli.render.pdf_radar import (
     RADAR_HALF_HEIGHT,
-    RADAR_LABEL_GAP,
-    RADAR_RADIUS,
     axis_labels,
     draw_grid,
+    place_radar,
 )
-from kamcli.render.radar import radar
 from kamcli.report import document as doc
 
 # Table columns in mm: self, each group, target, gap and status are fixed; names get the rest.
@@ -60,12 +58,10 @@ def draw_notes(sheet: Sheet, section: doc.AnonymityNotes) -> None:
 
 def draw_rater_radar(sheet: Sheet, figure: doc.RaterRadar, lang: str) -> None:
     pdf = sheet.pdf
-    sheet.heading(figure.heading, keep_with=2 * RADAR_HALF_HEIGHT + 12)
-    low, high = figure.low, figure.high
-    center = (PAGE_WIDTH / 2, sheet.y + RADAR_HALF_HEIGHT)
-    values = {series.key: list(series.values) for series in figure.series}
-    chart = radar(list(figure.axes), values, low, high, center=center, radius=RADAR_RADIUS,
-                  label_gap=RADAR_LABEL_GAP)  # fmt: skip
+    chart, values = place_radar(
+        sheet, figure.heading, figure.axes, figure.series, figure.low, figure.high
+    )
+    high, center = figure.high, chart.center
     others, selfs = values["others"], values["self"]
     series = dict(chart.series)
     if figure.has_others:

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kamcli.render.labels import INSUFFICIENT, MISSING, clean_text, format_created_at
+from kamcli.render.terminal_parts import heading, titled_fields
 from kamcli.render.terminal_stats import _on_advice_notes as _on_advice_notes
 from kamcli.render.terminal_stats import _on_flagged_list as _on_flagged_list
 from kamcli.render.terminal_stats import _on_item_table as _on_item_table
@@ -23,6 +24,7 @@ from kamcli.render.terminal_stats import _on_note_list as _on_note_list
 from kamcli.render.terminal_stats import _on_reliability_table as _on_reliability_table
 from kamcli.render.terminal_stats import _on_stats_overview as _on_stats_overview
 from kamcli.report import document as doc
+from kamcli.report.cohort import TEXT_ORDER as COHORT_TEXT_ORDER
 
 if TYPE_CHECKING:
     from kamcli.model import CompetencyModel
@@ -67,10 +69,6 @@ def score_bar(score: float, target: float, low: float, high: float, width: int =
 
 def _line(line: doc.Line, style: str = "") -> Text:
     return Text(doc.plain(line), style=style)
-
-
-def _heading(text: str) -> Text:
-    return Text("\n" + text, style="bold underline")
 
 
 def _bullets(texts: list[str], indent: int = 3, style: str = "") -> Table:
@@ -145,7 +143,7 @@ def _on_gap_table(section: doc.GapTable) -> list[RenderableType]:
 
 
 def _on_priorities(section: doc.Priorities) -> list[RenderableType]:
-    lines: list[RenderableType] = [_heading(section.heading)]
+    lines: list[RenderableType] = [heading(section.heading)]
     if not section.items:
         lines.append(Text(section.empty))
     else:
@@ -160,12 +158,12 @@ def _on_priorities(section: doc.Priorities) -> list[RenderableType]:
 
 
 def _on_fit_meters(section: doc.FitMeters) -> list[RenderableType]:
-    head: list[RenderableType] = [_heading(section.heading), Text(section.explain, style="dim")]
+    head: list[RenderableType] = [heading(section.heading), Text(section.explain, style="dim")]
     return head + [_line(meter.line) for meter in section.meters]
 
 
 def _on_bullets(section: doc.Bullets) -> list[RenderableType]:
-    head: list[RenderableType] = [_heading(section.heading), Text(section.rule, style="dim")]
+    head: list[RenderableType] = [heading(section.heading), Text(section.rule, style="dim")]
     if not section.items:
         return [*head, Text(section.empty)]
     style = "green" if section.positive else ""
@@ -173,7 +171,7 @@ def _on_bullets(section: doc.Bullets) -> list[RenderableType]:
 
 
 def _on_notes(section: doc.Notes) -> list[RenderableType]:
-    lines: list[RenderableType] = [_heading(section.heading)]
+    lines: list[RenderableType] = [heading(section.heading)]
     lines += [_line(note.line, "yellow" if note.warning else "") for note in section.notes]
     return lines
 
@@ -209,12 +207,7 @@ def gap_report(model: CompetencyModel, result: AssessmentResult, lang: str) -> G
 
 
 def _on_summary_header(section: doc.SummaryHeader) -> list[RenderableType]:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for field in section.fields:
-        grid.add_row(Text(field.name), Text(field.value))
-    return [Text(section.title, style="bold"), grid]
+    return titled_fields(section.title, section.fields)
 
 
 def _on_empty_notice(section: doc.EmptyNotice) -> list[RenderableType]:
@@ -249,7 +242,7 @@ def _on_cohort_table(section: doc.CohortTable) -> list[RenderableType]:
 
 def _on_stage_priorities(section: doc.StagePriorities) -> list[RenderableType]:
     """One list, or one per stage under the stage's name."""
-    parts: list[RenderableType] = [_heading(section.heading)]
+    parts: list[RenderableType] = [heading(section.heading)]
     if section.intro:
         parts.append(Text(section.intro, style="dim"))
     for group in section.groups:
@@ -267,15 +260,9 @@ def _on_stage_priorities(section: doc.StagePriorities) -> list[RenderableType]:
 
 
 _on_team_radar = _on_histograms = _on_heat_map = _on_status_key = _omitted
-ORDERS = {  # a report kind's own screen order, where it differs from ORDER
-    "cohort": (
-        doc.SummaryHeader,
-        doc.EmptyNotice,
-        doc.CohortTable,
-        doc.StagePriorities,
-        doc.FitMeters,
-    ),
-}
+ORDERS = {
+    "cohort": COHORT_TEXT_ORDER
+}  # a report kind's own screen order, where it differs from ORDER
 
 
 # --- the 360° (subject) report's sections ---------------------------------------------------
@@ -284,12 +271,7 @@ FLAG_STYLES = {"blind_spot": "bold magenta", "hidden_strength": "bold cyan"}
 
 
 def _on_field_header(section: doc.FieldHeader) -> list[RenderableType]:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for field in section.fields:
-        grid.add_row(Text(field.name), Text(field.value))
-    return [Text(section.title, style="bold"), grid]
+    return titled_fields(section.title, section.fields)
 
 
 def _on_anonymity_notes(section: doc.AnonymityNotes) -> list[RenderableType]:
@@ -322,9 +304,9 @@ def _on_group_score_table(section: doc.GroupScoreTable) -> list[RenderableType]:
     """Numbers and statuses never wrap (they are short); only competency names fold."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     table.add_column(section.competency, overflow="fold", ratio=1, min_width=12)
-    for heading in (section.self_heading, *section.columns):
+    for column in (section.self_heading, *section.columns):
         # "Others\n(combined)"
-        table.add_column(heading.replace(" ", "\n", 1), justify="right", no_wrap=True)
+        table.add_column(column.replace(" ", "\n", 1), justify="right", no_wrap=True)
     table.add_column(section.target, justify="right", no_wrap=True)
     table.add_column(section.gap, justify="right", no_wrap=True)
     table.add_column(section.status, no_wrap=True)
@@ -341,7 +323,7 @@ def _on_group_score_table(section: doc.GroupScoreTable) -> list[RenderableType]:
 
 
 def _on_flag_list(section: doc.FlagList) -> list[RenderableType]:
-    parts: list[RenderableType] = [_heading(section.heading)]
+    parts: list[RenderableType] = [heading(section.heading)]
     if not section.items:
         return [*parts, Text(section.empty)]
     parts.append(Text(section.intro, style="dim"))

@@ -8,12 +8,8 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from kamcli.render.terminal_parts import heading, titled_fields
 from kamcli.report import document as doc
-
-
-def _heading(text: str) -> Text:
-    """As terminal._heading (not imported: terminal imports this module)."""
-    return Text("\n" + text, style="bold underline")
 
 
 def _stats_table(titles: tuple[str, ...], right: set[int]) -> Table:
@@ -37,19 +33,14 @@ def _stats_bullets(texts: list[str]) -> Table:
 
 
 def _on_stats_overview(section: doc.StatsOverview) -> list[RenderableType]:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for field in section.fields:
-        grid.add_row(Text(field.name), Text(field.value))
-    return [Text(section.title, style="bold"), grid]
+    return titled_fields(section.title, section.fields)
 
 
 def _on_reliability_table(section: doc.ReliabilityTable) -> list[RenderableType]:
     table = _stats_table(section.columns, {1, 2, 3, 4})
     for row in section.rows:
         table.add_row(Text(row.name), row.k, row.n, row.alpha, row.ci)
-    return [_heading(section.heading), table]
+    return [heading(section.heading), table]
 
 
 def _on_item_table(section: doc.ItemTable) -> list[RenderableType]:
@@ -65,16 +56,16 @@ def _on_item_table(section: doc.ItemTable) -> list[RenderableType]:
                 item.alpha_if_deleted,
                 end_section=index == len(scale.items) - 1,
             )
-    return [_heading(section.heading), table, Text(section.legend, style="dim")]
+    return [heading(section.heading), table, Text(section.legend, style="dim")]
 
 
 def _on_advice_notes(section: doc.AdviceNotes) -> list[RenderableType]:
     texts = [doc.plain(line) for line in section.items]
-    return [_heading(section.heading), _stats_bullets(texts) if texts else Text(section.empty)]
+    return [heading(section.heading), _stats_bullets(texts) if texts else Text(section.empty)]
 
 
 def _on_flagged_list(section: doc.FlaggedList) -> list[RenderableType]:
-    parts: list[RenderableType] = [_heading(section.heading)]
+    parts: list[RenderableType] = [heading(section.heading)]
     parts += [Text(text) for text in section.texts]
     if section.rows:
         table = _stats_table(section.columns, {1, 2, 3})
@@ -87,4 +78,4 @@ def _on_flagged_list(section: doc.FlaggedList) -> list[RenderableType]:
 
 
 def _on_note_list(section: doc.NoteList) -> list[RenderableType]:
-    return [_heading(section.heading), _stats_bullets(list(section.items))]
+    return [heading(section.heading), _stats_bullets(list(section.items))]

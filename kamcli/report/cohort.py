@@ -41,6 +41,15 @@ if TYPE_CHECKING:
     from kamcli.scoring.plan import RowScore
 
 MAX_ROWS = 500  # respondents in the heat map
+# What a text format (terminal, Markdown) shows of the summary, in order: the figures and the
+# heat map are left to the HTML page.
+TEXT_ORDER: tuple[type, ...] = (
+    doc.SummaryHeader,
+    doc.EmptyNotice,
+    doc.CohortTable,
+    doc.StagePriorities,
+    doc.FitMeters,
+)
 HeatRows = Sequence[tuple[str, str | None, "RowScore"]]
 
 
