@@ -29,6 +29,36 @@ class ExitCode:
     TERMINATED = 143  # SIGTERM (128 + 15)
 
 
+class Msg(str):
+    """A message from the string catalogue (kamcli/locales): English as a str, so code and
+    tests that read `.message` see the text; `in_lang` gives it in the run's language."""
+
+    key: str
+    fields: dict[str, object]
+
+    def __new__(cls, key: str, **fields: object) -> Msg:
+        from kamcli.i18n import t  # lazily: `kam --version` loads no catalogue
+
+        text = super().__new__(cls, t(key, "en", **fields))
+        text.key, text.fields = key, fields
+        return text
+
+    def in_lang(self, lang: str) -> str:
+        from kamcli.i18n import t
+
+        return t(self.key, lang, **self.fields)
+
+
+def msg(key: str, **fields: object) -> Msg:
+    """An error or problem text by catalogue key, e.g. msg("errors.no_such_file", path=p)."""
+    return Msg(key, **fields)
+
+
+def in_lang(text: str, lang: str) -> str:
+    """A message in `lang` when it came from the catalogue; any other text as it is."""
+    return text.in_lang(lang) if isinstance(text, Msg) else text
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in a file: where it is and what was expected."""
@@ -39,11 +69,14 @@ class Problem:
     key: str | None = None
 
     def __str__(self) -> str:
+        return self.render("en")
+
+    def render(self, lang: str) -> str:
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
         key = f" [{self.key}]" if self.key else ""
-        return f"{where}{key}: {self.message}"
+        return f"{where}{key}: {in_lang(self.message, lang)}"
 
 
 class KamError(Exception):
@@ -56,9 +89,10 @@ class KamError(Exception):
         self.message = message
         self.problems: list[Problem] = list(problems or [])
 
-    def render(self) -> str:
-        lines = [self.message]
-        lines.extend(f"  - {p}" for p in self.problems)
+    def render(self, lang: str = "en") -> str:
+        """The message and every problem, in `lang` where they came from the catalogue."""
+        lines = [in_lang(self.message, lang)]
+        lines.extend(f"  - {p.render(lang)}" for p in self.problems)
         return "\n".join(lines)
 
 

@@ -51,7 +51,7 @@ def test_every_key_the_code_looks_up_exists() -> None:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "t"
+                and node.func.id in {"t", "msg"}
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
@@ -60,3 +60,31 @@ def test_every_key_the_code_looks_up_exists() -> None:
                 used.add(node.args[0].value)
     assert used, "no lookups found: the scan is broken"
     assert used <= known, used - known
+
+
+def test_an_error_message_from_the_catalogue_is_english_text_and_renders_in_any_language() -> None:
+    from kamcli.errors import InputError, Problem, msg
+
+    error = InputError(
+        msg("errors.assess_not_a_tty"),
+        [Problem("a.yaml", msg("errors.assess_not_a_tty"), line=3)],
+    )
+    english = t("errors.assess_not_a_tty", "en")
+    assert error.message == english  # code and tests reading .message see the English text
+    assert error.render() == f"{english}\n  - a.yaml:3: {english}"
+    chinese = t("errors.assess_not_a_tty", "zh")
+    assert error.render("zh") == f"{chinese}\n  - a.yaml:3: {chinese}"
+    assert InputError("plain text").render("zh") == "plain text"
+
+
+def test_the_error_boundary_speaks_the_runs_language() -> None:
+    from typer.testing import CliRunner
+
+    from kamcli.cli.main import app
+
+    runner = CliRunner()
+    english = runner.invoke(app, ["--lang", "en", "assess"])
+    chinese = runner.invoke(app, ["assess", "--lang", "zh"])
+    assert english.exit_code == chinese.exit_code == 2
+    assert "standard input is not a terminal" in english.stderr
+    assert "标准输入不是终端" in chinese.stderr and "Traceback" not in chinese.stderr

@@ -11,7 +11,7 @@ import typer
 
 from kamcli.cli.common import Settings, settings, stderr_console
 from kamcli.cli.options import examples
-from kamcli.errors import ExitCode, UsageError
+from kamcli.errors import ExitCode, UsageError, msg
 from kamcli.render.formats import FormatName
 
 if TYPE_CHECKING:
@@ -32,13 +32,6 @@ class ReportFormat(FormatName):
     json = "json"
     md = "md"
     markdown = "markdown"  # the same as md
-
-
-NOT_A_TTY = (
-    "kam assess asks its questions in a terminal, but standard input is not a terminal. "
-    "To score answers from a file or a pipe use --answers FILE (or --answers - for stdin); "
-    "`kam template answers` writes a file to fill in."
-)
 
 
 def stdin_is_terminal() -> bool:
@@ -103,7 +96,7 @@ def assess(
         if draft_id is not None and not resume:
             raise UsageError(f"To resume draft {draft_id} write: kam assess --resume {draft_id}")
         if not stdin_is_terminal():
-            raise UsageError(NOT_A_TTY)
+            raise UsageError(msg("errors.assess_not_a_tty"))
         result, saved_id = _interactive(cfg, model, draft_id, resume, stage, who, plain)
     print_report(model, result, cfg.lang, fmt)
     if saved_id is not None:

@@ -64,10 +64,16 @@ def _error_boundary(ctx: Any) -> Iterator[None]:
         _internal(ctx, exc)
 
 
+def _lang(ctx: Any) -> str:
+    """The run's language for an error message (English before the options were read)."""
+    obj = None if ctx is None else ctx.find_root().obj
+    return obj.lang if isinstance(obj, Settings) else "en"
+
+
 def _report(ctx: Any, exc: KamError) -> NoReturn:
     if ctx is not None and _debug(ctx):
         traceback.print_exc()
-    _echo_err(f"kam: error: {exc.render()}")
+    _echo_err(f"kam: error: {exc.render(_lang(ctx))}")
     raise typer.Exit(exc.exit_code) from None
 
 
