@@ -88,3 +88,65 @@ def test_the_error_boundary_speaks_the_runs_language() -> None:
     assert english.exit_code == chinese.exit_code == 2
     assert "standard input is not a terminal" in english.stderr
     assert "标准输入不是终端" in chinese.stderr and "Traceback" not in chinese.stderr
+
+
+ERROR_CLASSES = {
+    "KamError",
+    "UsageError",
+    "ModelError",
+    "InputError",
+    "NotFoundError",
+    "StoreError",
+    "OutputError",
+    "MissingFeatureError",
+    "RowsRejectedError",
+    "NothingReadError",
+    "Interrupted",
+    "ResultDataError",
+}
+AREAS = ("model", "store", "questionnaire", "scoring", "io", "cli", "batch", "render", "report")
+
+
+def _inline_text(node: ast.expr) -> bool:
+    """Whether an argument spells its message in code (a literal, an f-string, a sum or a
+    .format of them) rather than taking it from the catalogue through msg()."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _inline_text(node.left) or _inline_text(node.right)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in {"format", "join"} and _inline_text(node.func.value)
+    return False
+
+
+def _inline_messages(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if isinstance(node.func, ast.Attribute):
+            name = node.func.attr
+        if name in ERROR_CLASSES:
+            texts = node.args[:1] + [k.value for k in node.keywords if k.arg == "message"]
+        elif name == "Problem":
+            texts = node.args[1:2] + [k.value for k in node.keywords if k.arg == "message"]
+        else:
+            continue
+        if any(_inline_text(text) for text in texts):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_error_and_problem_messages_come_from_the_catalogue(area: str) -> None:
+    """Every KamError and Problem text is msg("namespace.key", …), so it can be shown in the
+    run's language; a message spelt inline in code would stay English in a zh run."""
+    package = ROOT / "kamcli" / area
+    paths = sorted(package.rglob("*.py")) if package.is_dir() else []
+    paths += sorted((ROOT / "kamcli").glob(f"{area}*.py"))
+    assert paths, area
+    offenders = [where for path in paths for where in _inline_messages(path)]
+    assert not offenders, offenders
