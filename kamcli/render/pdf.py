@@ -8,7 +8,6 @@ never split across pages. Status is always a word; the radar's target line is da
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,12 @@ from kamcli.render import pdf_subject
 from kamcli.render.labels import label
 from kamcli.render.pdf_layout import Sheet
 from kamcli.render.pdf_radar import draw_radar_figure
+from kamcli.render.pdf_stats import _on_advice_notes as _on_advice_notes
+from kamcli.render.pdf_stats import _on_flagged_list as _on_flagged_list
+from kamcli.render.pdf_stats import _on_item_table as _on_item_table
+from kamcli.render.pdf_stats import _on_note_list as _on_note_list
+from kamcli.render.pdf_stats import _on_reliability_table as _on_reliability_table
+from kamcli.render.pdf_stats import _on_stats_overview as _on_stats_overview
 from kamcli.report import document as doc
 
 if TYPE_CHECKING:
@@ -203,33 +208,15 @@ def _on_priorities(sheet: Sheet, section: doc.Priorities, state: Layout) -> None
         _priority(sheet, item, section, state)
 
 
-def _bullets(sheet: Sheet, title: str, lines: list[str], empty: str, rule: str = "") -> None:
-    sheet.heading(title)
-    if rule:
-        sheet.paragraph(rule, 9, gray=page.MUTED, after=1.5)
-    if not lines:
-        sheet.paragraph(empty)
-    _bullet_lines(sheet, lines)
-
-
-def _bullet_lines(sheet: Sheet, lines: list[str]) -> None:
-    for line in lines:
-        sheet.font(9.5)
-        wrapped = sheet.wrap(line, page.WIDTH - 5)
-        sheet.ensure(len(wrapped) * page.line_height(9.5))
-        sheet.write([sheet.fonts.printable("•")], page.MARGIN + 1, sheet.y, 4, 9.5)
-        sheet.pdf.set_y(sheet.write(wrapped, page.MARGIN + 5, sheet.y, page.WIDTH - 5, 9.5) + 1.0)
-
-
 def _on_bullets(sheet: Sheet, section: doc.Bullets, state: Layout) -> None:
     del state
     lines = [doc.plain(line) for line in section.items]
-    _bullets(sheet, section.heading, lines, section.empty, section.rule)
+    sheet.bullet_section(section.heading, lines, section.empty, section.rule)
 
 
 def _on_notes(sheet: Sheet, section: doc.Notes, state: Layout) -> None:
     del state
-    _bullets(sheet, section.heading, [doc.plain(note.line) for note in section.notes], "")
+    sheet.bullet_section(section.heading, [doc.plain(note.line) for note in section.notes], "")
 
 
 def _on_method(sheet: Sheet, section: doc.Method, state: Layout) -> None:
@@ -341,65 +328,6 @@ def render_subject_pdf(
     from kamcli.report.subject import subject_document
 
     return render_document(subject_document(model, report, lang), options, None)
-
-
-# --- psychometrics (report/stats.py) ------------------------------------------------------------
-# Not a printed report today (kam stats writes terminal text, Markdown or JSON; the cohort page
-# is HTML), so its sections print plainly: a heading, then one line per table row.
-
-
-def _row_lines(columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
-    """Each row as "title: value" pairs, the first column (a name) leading."""
-    return [
-        " · ".join([row[0], *(f"{title}: {cell}" for title, cell in zip(columns[1:], row[1:],
-                                                                        strict=True))])
-        for row in rows
-    ]  # fmt: skip
-
-
-def _on_stats_overview(sheet: Sheet, section: doc.StatsOverview, state: Layout) -> None:
-    del state
-    sheet.paragraph(section.title, 16, bold=True, after=2.0)
-    for field in section.fields:
-        sheet.paragraph(f"{field.name}: {field.value}", 9.5, after=0.5)
-
-
-def _on_reliability_table(sheet: Sheet, section: doc.ReliabilityTable, state: Layout) -> None:
-    del state
-    rows = [(r.name, r.k, r.n, r.alpha, r.ci) for r in section.rows]
-    _bullets(sheet, section.heading, _row_lines(section.columns, rows), "")
-
-
-def _on_item_table(sheet: Sheet, section: doc.ItemTable, state: Layout) -> None:
-    del state
-    rows = [
-        (f"{scale.name} · {item.item_id}", item.item_rest
-         + (f" {section.mark}" if item.negative else ""), item.alpha_if_deleted)
-        for scale in section.scales
-        for item in scale.items
-    ]  # fmt: skip
-    _bullets(sheet, section.heading, _row_lines(section.columns[1:], rows), "", section.legend)
-
-
-def _on_advice_notes(sheet: Sheet, section: doc.AdviceNotes, state: Layout) -> None:
-    del state
-    _bullets(sheet, section.heading, [doc.plain(line) for line in section.items], section.empty)
-
-
-def _on_flagged_list(sheet: Sheet, section: doc.FlaggedList, state: Layout) -> None:
-    del state
-    rows = [(r.respondent_id, r.run, r.irv, r.speed, r.why) for r in section.rows]
-    sheet.heading(section.heading)
-    for text in section.texts:
-        sheet.paragraph(text, 9.5)
-    _bullet_lines(sheet, _row_lines(section.columns, rows))
-    if section.more:
-        sheet.paragraph(section.more, 9, gray=page.MUTED)
-
-
-def _on_note_list(sheet: Sheet, section: doc.NoteList, state: Layout) -> None:
-    del state
-    _bullets(sheet, section.heading, list(section.items), "")
 
 
 # Every section type's handler (checked on import: kamcli/report/document.py).

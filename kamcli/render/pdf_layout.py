@@ -183,6 +183,23 @@ class Sheet:
         self.rule(self.y, INK, 0.35)
         self.pdf.set_y(self.y + 2.5)
 
+    def bullet_section(self, title: str, lines: list[str], empty: str, rule: str = "") -> None:
+        """A heading, an optional rule line, then the lines as bullets (`empty` when none)."""
+        self.heading(title)
+        if rule:
+            self.paragraph(rule, 9, gray=MUTED, after=1.5)
+        if not lines:
+            self.paragraph(empty)
+        self.bullets(lines)
+
+    def bullets(self, lines: list[str]) -> None:
+        for line in lines:
+            self.font(9.5)
+            wrapped = self.wrap(line, WIDTH - 5)
+            self.ensure(len(wrapped) * line_height(9.5))
+            self.write([self.fonts.printable("•")], MARGIN + 1, self.y, 4, 9.5)
+            self.pdf.set_y(self.write(wrapped, MARGIN + 5, self.y, WIDTH - 5, 9.5) + 1.0)
+
     def rule(self, y: float, gray: int = RULE, width: float = 0.2) -> None:
         self.pdf.set_draw_color(gray)
         self.pdf.set_line_width(width)
