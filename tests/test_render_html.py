@@ -31,7 +31,8 @@ from kamcli.render.labels import (
     stage_name,
     status_word,
 )
-from kamcli.render.svg_radar import RADAR_CENTER, text_units, wrap_label
+from kamcli.render.line_breaks import text_units
+from kamcli.render.svg_radar import RADAR_CENTER, wrap_label
 from kamcli.scoring import AssessmentResult, score_assessment
 
 MODEL = load_model()

@@ -15,8 +15,8 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
-CLOSING = set("。，、；：？！）》」』】〉”’…・%％,.;:?!)]}")
-OPENING = set("（《「『【〈“‘([{")
+from kamcli.render.line_breaks import CLOSING, OPENING
+
 _UNITS = re.compile(r"[A-Za-z0-9_'’\-./@#+]+\s*|\s+|.", re.DOTALL)
 
 

@@ -7,7 +7,6 @@ that does not fit starts the next page instead of being split).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kamcli.errors import MissingFeatureError
 from kamcli.render.fonts import ReportFonts, load_fonts
 from kamcli.render.labels import label
+from kamcli.render.line_breaks import break_tokens
 
 if TYPE_CHECKING:
     from kamcli.render.formats import RenderOptions
@@ -27,48 +27,6 @@ LEADING = 1.35
 INK, MUTED, FAINT, RULE, SHADE = 0, 80, 130, 185, 238
 ELLIPSIS = "…"
 BOLD_STROKE = 0.012  # outline width (mm per point of type size) for bold without a bold font
-# Punctuation that must not start (closing) or end (opening) a line.
-_CLOSING = set("）)」』】》〉、，。：；！？,.;:!?")
-_OPENING = set("（「『【《〈")
-
-
-def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in "WF"
-
-
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Words of narrow characters and single wide ones, each with "a space came before".
-
-    Closing punctuation sticks to what precedes it and a wide opening bracket to what
-    follows, so neither starts or ends a line on its own.
-    """
-    tokens: list[tuple[str, bool]] = []
-    word, spaced = "", False
-    for char in text:
-        if char.isspace():
-            if word:
-                tokens.append((word, spaced))
-                word = ""
-            spaced = True
-        elif char in _CLOSING and not word and tokens and not spaced:
-            tokens[-1] = (tokens[-1][0] + char, tokens[-1][1])
-        elif _wide(char):
-            if word:
-                tokens.append((word, spaced))
-                word, spaced = "", False
-            tokens.append((char, spaced))
-            spaced = False
-        else:
-            word += char
-    if word:
-        tokens.append((word, spaced))
-    merged: list[tuple[str, bool]] = []
-    for token, spaced in tokens:
-        if merged and merged[-1][0][-1] in _OPENING and not spaced:
-            merged[-1] = (merged[-1][0] + token, merged[-1][1])
-        else:
-            merged.append((token, spaced))
-    return merged
 
 
 def _fitting_prefix(text: str, width: float, measure: Callable[[str], float]) -> int:
@@ -94,7 +52,7 @@ def wrap_text(
     keeps that many lines, the last ending in an ellipsis."""
     lines: list[str] = []
     current = ""
-    for token, spaced in _tokens(text):
+    for token, spaced in break_tokens(text):
         candidate = f"{current} {token}" if current and spaced else current + token
         if current and measure(candidate) > width:
             lines.append(current)

@@ -8,9 +8,10 @@ labels are wrapped by display width (a CJK character counts two half-width units
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from kamcli.render.line_breaks import break_tokens, text_units
 
 if TYPE_CHECKING:
     from kamcli.render.radar import Radar
@@ -27,8 +28,6 @@ VIEW_PADDING = 6.0
 SIDE_LABEL_UNITS = 22  # label width in half-width characters; a CJK character counts 2
 MIDDLE_LABEL_UNITS = 24
 LABEL_MAX_LINES = 3
-# Wide punctuation that must not start a line; it stays with the character before it.
-_CLOSING = set("）」』】》〉、，。：；！？")
 
 
 @dataclass(frozen=True)
@@ -41,41 +40,6 @@ class AxisLabel:
     full_name: str
 
 
-def text_units(text: str) -> int:
-    """Display width in half-width units: CJK and other wide characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Words of narrow characters and single wide characters, each with 'a space came before'."""
-    tokens: list[tuple[str, bool]] = []
-    word, spaced = "", False
-    for ch in text:
-        if ch.isspace():
-            if word:
-                tokens.append((word, spaced))
-                word = ""
-            spaced = True
-        elif text_units(ch) == 2:
-            if word:
-                tokens.append((word, spaced))
-                word, spaced = "", False
-            if ch in _CLOSING and tokens:
-                previous, before = tokens[-1]
-                tokens[-1] = (previous + ch, before)
-            else:
-                tokens.append((ch, spaced))
-            spaced = False
-        else:
-            word += ch
-            if ch == "-" and len(word) > 1:  # a line may break after a hyphen
-                tokens.append((word, spaced))
-                word, spaced = "", False
-    if word:
-        tokens.append((word, spaced))
-    return tokens
-
-
 def _fit_units(text: str, width: int) -> str:
     while text and text_units(text) > width:
         text = text[:-1]
@@ -86,7 +50,7 @@ def _greedy_wrap(text: str, width: int) -> list[str]:
     """Fill each line up to `width` units; words longer than a line are cut."""
     lines: list[str] = []
     current = ""
-    for token, spaced in _tokens(text):
+    for token, spaced in break_tokens(text, after_hyphen=True):
         while text_units(token) > width:
             if current:
                 lines.append(current)
@@ -113,7 +77,9 @@ def wrap_label(text: str, width: int, max_lines: int) -> tuple[str, ...]:
         lines[-1] = _fit_units(lines[-1], width - 1).rstrip() + "…"
         return tuple(lines)
     # The narrowest width that needs no extra line (nor cuts a word) avoids a lone last word.
-    longest_word = max((text_units(token) for token, _ in _tokens(text)), default=1)
+    longest_word = max(
+        (text_units(token) for token, _ in break_tokens(text, after_hyphen=True)), default=1
+    )
     while width > longest_word and len(_greedy_wrap(text, width - 1)) == len(lines):
         width -= 1
         lines = _greedy_wrap(text, width)
