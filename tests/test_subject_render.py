@@ -33,15 +33,13 @@ from kamcli.io.cells import is_dangerous
 from kamcli.model import load_model
 from kamcli.model.schema import RATER_ROLES
 from kamcli.render import fonts
-from kamcli.render.formats import RenderOptions, ReportFormat
+from kamcli.render.formats import SUBJECT_RENDERERS, RenderOptions, ReportFormat, subject_renderer
 from kamcli.render.html import render_subject_html
 from kamcli.render.labels import competency_name, label
 from kamcli.render.markdown import md_escape, render_subject_markdown
 from kamcli.render.pdf import render_subject_pdf
 from kamcli.render.pdf_layout import pdf_extra
 from kamcli.render.subject import (
-    SUBJECT_RENDERERS,
-    subject_renderer,
     subject_view,
     translated_notes,
 )

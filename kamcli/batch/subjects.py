@@ -100,8 +100,7 @@ class SubjectReportWriter(ReportWriter):
     def __init__(
         self, model: CompetencyModel, folder: Path, fmt: str, lang: str, font: Path | None
     ) -> None:
-        from kamcli.render.formats import ReportFormat
-        from kamcli.render.subject import subject_renderer
+        from kamcli.render.formats import ReportFormat, subject_renderer
 
         render = subject_renderer(ReportFormat(fmt))
         super().__init__(model, folder, fmt, lang, font, render=render)

@@ -72,7 +72,7 @@ def report(
     options = RenderOptions(font=font)
     if subject is not None:
         from kamcli.cli.sources import subject_report
-        from kamcli.render.subject import subject_renderer
+        from kamcli.render.formats import subject_renderer
 
         combined = subject_report(model, subject, stage)
         content = subject_renderer(fmt)(model, combined, language, options)

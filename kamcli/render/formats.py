@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol, Self
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
+    from kamcli.scoring.multirater import SubjectReport
     from kamcli.scoring.result import AssessmentResult
 
 
@@ -63,4 +64,26 @@ SUFFIX = {f: f.canonical().value for f in ReportFormat}
 def renderer(fmt: ReportFormat) -> Renderer:
     module, function = RENDERERS[fmt.canonical()]
     found: Renderer = getattr(importlib.import_module(module), function)
+    return found
+
+
+class SubjectRenderer(Protocol):
+    def __call__(
+        self, model: CompetencyModel, report: SubjectReport, lang: str, options: RenderOptions
+    ) -> str | bytes: ...
+
+
+# The 360° report's renderers, looked up the same way.
+SUBJECT_RENDERERS: dict[ReportFormat, tuple[str, str]] = {
+    ReportFormat.html: ("kamcli.render.html", "render_subject_html"),
+    ReportFormat.pdf: ("kamcli.render.pdf", "render_subject_pdf"),
+    ReportFormat.md: ("kamcli.render.markdown", "render_subject_markdown"),
+    ReportFormat.json: ("kamcli.render.subject_data", "render_subject_json"),
+    ReportFormat.csv: ("kamcli.render.subject_data", "render_subject_csv"),
+}
+
+
+def subject_renderer(fmt: ReportFormat) -> SubjectRenderer:
+    module, function = SUBJECT_RENDERERS[fmt.canonical()]
+    found: SubjectRenderer = getattr(importlib.import_module(module), function)
     return found

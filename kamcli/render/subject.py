@@ -1,4 +1,5 @@
-"""The 360° (subject) report: one registry of formats and the one view every format shows.
+"""The 360° (subject) report: the one view every format shows (formats.py maps each format to
+its renderer).
 
 The laid-out formats render the report's document (report/subject.py, built from this view);
 JSON and CSV (subject_data.py) export the view itself.
@@ -8,17 +9,13 @@ other or combined group whose raters on a competency are fewer than the model's 
 threshold shows no figure there ("—", counts only), no group ever shows its lowest or
 highest score, and where such hidden ratings could be recovered from the pooled "all others"
 figures (others' sum minus the shown groups) those are withheld as well, with a note.
-Renderers are looked up lazily, like the person report's, so jinja2 and fpdf2 load only
-when their format is asked for.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from kamcli.render.formats import ReportFormat
 from kamcli.render.labels import (
     MISSING,
     clean_text,
@@ -31,7 +28,6 @@ from kamcli.scoring.multirater import BLIND_SPOT, FOLDED_GROUP, HIDDEN_STRENGTH
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
-    from kamcli.render.formats import RenderOptions
     from kamcli.scoring.multirater import CompetencyView, GroupScore, SubjectReport
 
 SELF = "self"
@@ -40,28 +36,6 @@ PROTECTED_GROUPS = frozenset({"peer", "customer", "other", FOLDED_GROUP})
 NOTE_ROLES = ("peer", "customer", "other")
 WITHHELD = "withheld"
 FLAG_GLYPHS = {BLIND_SPOT: "◆", HIDDEN_STRENGTH: "◇"}
-
-
-class SubjectRenderer(Protocol):
-    def __call__(
-        self, model: CompetencyModel, report: SubjectReport, lang: str, options: RenderOptions
-    ) -> str | bytes: ...
-
-
-# format -> (module, function); like RENDERERS in formats.py, PDF returns bytes.
-SUBJECT_RENDERERS: dict[ReportFormat, tuple[str, str]] = {
-    ReportFormat.html: ("kamcli.render.html", "render_subject_html"),
-    ReportFormat.pdf: ("kamcli.render.pdf", "render_subject_pdf"),
-    ReportFormat.md: ("kamcli.render.markdown", "render_subject_markdown"),
-    ReportFormat.json: ("kamcli.render.subject_data", "render_subject_json"),
-    ReportFormat.csv: ("kamcli.render.subject_data", "render_subject_csv"),
-}
-
-
-def subject_renderer(fmt: ReportFormat) -> SubjectRenderer:
-    module, function = SUBJECT_RENDERERS[fmt.canonical()]
-    found: SubjectRenderer = getattr(importlib.import_module(module), function)
-    return found
 
 
 @dataclass(frozen=True)
