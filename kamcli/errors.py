@@ -62,6 +62,25 @@ def in_lang(text: str, lang: str) -> str:
     return text.in_lang(lang) if isinstance(text, Msg) else text
 
 
+class MsgList(Msg):
+    """Catalogue messages joined by a catalogue separator (e.g. "; " / "；"), each part and the
+    separator in the run's language: a field for an outer msg listing several problems."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, separator_key: str, parts: list[str]) -> MsgList:
+        from kamcli.i18n import t
+
+        text = str.__new__(cls, t(separator_key, "en").join(parts))
+        text.key, text.fields, text.parts = separator_key, {}, tuple(parts)
+        return text
+
+    def in_lang(self, lang: str) -> str:
+        from kamcli.i18n import t
+
+        return t(self.key, lang).join(in_lang(part, lang) for part in self.parts)
+
+
 def _field_in_lang(value: object, lang: str) -> object:
     if isinstance(value, Msg):
         return value.in_lang(lang)
