@@ -214,7 +214,7 @@ def test_bad_ratings_listed_in_chinese() -> None:
         f"rating 2, 'nope': not a competency of model '{model.id}'"
     )
     assert reason.in_lang("zh") == (
-        "有 3 份评分无效：第 1 份评分：未知的评估人角色 'boss'：只能是 self, manager, peer, "
+        "评分中有 3 处问题：第 1 份评分：未知的评估人角色 'boss'：只能是 self, manager, peer, "
         f"customer, other 之一；第 2 份评分的“{second}”：分数 9.0 超出了量表范围 1..5；"
         f"第 2 份评分的“nope”：不是模型“{model.id}”中的能力"
     )
