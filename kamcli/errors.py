@@ -44,9 +44,12 @@ class Msg(str):
         return text
 
     def in_lang(self, lang: str) -> str:
+        """The text in `lang`; a field that is itself a Msg or a Problem (a reason inside a
+        sentence) is put in `lang` too."""
         from kamcli.i18n import t
 
-        return t(self.key, lang, **self.fields)
+        fields = {name: _field_in_lang(value, lang) for name, value in self.fields.items()}
+        return t(self.key, lang, **fields)
 
 
 def msg(key: str, **fields: object) -> Msg:
@@ -57,6 +60,33 @@ def msg(key: str, **fields: object) -> Msg:
 def in_lang(text: str, lang: str) -> str:
     """A message in `lang` when it came from the catalogue; any other text as it is."""
     return text.in_lang(lang) if isinstance(text, Msg) else text
+
+
+class MsgList(Msg):
+    """Catalogue messages joined by a catalogue separator (e.g. "; " / "；"), each part and the
+    separator in the run's language: a field for an outer msg listing several problems."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, separator_key: str, parts: list[str]) -> MsgList:
+        from kamcli.i18n import t
+
+        text = str.__new__(cls, t(separator_key, "en").join(parts))
+        text.key, text.fields, text.parts = separator_key, {}, tuple(parts)
+        return text
+
+    def in_lang(self, lang: str) -> str:
+        from kamcli.i18n import t
+
+        return t(self.key, lang).join(in_lang(part, lang) for part in self.parts)
+
+
+def _field_in_lang(value: object, lang: str) -> object:
+    if isinstance(value, Msg):
+        return value.in_lang(lang)
+    if isinstance(value, Problem):
+        return value.render(lang)
+    return value
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kamcli import store_file
-from kamcli.errors import NotFoundError, StoreError
+from kamcli.errors import NotFoundError, StoreError, msg
 from kamcli.store_record import (
     DRAFT_FIELDS,
     PLAIN_FIELDS,
@@ -106,7 +106,9 @@ class Store:
                     conn.execute("COMMIT")
 
     def _not_found(self, assessment_id: int) -> NotFoundError:
-        return NotFoundError(f"No assessment with id {assessment_id} in {self.path}.")
+        return NotFoundError(
+            msg("errors_store.no_such_assessment", id=assessment_id, path=self.path)
+        )
 
     def _require_draft(self, conn: sqlite3.Connection, assessment_id: int) -> None:
         row = conn.execute("SELECT status FROM assessments WHERE id = ?", (assessment_id,))
@@ -114,10 +116,7 @@ class Store:
         if found is None:
             raise self._not_found(assessment_id)
         if found["status"] != "draft":
-            raise StoreError(
-                f"Assessment {assessment_id} in {self.path} is already complete; "
-                "completed assessments are not changed."
-            )
+            raise StoreError(msg("errors_store.already_complete", id=assessment_id, path=self.path))
 
     # -- writing ------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kamcli.errors import StoreError
+from kamcli.errors import StoreError, msg
 
 DB_FILENAME = "history.db"
 HOME_ENV = "KAM_HOME"
@@ -99,9 +99,9 @@ def prepare_file(path: Path) -> None:
         else:
             _create_initialised(path)
     except OSError as exc:
+        reason = exc.strerror or str(exc)
         raise StoreError(
-            f"Cannot create the history store {path}: {exc.strerror or exc}. "
-            f"Make the folder writable, or set {HOME_ENV} to a writable folder."
+            msg("errors_store.cannot_create", path=path, reason=reason, env=HOME_ENV)
         ) from exc
 
 
@@ -137,7 +137,9 @@ def _create_initialised(path: Path) -> None:
             with contextlib.suppress(FileExistsError):
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except sqlite3.Error as exc:
-        raise OSError(f"cannot create a new SQLite file ({exc})") from None
+        raise StoreError(
+            msg("errors_store.cannot_create_sqlite", path=path, reason=str(exc), env=HOME_ENV)
+        ) from None
     finally:
         with contextlib.suppress(OSError):
             temp.unlink()
@@ -177,10 +179,7 @@ def _open(path: Path, conn: sqlite3.Connection) -> None:
             conn.execute("COMMIT")
         refuse_newer(path, version)
         if version == 0 and tables:
-            raise StoreError(
-                f"{path} is an SQLite database but not a kamcli history store; "
-                f"it was left untouched. {afresh_hint(path)}"
-            )
+            raise StoreError(msg("errors_store.foreign_database", path=path, env=HOME_ENV))
         conn.execute("PRAGMA foreign_keys = ON")
         conn.create_function("kam_casefold", 1, _casefold, deterministic=True)
         try:
@@ -214,17 +213,8 @@ def _migrate(path: Path, conn: sqlite3.Connection) -> None:
 def refuse_newer(path: Path, version: int) -> None:
     if version > SCHEMA_VERSION:
         raise StoreError(
-            f"The history store {path} was written by a newer kamcli "
-            f"(schema v{version}, this version knows up to v{SCHEMA_VERSION}); "
-            "upgrade kamcli to use it. The file was left untouched."
+            msg("errors_store.newer_schema", path=path, version=version, known=SCHEMA_VERSION)
         )
-
-
-def afresh_hint(path: Path) -> str:
-    return (
-        f"To start afresh, move {path} away, or set {HOME_ENV} to another folder; "
-        "kamcli never overwrites or deletes it."
-    )
 
 
 def is_read_only(exc: sqlite3.Error) -> bool:
@@ -236,23 +226,11 @@ def translate(path: Path, exc: sqlite3.Error) -> StoreError:
     """An SQLite failure as the StoreError that says what to do."""
     name = getattr(exc, "sqlite_errorname", "")
     if is_read_only(exc):
-        return StoreError(
-            f"Cannot write to the history store {path}: the file or its folder is "
-            f"read-only. Make both writable, or set {HOME_ENV} to a writable folder."
-        )
+        return StoreError(msg("errors_store.read_only", path=path, env=HOME_ENV))
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return StoreError(
-            f"The history store {path} stayed locked by another kamcli process for "
-            f"{BUSY_TIMEOUT_MS // 1000} seconds; try again when it has finished."
-        )
+        return StoreError(msg("errors_store.locked", path=path, seconds=BUSY_TIMEOUT_MS // 1000))
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
-        return StoreError(
-            f"{path} is not a readable kamcli history store (not SQLite, or corrupt); "
-            f"it was left untouched. {afresh_hint(path)}"
-        )
+        return StoreError(msg("errors_store.corrupt", path=path, env=HOME_ENV))
     if name.startswith("SQLITE_CANTOPEN"):
-        return StoreError(
-            f"Cannot open the history store {path}: check that it and its folder "
-            f"exist and are readable and writable, or set {HOME_ENV} to another folder."
-        )
-    return StoreError(f"The history store {path} could not be used: {exc}.")
+        return StoreError(msg("errors_store.cannot_open", path=path, env=HOME_ENV))
+    return StoreError(msg("errors_store.unusable", path=path, reason=str(exc)))

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from kamcli.errors import ModelError, Problem
+from kamcli.errors import ModelError, Problem, msg
 from kamcli.model.schema import (
     Competency,
     CompetencyModel,
@@ -35,15 +35,11 @@ def resolve_model_dir(path: Path) -> Path:
     if path.is_file() and path.name in {"model.yaml", "model.yml"}:
         return path.parent
     if not path.exists():
-        raise ModelError(f"Model not found: {path} does not exist.")
+        raise ModelError(msg("errors_model.not_found", path=path))
     if not path.is_dir():
-        raise ModelError(f"Model not found: {path} is not a directory or a model.yaml file.")
+        raise ModelError(msg("errors_model.not_a_model_path", path=path))
     if not (path / "model.yaml").is_file():
-        raise ModelError(
-            f"Model not found: {path} has no model.yaml. A model is a directory with "
-            "model.yaml, diagnostic.yaml, competencies/ and stages/ (see docs/model-format.md; "
-            "`kam model init DIR` writes one to start from)."
-        )
+        raise ModelError(msg("errors_model.no_model_yaml", path=path))
     return path
 
 
@@ -68,11 +64,8 @@ def load_model(path: Path | None = None) -> CompetencyModel:
     model, problems = check_model(path)
     if model is None or problems:
         where = resolve_model_dir(path) if path is not None else default_model_dir()
-        raise ModelError(
-            f"The competency model in {where} is invalid ({len(problems)} problem"
-            f"{'s' if len(problems) != 1 else ''}):",
-            problems,
-        )
+        key = "errors_model.invalid_one" if len(problems) == 1 else "errors_model.invalid_many"
+        raise ModelError(msg(key, path=where, count=len(problems)), problems)
     return model
 
 
@@ -82,11 +75,9 @@ def check_model(path: Path | None = None) -> tuple[CompetencyModel | None, list[
         root = resolve_model_dir(path) if path is not None else default_model_dir()
         return _check_model_dir(root)
     except OSError as exc:  # e.g. a folder inside the model that cannot be read
-        where = exc.filename or path or "the model"
-        raise ModelError(
-            f"Cannot read the competency model: {where}: {exc.strerror or exc}. "
-            "Check the permissions of the model folder and everything in it."
-        ) from None
+        where = exc.filename or path or msg("errors_model.the_model")
+        reason = exc.strerror or str(exc)
+        raise ModelError(msg("errors_model.unreadable", path=where, reason=reason)) from None
 
 
 def _check_model_dir(root: Path) -> tuple[CompetencyModel | None, list[Problem]]:
@@ -159,7 +150,7 @@ def _load_competencies(
             problems.append(
                 Problem(
                     str(root / "model.yaml"),
-                    f"competency {competency_id!r} is listed but {path} does not exist",
+                    msg("errors_model.competency_file_missing", id=competency_id, path=path),
                     key="competencies",
                 )
             )
@@ -181,7 +172,7 @@ def _check_competency(
         problems.append(
             Problem(
                 name,
-                f"id {competency.id!r} must match the file name {doc.path.stem!r}",
+                msg("errors_model.id_not_file_name", id=competency.id, stem=doc.path.stem),
                 doc.line_of(("id",)),
                 "id",
             )
@@ -191,8 +182,13 @@ def _check_competency(
         problems.append(
             Problem(
                 name,
-                f"expected {points} level descriptors (one per scale point "
-                f"{head.scale.min}..{head.scale.max}), got {len(competency.levels)}",
+                msg(
+                    "errors_model.level_count",
+                    points=points,
+                    min=head.scale.min,
+                    max=head.scale.max,
+                    got=len(competency.levels),
+                ),
                 doc.line_of(("levels",)),
                 "levels",
             )
@@ -203,7 +199,7 @@ def _check_competency(
             problems.append(
                 Problem(
                     name,
-                    f"no development actions for stage {stage_id!r}",
+                    msg("errors_model.no_actions_for_stage", stage=stage_id),
                     doc.line_of(("actions",)),
                     "actions",
                 )
@@ -213,7 +209,11 @@ def _check_competency(
             problems.append(
                 Problem(
                     name,
-                    f"actions for unknown stage {stage_id!r} (stages: {', '.join(stage_ids)})",
+                    msg(
+                        "errors_model.actions_unknown_stage",
+                        stage=stage_id,
+                        stages=", ".join(stage_ids),
+                    ),
                     doc.line_of(("actions", stage_id)),
                     f"actions.{stage_id}",
                 )
@@ -225,14 +225,14 @@ def _unlisted_files(
 ) -> None:
     if not folder.is_dir():
         if listed:
-            problems.append(Problem(str(folder), f"missing folder {what}/"))
+            problems.append(Problem(str(folder), msg("errors_model.missing_folder", what=what)))
         return
     for path in sorted(folder.iterdir()):
         if path.suffix in {".yaml", ".yml"} and path.stem not in listed:
             problems.append(
                 Problem(
                     str(path),
-                    f"not listed in {head_path.name} ({what}); add it there or remove the file",
+                    msg("errors_model.file_not_listed", head=head_path.name, what=what),
                 )
             )
 
@@ -251,7 +251,7 @@ def _load_stages(
             problems.append(
                 Problem(
                     str(root / "model.yaml"),
-                    f"stage {info.id!r} has no target profile: {path} does not exist",
+                    msg("errors_model.stage_file_missing", stage=info.id, path=path),
                     key="stages",
                 )
             )
@@ -281,7 +281,7 @@ def _check_profile(
         problems.append(
             Problem(
                 name,
-                f"stage {profile.stage!r} must match the file name {stage_id!r}",
+                msg("errors_model.stage_not_file_name", stage=profile.stage, stem=stage_id),
                 doc.line_of(("stage",)),
                 "stage",
             )
@@ -291,8 +291,7 @@ def _check_profile(
             problems.append(
                 Problem(
                     name,
-                    f"no target for competency {competency_id!r} (every "
-                    "stage needs a target and weight for every competency)",
+                    msg("errors_model.no_target", id=competency_id),
                     doc.line_of(("targets",)),
                     "targets",
                 )
@@ -302,15 +301,22 @@ def _check_profile(
         if competency_id not in head.competencies:
             problems.append(
                 Problem(
-                    name, f"unknown competency {competency_id!r}", doc.line_of(loc), ".".join(loc)
+                    name,
+                    msg("errors_model.unknown_competency", id=competency_id),
+                    doc.line_of(loc),
+                    ".".join(loc),
                 )
             )
         if not head.scale.min <= target.target <= head.scale.max:
             problems.append(
                 Problem(
                     name,
-                    f"target {target.target:g} is outside the scale "
-                    f"{head.scale.min}..{head.scale.max}",
+                    msg(
+                        "errors_model.target_off_scale",
+                        target=target.target,
+                        min=head.scale.min,
+                        max=head.scale.max,
+                    ),
                     doc.line_of((*loc, "target")),
                     ".".join(loc) + ".target",
                 )
@@ -322,7 +328,7 @@ def _load_diagnostic(
 ) -> Diagnostic | None:
     path = root / "diagnostic.yaml"
     if not path.is_file():
-        problems.append(Problem(str(path), "file does not exist (the stage diagnostic)"))
+        problems.append(Problem(str(path), msg("errors_model.no_diagnostic")))
         return None
     doc = _read(path, problems)
     diagnostic = validate(doc, Diagnostic, languages, problems) if doc else None
@@ -332,7 +338,11 @@ def _load_diagnostic(
         problems.append(
             Problem(
                 str(path),
-                f"expected {head.scale.points} anchors, got {len(diagnostic.anchors)}",
+                msg(
+                    "errors_model.anchor_count",
+                    points=head.scale.points,
+                    got=len(diagnostic.anchors),
+                ),
                 doc.line_of(("anchors",)),
                 "anchors",
             )
@@ -346,7 +356,11 @@ def _load_diagnostic(
                 problems.append(
                     Problem(
                         str(path),
-                        f"unknown stage {stage_id!r} (stages: {', '.join(stage_ids)})",
+                        msg(
+                            "errors_model.unknown_stage",
+                            stage=stage_id,
+                            stages=", ".join(stage_ids),
+                        ),
                         doc.line_of(loc),
                         f"statements.{index}.{key}",
                     )
@@ -364,7 +378,7 @@ def _check_item_ids(
                 problems.append(
                     Problem(
                         str(root / "competencies" / f"{competency.id}.yaml"),
-                        f"item id {item.id!r} is already used in {owner[item.id]}",
+                        msg("errors_model.item_id_taken", id=item.id, owner=owner[item.id]),
                         key="items",
                     )
                 )
@@ -374,7 +388,11 @@ def _check_item_ids(
             problems.append(
                 Problem(
                     str(root / "diagnostic.yaml"),
-                    f"statement id {statement.id!r} is already used in {owner[statement.id]}",
+                    msg(
+                        "errors_model.statement_id_taken",
+                        id=statement.id,
+                        owner=owner[statement.id],
+                    ),
                     key="statements",
                 )
             )

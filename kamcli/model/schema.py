@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from kamcli.errors import msg
+
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Id = Annotated[StrictStr, Field(pattern=ID_PATTERN, max_length=64)]
 LangCode = Annotated[StrictStr, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")]
@@ -31,18 +33,24 @@ def _check_text(value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
     missing = [lang for lang in languages if lang not in value]
     if missing:
         raise ValueError(
-            f"missing text for language {', '.join(repr(m) for m in missing)} "
-            f"(the model declares {', '.join(languages)})"
+            msg(
+                "errors_model.text_missing_language",
+                langs=", ".join(repr(m) for m in missing),
+                declared=", ".join(languages),
+            )
         )
     extra = [lang for lang in value if lang not in languages]
     if extra:
         raise ValueError(
-            f"text for undeclared language {', '.join(repr(e) for e in extra)} "
-            f"(the model declares {', '.join(languages)})"
+            msg(
+                "errors_model.text_undeclared_language",
+                langs=", ".join(repr(e) for e in extra),
+                declared=", ".join(languages),
+            )
         )
     empty = [lang for lang, text in value.items() if not text.strip()]
     if empty:
-        raise ValueError(f"empty text for language {', '.join(repr(e) for e in empty)}")
+        raise ValueError(msg("errors_model.text_empty", langs=", ".join(repr(e) for e in empty)))
     return value
 
 
@@ -55,11 +63,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
-def unique(values: list[str], what: str) -> None:
+def unique(values: list[str], what_key: str) -> None:
+    """Refuse a repeated value; `what_key` is the catalogue key naming its kind (looked up only
+    when there is a duplicate, so loading a good model reads no catalogue)."""
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            raise ValueError(f"duplicate {what} {value!r}")
+            raise ValueError(msg("errors_model.duplicate", what=msg(what_key), value=value))
         seen.add(value)
 
 
@@ -80,16 +90,26 @@ class Scale(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Scale:
         if self.min >= self.max:
-            raise ValueError(f"scale min ({self.min}) must be below max ({self.max})")
+            raise ValueError(msg("errors_model.scale_min_max", min=self.min, max=self.max))
         if len(self.anchors) != self.points:
             raise ValueError(
-                f"scale has {self.points} points ({self.min}..{self.max}) "
-                f"but {len(self.anchors)} anchors"
+                msg(
+                    "errors_model.scale_anchors",
+                    points=self.points,
+                    min=self.min,
+                    max=self.max,
+                    got=len(self.anchors),
+                )
             )
         if self.levels is not None and len(self.levels) != self.points:
             raise ValueError(
-                f"scale has {self.points} points ({self.min}..{self.max}) "
-                f"but {len(self.levels)} levels"
+                msg(
+                    "errors_model.scale_levels",
+                    points=self.points,
+                    min=self.min,
+                    max=self.max,
+                    got=len(self.levels),
+                )
             )
         return self
 
@@ -133,21 +153,19 @@ class ModelFile(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelFile:
-        unique(self.languages, "language")
-        unique([s.id for s in self.stages], "stage id")
-        unique(self.competencies, "competency id")
-        unique([b.id for b in self.status_bands], "status band id")
+        unique(self.languages, "errors_model.what_language")
+        unique([s.id for s in self.stages], "errors_model.what_stage_id")
+        unique(self.competencies, "errors_model.what_competency_id")
+        unique([b.id for b in self.status_bands], "errors_model.what_status_band_id")
         *bounded, last = self.status_bands
         if last.max_gap is not None:
-            raise ValueError(f"the last status band ({last.id!r}) must not have a max_gap")
+            raise ValueError(msg("errors_model.last_band_max_gap", id=last.id))
         previous = float("-inf")
         for band in bounded:
             if band.max_gap is None:
-                raise ValueError(
-                    f"status band {band.id!r} needs a max_gap (only the last has none)"
-                )
+                raise ValueError(msg("errors_model.band_needs_max_gap", id=band.id))
             if band.max_gap <= previous:
-                raise ValueError("status bands must be ordered by increasing max_gap")
+                raise ValueError(msg("errors_model.bands_order"))
             previous = band.max_gap
         return self
 
@@ -189,7 +207,7 @@ class Competency(Strict):
 
     @model_validator(mode="after")
     def _unique_items(self) -> Competency:
-        unique([i.id for i in self.items], "item id")
+        unique([i.id for i in self.items], "errors_model.what_item_id")
         return self
 
 
@@ -221,9 +239,9 @@ class Statement(Strict):
     @model_validator(mode="after")
     def _one_of(self) -> Statement:
         if (self.stage is None) == (self.holds_at is None):
-            raise ValueError("give exactly one of `holds_at` (a list of stages) or `stage`")
+            raise ValueError(msg("errors_model.holds_at_or_stage"))
         if self.holds_at is not None:
-            unique(self.holds_at, "stage in holds_at")
+            unique(self.holds_at, "errors_model.what_holds_at_stage")
         return self
 
     @property
@@ -242,7 +260,7 @@ class Diagnostic(Strict):
 
     @model_validator(mode="after")
     def _unique_statements(self) -> Diagnostic:
-        unique([s.id for s in self.statements], "statement id")
+        unique([s.id for s in self.statements], "errors_model.what_statement_id")
         return self
 
 

@@ -7,10 +7,20 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kamcli.errors import Problem
+from kamcli.errors import Msg, Problem, msg
 from kamcli.model.yamlsafe import YamlDoc
 
 T = TypeVar("T", bound=BaseModel)
+
+
+_EXPECTED = {
+    "string_type": "errors_model.a_text",
+    "dict_type": "errors_model.a_mapping",
+    "list_type": "errors_model.a_list",
+    "int_type": "errors_model.a_whole_number",
+    "float_type": "errors_model.a_number",
+    "bool_type": "errors_model.true_or_false",
+}
 
 
 def friendly(error: dict[str, Any]) -> str:
@@ -19,30 +29,30 @@ def friendly(error: dict[str, Any]) -> str:
     value = error.get("input")
     loc = error["loc"]
     if kind == "extra_forbidden":
-        return f"unknown key {loc[-1]!r}"
+        return msg("errors_model.unknown_key", name=loc[-1])
     if kind == "missing":
-        return f"missing required key {loc[-1]!r}"
-    if kind in {"string_type", "dict_type", "list_type", "int_type", "float_type", "bool_type"}:
-        expected = {
-            "string_type": "text",
-            "dict_type": "a mapping",
-            "list_type": "a list",
-            "int_type": "a whole number",
-            "float_type": "a number",
-            "bool_type": "true or false",
-        }[kind]
-        got = type(value).__name__ if value is not None else "nothing"
-        hint = ""
+        return msg("errors_model.missing_key", name=loc[-1])
+    if kind in _EXPECTED:
+        expected = msg(_EXPECTED[kind])
+        got = type(value).__name__ if value is not None else msg("errors_model.nothing")
+        hint: str = ""
         if isinstance(value, bool) and kind == "string_type":
-            hint = " (YAML reads yes/no/on/off as true/false: put the text in quotes)"
+            hint = msg("errors_model.hint_yes_no")
         elif kind == "string_type" and isinstance(value, int | float):
-            hint = " (put it in quotes)"
-        shown = repr(value) if not isinstance(value, dict | list) else got
-        return f"expected {expected}, got {got} {shown}{hint}".replace(f"{got} {got}", got)
+            hint = msg("errors_model.hint_quotes")
+        if isinstance(value, dict | list):  # the type name says it all
+            return msg("errors_model.expected_type", expected=expected, got=got, hint=hint)
+        shown = repr(value)
+        return msg(
+            "errors_model.expected_value", expected=expected, got=got, shown=shown, hint=hint
+        )
     if kind == "finite_number":
-        return f"expected a finite number, got {value!r} (.inf and .nan are not allowed)"
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ")
+        return msg("errors_model.not_finite", value=repr(value))
+    reason = (error.get("ctx") or {}).get("error")
+    if isinstance(reason, ValueError) and reason.args and isinstance(reason.args[0], Msg):
+        return reason.args[0]  # our own validators' words, from the catalogue
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return msg("errors_model.schema", reason=message)
 
 
 def validate(
@@ -50,9 +60,7 @@ def validate(
 ) -> T | None:
     """The document as `schema`, or None with every problem added (file, line, key)."""
     if not isinstance(doc.data, dict):
-        problems.append(
-            Problem(str(doc.path), "expected a YAML mapping (key: value) at the top", 1)
-        )
+        problems.append(Problem(str(doc.path), msg("errors_model.top_not_mapping"), 1))
         return None
     try:
         return schema.model_validate(doc.data, context={"languages": languages})

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from kamcli.errors import Problem
+from kamcli.errors import Problem, msg
 
 MAX_YAML_BYTES = 1024 * 1024
 
@@ -72,24 +72,28 @@ def read_text_capped(path: Path, limit: int = MAX_YAML_BYTES) -> str:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise YamlProblem(Problem(name, "file does not exist")) from None
+        raise YamlProblem(Problem(name, msg("errors_model.file_missing"))) from None
     except OSError as exc:
-        raise YamlProblem(Problem(name, f"cannot read file: {exc.strerror}")) from None
+        raise YamlProblem(Problem(name, _cannot_read(exc))) from None
     if size > limit:
         raise YamlProblem(
-            Problem(name, f"file is {size / 1048576:.1f} MiB; the limit is {limit // 1048576} MiB")
+            Problem(name, msg("errors_model.too_big", mib=size / 1048576, limit=limit // 1048576))
         )
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise YamlProblem(Problem(name, f"cannot read file: {exc.strerror}")) from None
+        raise YamlProblem(Problem(name, _cannot_read(exc))) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise YamlProblem(
-            Problem(name, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line)
+            Problem(name, msg("errors_model.not_utf8", byte=raw[exc.start]), line)
         ) from None
+
+
+def _cannot_read(exc: OSError) -> str:
+    return msg("errors_model.cannot_read_file", reason=exc.strerror)
 
 
 def load_yaml(path: Path) -> YamlDoc:
@@ -109,8 +113,7 @@ def parse_yaml(text: str, path: Path, *, duplicates_checked_in: tuple[str, ...] 
                 raise YamlProblem(
                     Problem(
                         name,
-                        "YAML anchors and aliases (&name / *name) are not allowed; "
-                        "write the value out in full",
+                        msg("errors_model.yaml_alias"),
                         event.start_mark.line + 1 if event.start_mark else None,
                     )
                 )
@@ -126,11 +129,12 @@ def parse_yaml(text: str, path: Path, *, duplicates_checked_in: tuple[str, ...] 
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = " ".join(p for p in (exc.context, exc.problem) if p)
+        key = "errors_model.invalid_yaml"
         if line is not None and _indented_with_tab(text, line):
-            what += " (YAML indentation must use spaces, not tabs)"
-        raise YamlProblem(Problem(name, f"invalid YAML: {what}", line)) from None
+            key = "errors_model.invalid_yaml_tab"
+        raise YamlProblem(Problem(name, msg(key, reason=what), line)) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(Problem(name, f"invalid YAML: {exc}")) from None
+        raise YamlProblem(Problem(name, msg("errors_model.invalid_yaml", reason=exc))) from None
     return YamlDoc(path=path, data=data, node=node)
 
 
@@ -150,8 +154,7 @@ def _refuse_duplicate_keys(root: yaml.Node, name: str, skipped: tuple[str, ...])
                         raise YamlProblem(
                             Problem(
                                 name,
-                                f"duplicate key {key!r} (first given on line {first[key]}); "
-                                "give each key once",
+                                msg("errors_model.duplicate_key", name=key, first=first[key]),
                                 line,
                                 key,
                             )

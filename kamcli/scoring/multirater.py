@@ -40,7 +40,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kamcli.errors import msg
 from kamcli.model.schema import RATER_ROLES, CompetencyModel
+from kamcli.scoring.rating_checks import check_ratings, unknown_rater_problem
 from kamcli.scoring.result import AssessmentResult
 from kamcli.scoring.score import EPSILON, INSUFFICIENT, stage_fit
 
@@ -175,13 +177,6 @@ class SubjectReport:
         }
 
 
-def unknown_rater_problem(rater: str) -> str | None:
-    """A message listing the allowed roles when `rater` is not one of them, else None."""
-    if rater in RATER_ROLES:
-        return None
-    return f"unknown rater role {rater!r}: use one of {', '.join(RATER_ROLES)}"
-
-
 def item_allowed(model: CompetencyModel, item_id: str, rater: str) -> bool:
     """Whether `rater` may answer the item (the model can keep items for some roles only)."""
     problem = unknown_rater_problem(rater)
@@ -190,7 +185,7 @@ def item_allowed(model: CompetencyModel, item_id: str, rater: str) -> bool:
     for _, item in model.items():
         if item.id == item_id:
             return item.rated_by(rater)
-    raise ValueError(f"unknown item {item_id!r}: not an item id of model {model.id!r}")
+    raise ValueError(msg("errors_scoring.unknown_item", item=item_id, model=model.id))
 
 
 def rating_from_result(result: AssessmentResult) -> Rating:
@@ -204,29 +199,6 @@ def rating_from_result(result: AssessmentResult) -> Rating:
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def _check_ratings(model: CompetencyModel, ratings: Sequence[Rating]) -> None:
-    """Raise one ValueError naming every bad role and score, so all are fixed in one go."""
-    problems: list[str] = []
-    competency_ids = {c.id for c in model.competencies}
-    low, high = model.scale.min, model.scale.max
-    for number, rating in enumerate(ratings, start=1):
-        role_problem = unknown_rater_problem(rating.rater)
-        if role_problem is not None:
-            problems.append(f"rating {number}: {role_problem}")
-        for competency_id, score in rating.scores.items():
-            where = f"rating {number}, {competency_id!r}"
-            if competency_id not in competency_ids:
-                problems.append(f"{where}: not a competency of model {model.id!r}")
-            elif score is None:
-                continue
-            elif isinstance(score, bool) or not isinstance(score, int | float):
-                problems.append(f"{where}: score must be a number or None, got {score!r}")
-            elif not math.isfinite(score) or not low - EPSILON <= score <= high + EPSILON:
-                problems.append(f"{where}: score {score!r} is off the scale {low}..{high}")
-    if problems:
-        raise ValueError(f"{_plural(len(problems), 'invalid rating')}: " + "; ".join(problems))
 
 
 def _group_score(group: str, values: Sequence[float]) -> GroupScore:
@@ -336,8 +308,10 @@ def build_subject_report(
     competency id the model lacks, or a score off the scale.
     """
     if stage not in model.stage_ids:
-        raise ValueError(f"unknown stage {stage!r} (stages: {', '.join(model.stage_ids)})")
-    _check_ratings(model, ratings)
+        raise ValueError(
+            msg("errors_scoring.unknown_stage", stage=stage, stages=", ".join(model.stage_ids))
+        )
+    check_ratings(model, ratings)
     by_role = {role: [r for r in ratings if r.rater == role] for role in RATER_ROLES}
     counts = {role: len(by_role[role]) for role in RATER_ROLES}
     layout = _layout(counts, model.anonymity_threshold)

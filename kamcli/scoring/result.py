@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kamcli.errors import msg
+
 
 class AnswerError(ValueError):
     """Answers that cannot be scored; lists every problem at once so the user fixes all in one go.
@@ -26,21 +28,31 @@ class AnswerError(ValueError):
 
 
 class ResultDataError(ValueError):
-    """A stored result does not have the shape `to_dict` writes."""
+    """A stored result does not have the shape `to_dict` writes (args[0] is a catalogue Msg)."""
+
+
+# What is being read, as catalogue keys: looked up only when something is wrong.
+COMPETENCY_RESULT = "errors_scoring.what_competency_result"
+DIAGNOSTIC_RESULT = "errors_scoring.what_diagnostic_result"
+ASSESSMENT_RESULT = "errors_scoring.what_assessment_result"
+
+
+def _bad(key: str, what: str, **fields: object) -> ResultDataError:
+    return ResultDataError(msg(key, what=msg(what), **fields))
 
 
 def _get(data: Mapping[str, Any], key: str, what: str) -> Any:
     if not isinstance(data, Mapping):
-        raise ResultDataError(f"{what}: expected a mapping, got {type(data).__name__}")
+        raise _bad("errors_scoring.result_not_mapping", what, got=type(data).__name__)
     if key not in data:
-        raise ResultDataError(f"{what}: missing key {key!r}")
+        raise _bad("errors_scoring.result_missing_key", what, name=key)
     return data[key]
 
 
 def _str(data: Mapping[str, Any], key: str, what: str) -> str:
     value = _get(data, key, what)
     if not isinstance(value, str):
-        raise ResultDataError(f"{what}: {key!r} must be text, got {value!r}")
+        raise _bad("errors_scoring.result_not_text", what, name=key, value=repr(value))
     return value
 
 
@@ -52,14 +64,14 @@ def _opt_str(data: Mapping[str, Any], key: str, what: str) -> str | None:
 def _int(data: Mapping[str, Any], key: str, what: str) -> int:
     value = _get(data, key, what)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ResultDataError(f"{what}: {key!r} must be a whole number, got {value!r}")
+        raise _bad("errors_scoring.result_not_whole", what, name=key, value=repr(value))
     return value
 
 
 def _float(data: Mapping[str, Any], key: str, what: str) -> float:
     value = _get(data, key, what)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ResultDataError(f"{what}: {key!r} must be a number, got {value!r}")
+        raise _bad("errors_scoring.result_not_number", what, name=key, value=repr(value))
     return float(value)
 
 
@@ -71,14 +83,14 @@ def _opt_float(data: Mapping[str, Any], key: str, what: str) -> float | None:
 def _bool(data: Mapping[str, Any], key: str, what: str) -> bool:
     value = _get(data, key, what)
     if not isinstance(value, bool):
-        raise ResultDataError(f"{what}: {key!r} must be true or false, got {value!r}")
+        raise _bad("errors_scoring.result_not_bool", what, name=key, value=repr(value))
     return value
 
 
 def _str_list(data: Mapping[str, Any], key: str, what: str) -> tuple[str, ...]:
     value = _get(data, key, what)
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise ResultDataError(f"{what}: {key!r} must be a list of texts")
+        raise _bad("errors_scoring.result_not_text_list", what, name=key)
     return tuple(value)
 
 
@@ -117,7 +129,7 @@ class CompetencyResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CompetencyResult:
-        what = "competency result"
+        what = COMPETENCY_RESULT
         return cls(
             competency_id=_str(data, "competency_id", what),
             score=_opt_float(data, "score", what),
@@ -161,10 +173,10 @@ class DiagnosticResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DiagnosticResult:
-        what = "diagnostic result"
+        what = DIAGNOSTIC_RESULT
         scores = _get(data, "stage_scores", what)
         if not isinstance(scores, Mapping):
-            raise ResultDataError(f"{what}: 'stage_scores' must be a mapping")
+            raise _bad("errors_scoring.result_not_mapping_key", what, name="stage_scores")
         return cls(
             suggested_stage=_opt_str(data, "suggested_stage", what),
             stage_scores={str(k): _float(scores, k, what) for k in scores},
@@ -228,13 +240,13 @@ class AssessmentResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AssessmentResult:
-        what = "assessment result"
+        what = ASSESSMENT_RESULT
         answers = _get(data, "answers", what)
         if not isinstance(answers, Mapping):
-            raise ResultDataError(f"{what}: 'answers' must be a mapping")
+            raise _bad("errors_scoring.result_not_mapping_key", what, name="answers")
         competencies = _get(data, "competencies", what)
         if not isinstance(competencies, list | tuple):
-            raise ResultDataError(f"{what}: 'competencies' must be a list")
+            raise _bad("errors_scoring.result_not_list", what, name="competencies")
         diagnostic = _get(data, "diagnostic", what)
         return cls(
             model_id=_str(data, "model_id", what),
