@@ -44,9 +44,12 @@ class Msg(str):
         return text
 
     def in_lang(self, lang: str) -> str:
+        """The text in `lang`; a field that is itself a Msg or a Problem (a reason inside a
+        sentence) is put in `lang` too."""
         from kamcli.i18n import t
 
-        return t(self.key, lang, **self.fields)
+        fields = {name: _field_in_lang(value, lang) for name, value in self.fields.items()}
+        return t(self.key, lang, **fields)
 
 
 def msg(key: str, **fields: object) -> Msg:
@@ -57,6 +60,14 @@ def msg(key: str, **fields: object) -> Msg:
 def in_lang(text: str, lang: str) -> str:
     """A message in `lang` when it came from the catalogue; any other text as it is."""
     return text.in_lang(lang) if isinstance(text, Msg) else text
+
+
+def _field_in_lang(value: object, lang: str) -> object:
+    if isinstance(value, Msg):
+        return value.in_lang(lang)
+    if isinstance(value, Problem):
+        return value.render(lang)
+    return value
 
 
 @dataclass(frozen=True)
