@@ -6,6 +6,8 @@ Exit codes are documented in docs/exit-codes.md; a test keeps the two in step.
 from __future__ import annotations
 
 import errno
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # OSError numbers that mean "the disk is full" (exit 7, docs/security.md)
@@ -37,19 +39,26 @@ class Msg(str):
     fields: dict[str, object]
 
     def __new__(cls, key: str, **fields: object) -> Msg:
-        from kamcli.i18n import t  # lazily: `kam --version` loads no catalogue
-
-        text = super().__new__(cls, t(key, "en", **fields))
+        text = super().__new__(cls, _lookup()(key, "en", **fields))
         text.key, text.fields = key, fields
         return text
 
     def in_lang(self, lang: str) -> str:
         """The text in `lang`; a field that is itself a Msg or a Problem (a reason inside a
         sentence) is put in `lang` too."""
-        from kamcli.i18n import t
-
+        if lang == "en":  # the text itself (a kam batch may render 1M rejected rows)
+            return str(self)
         fields = {name: _field_in_lang(value, lang) for name, value in self.fields.items()}
-        return t(self.key, lang, **fields)
+        return _lookup()(self.key, lang, **fields)
+
+
+@functools.cache
+def _lookup() -> Callable[..., str]:
+    """kamcli.i18n.t, imported on first use (`kam --version` loads no catalogue) and then
+    kept: a kam batch may build a message for each of a million rejected rows."""
+    from kamcli.i18n import t
+
+    return t
 
 
 def msg(key: str, **fields: object) -> Msg:
@@ -69,16 +78,14 @@ class MsgList(Msg):
     parts: tuple[str, ...]
 
     def __new__(cls, separator_key: str, parts: list[str]) -> MsgList:
-        from kamcli.i18n import t
-
-        text = str.__new__(cls, t(separator_key, "en").join(parts))
+        text = str.__new__(cls, _lookup()(separator_key, "en").join(parts))
         text.key, text.fields, text.parts = separator_key, {}, tuple(parts)
         return text
 
     def in_lang(self, lang: str) -> str:
-        from kamcli.i18n import t
-
-        return t(self.key, lang).join(in_lang(part, lang) for part in self.parts)
+        if lang == "en":
+            return str(self)
+        return _lookup()(self.key, lang).join(in_lang(part, lang) for part in self.parts)
 
 
 def _field_in_lang(value: object, lang: str) -> object:

@@ -28,7 +28,7 @@ from kamcli.batch.rows import RowChecker
 from kamcli.batch.run_notes import closing_notes, header_notes
 from kamcli.batch.seen import SeenIds
 from kamcli.batch.survey_input import adapt_survey
-from kamcli.errors import InputError, MissingFeatureError
+from kamcli.errors import InputError, MissingFeatureError, in_lang
 from kamcli.i18n import t
 from kamcli.io.batch_read import STDIN_NAME, InputFormat, Table, open_table
 from kamcli.io.csv_rows import PlainLines
@@ -317,7 +317,7 @@ class BatchRun:
     def _bad(self, table: Table, row: BadRow) -> None:
         self.counts.rejected += 1
         who = f" (respondent_id {clean_text(row.respondent_id)})" if row.respondent_id else ""
-        reason = clean_text(row.brief or row.reason)
+        reason = clean_text(in_lang(row.brief or row.reason, self.options.lang))
         self.progress.print(f"{_shown(table.name)}:{row.line}: {reason}{who}")
         if self.rejects is not None:
             self.rejects.write(table.name, row.line, row.reason, row.cells, table.header)
@@ -328,12 +328,12 @@ class BatchRun:
 
     def _warn(self, message: str) -> None:
         """A problem with a file that does not stop it being scored (except with --strict)."""
-        self.progress.print(clean_text(message))
+        self.progress.print(clean_text(in_lang(message, self.options.lang)))
         if self.options.strict:
             raise StopBatch
 
     def _note(self, message: str) -> None:
-        self.progress.print(clean_text(message))
+        self.progress.print(clean_text(in_lang(message, self.options.lang)))
 
     def _not_decoded(self, table: Table, exc: ReadFailure) -> None:
         """Bad bytes part-way: that line and every line after it count as rejected rows."""
@@ -353,7 +353,7 @@ class BatchRun:
 
     def _unreadable(self, message: str) -> None:
         self.counts.unreadable += 1
-        self.progress.print(clean_text(message))
+        self.progress.print(clean_text(in_lang(message, self.options.lang)))
         if self.options.strict:
             raise StopBatch
 

@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from kamcli.errors import InputError, NotFoundError, Problem
+from kamcli.errors import InputError, Msg, NotFoundError, Problem, msg
+from kamcli.io.messages import some_ids
 from kamcli.model.schema import CompetencyModel
 from kamcli.model.yamlsafe import YamlDoc, YamlProblem, parse_yaml
 from kamcli.scoring.diagnostic import answer_value_problem
@@ -74,10 +75,8 @@ def read_answers(
             _unanswered(raw, sheet, model, name, rater or sheet.rater or "self")
     if raw.problems:
         count = len(raw.problems)
-        raise InputError(
-            f"{name}: the answers cannot be used ({count} problem{'s' if count > 1 else ''}):",
-            raw.problems,
-        )
+        key = "errors_io.answers_unusable_many" if count > 1 else "errors_io.answers_unusable_one"
+        raise InputError(msg(key, name=name, count=count), raw.problems)
     return sheet
 
 
@@ -92,38 +91,38 @@ def _read_source(source: str) -> tuple[str, str]:
     else:
         path = Path(source)
         if not path.is_file():
-            from kamcli.io.paths import not_readable_reason
+            from kamcli.io.paths import MISSING, PIPE, not_readable_reason
 
             reason = not_readable_reason(path)
-            if "pipe" in reason:  # `--answers <(cmd)`: read it like stdin
+            if reason.key == PIPE:  # `--answers <(cmd)`: read it like stdin
                 with path.open("rb") as pipe:
                     return _decoded(pipe.read(MAX_ANSWERS_BYTES + 1), source)
-            error = NotFoundError if reason == "does not exist" else InputError
-            raise error(f"Answers file {source} {reason}.")
+            error = NotFoundError if reason.key == MISSING else InputError
+            raise error(msg("errors_io.answers_not_found", source=source, reason=reason))
         if path.stat().st_size > MAX_ANSWERS_BYTES:
-            raise InputError(
-                f"{source}: file is larger than {MAX_ANSWERS_BYTES // 1048576} MiB; "
-                "an answers file holds one respondent (use kam batch for many)."
-            )
+            mib = MAX_ANSWERS_BYTES // 1048576
+            raise InputError(msg("errors_io.answers_too_large", source=source, mib=mib))
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise InputError(f"{source}: cannot be read: {exc.strerror or exc}.") from None
+            problem = msg("errors_io.cannot_read", name=source, reason=exc.strerror or exc)
+            raise InputError(problem) from None
         name = source
     return _decoded(data, name)
 
 
 def _decoded(data: bytes, name: str) -> tuple[str, str]:
     if len(data) > MAX_ANSWERS_BYTES:
-        raise InputError(f"{name}: more than {MAX_ANSWERS_BYTES // 1048576} MiB of input.")
+        mib = MAX_ANSWERS_BYTES // 1048576
+        raise InputError(msg("errors_io.input_too_large", name=name, mib=mib))
     if b"\x00" in data[:4096]:
-        raise InputError(f"{name}: this is a binary file, not YAML, JSON or CSV text.")
+        raise InputError(msg("errors_io.answers_binary", name=name))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding), name
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{name}: not UTF-8 or GB18030 text; save it as UTF-8.")  # pragma: no cover
+    raise InputError(msg("errors_io.answers_not_text", name=name))  # pragma: no cover
 
 
 def _detect_kind(source: str, text: str) -> str:
@@ -150,7 +149,7 @@ def _parse_yaml(text: str, name: str) -> _Raw:
         raw.unreadable = True
         return raw
     if not isinstance(doc.data, dict):
-        raw.problems.append(Problem(name, "expected a mapping with `stage:` and `answers:`", 1))
+        raw.problems.append(Problem(name, msg("errors_io.answers_not_mapping"), 1))
         return raw
     _take_mapping(raw, doc.data, name, lambda loc: doc.line_of(loc), answers=False)
     _node_answers(raw, doc)
@@ -188,18 +187,21 @@ def _parse_json(text: str, name: str) -> _Raw:
     try:
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        raw.problems.append(Problem(name, f"invalid JSON: {exc.msg}", exc.lineno))
+        raw.problems.append(
+            Problem(name, msg("errors_io.invalid_json", reason=exc.msg), exc.lineno)
+        )
         raw.unreadable = True
         return raw
     except RecursionError:
-        raw.problems.append(Problem(name, "invalid JSON: nested too deeply (arrays in arrays …)"))
+        raw.problems.append(Problem(name, msg("errors_io.json_too_deep")))
         raw.unreadable = True
         return raw
     if not isinstance(data, dict):
-        raw.problems.append(Problem(name, 'expected a JSON object with "stage" and "answers"'))
+        raw.problems.append(Problem(name, msg("errors_io.json_not_object")))
         return raw
     _take_mapping(raw, data, name, lambda _loc: None)
-    raw.problems.extend(Problem(name, "answered more than once", key=d) for d in duplicates)
+    twice = msg("errors_io.answered_twice")
+    raw.problems.extend(Problem(name, twice, key=d) for d in duplicates)
     return raw
 
 
@@ -217,23 +219,17 @@ def _take_mapping(
             if value is None:
                 continue
             if not isinstance(value, dict):
-                raw.problems.append(
-                    Problem(name, "expected a mapping of id: value", line_of((key,)), str(key))
-                )
+                problem = msg("errors_io.not_id_mapping")
+                raw.problems.append(Problem(name, problem, line_of((key,)), str(key)))
                 continue
             if not answers:
                 continue
             for item_id, answer in value.items():
                 raw.answers.append((str(item_id), answer, line_of((key, item_id))))
         else:
-            raw.problems.append(
-                Problem(
-                    name,
-                    f"unknown key {key!r} (expected {', '.join(META_KEYS)}, answers, diagnostic)",
-                    line_of((key,)),
-                    str(key),
-                )
-            )
+            expected = ", ".join(META_KEYS)
+            problem = msg("errors_io.unknown_answers_key", given=key, expected=expected)
+            raw.problems.append(Problem(name, problem, line_of((key,)), str(key)))
 
 
 def _parse_csv(text: str, name: str) -> _Raw:
@@ -248,7 +244,7 @@ def _parse_csv(text: str, name: str) -> _Raw:
         if any(c.strip() for c in r)
     ]
     if not rows:
-        raw.problems.append(Problem(name, "the file is empty"))
+        raw.problems.append(Problem(name, msg("errors_io.csv_empty")))
         return raw
     header = [c.strip() for c in rows[0][1]]
     if [h.lower() for h in header[:2]] in (
@@ -266,25 +262,16 @@ def _parse_csv(text: str, name: str) -> _Raw:
                 raw.answers.append((key, _cell(value), line))
         return raw
     if len(rows) != 2:
-        raw.problems.append(
-            Problem(
-                name,
-                f"expected a header row and exactly one answer row, "
-                f"found {len(rows) - 1} answer rows (use kam batch for many)",
-            )
-        )
+        raw.problems.append(Problem(name, msg("errors_io.csv_answer_rows", count=len(rows) - 1)))
         return raw
     line, row = rows[1]
     if len(row) != len(header):
-        raw.problems.append(
-            Problem(
-                name, f"the answer row has {len(row)} cells but the header has {len(header)}", line
-            )
-        )
+        problem = msg("errors_io.csv_row_width", cells=len(row), columns=len(header))
+        raw.problems.append(Problem(name, problem, line))
     seen: set[str] = set()
     for column, cell in zip(header, row, strict=False):
         if column in seen:
-            raw.problems.append(Problem(name, "column appears more than once", 1, column))
+            raw.problems.append(Problem(name, msg("errors_io.csv_column_twice"), 1, column))
         seen.add(column)
         if column in CSV_META:
             raw.meta["name" if column == "person" else column] = cell.strip() or None
@@ -317,52 +304,35 @@ def _check(
     for key in META_KEYS:
         value = raw.meta.get(key)
         if value is not None and not isinstance(value, str):
-            raw.problems.append(
-                Problem(name, f"expected text, got {type(value).__name__} {value!r}", key=key)
-            )
+            problem = msg("errors_io.meta_not_text", type=type(value).__name__, value=value)
+            raw.problems.append(Problem(name, problem, key=key))
             continue
         # a name of only spaces is no name: reports then say "(not given)"
         setattr(sheet, "person" if key == "name" else key, (value or "").strip() or None)
     sheet.stage = stage_override or sheet.stage
+    stages = ", ".join(model.stage_ids)
     if sheet.stage is None:
-        raw.problems.append(
-            Problem(
-                name,
-                "no stage: add `stage: <id>` to the file or pass "
-                f"--stage ({', '.join(model.stage_ids)})",
-                key="stage",
-            )
-        )
+        raw.problems.append(Problem(name, msg("errors_io.no_stage", stages=stages), key="stage"))
     elif sheet.stage not in model.stage_ids:
-        raw.problems.append(
-            Problem(
-                name,
-                f"unknown stage {sheet.stage!r} (stages: {', '.join(model.stage_ids)})",
-                key="stage",
-            )
-        )
+        problem = msg("errors_io.unknown_stage", stage=sheet.stage, stages=stages)
+        raw.problems.append(Problem(name, problem, key="stage"))
     items = set(model.item_ids())
     statements = {s.id for s in model.diagnostic.statements}
     seen: set[str] = set()
     for answer_id, value, line in raw.answers:
         if answer_id not in items and answer_id not in statements:
-            raw.problems.append(
-                Problem(
-                    name, "unknown item id (kam template answers lists the ids)", line, answer_id
-                )
-            )
+            raw.problems.append(Problem(name, msg("errors_io.unknown_item"), line, answer_id))
             continue
         target = sheet.answers if answer_id in items else sheet.diagnostic
         if answer_id in seen:
-            raw.problems.append(Problem(name, "answered more than once", line, answer_id))
+            raw.problems.append(Problem(name, msg("errors_io.answered_twice"), line, answer_id))
             continue
         seen.add(answer_id)
         skipped = isinstance(value, str) and (
             not value.strip() or value.strip().lower() in SKIP_WORDS
         )
-        problem = None if skipped else answer_value_problem(model, answer_id, value)
-        if problem is not None:
-            raw.problems.append(Problem(name, problem.split(": ", 1)[1], line, answer_id))
+        if not skipped and answer_value_problem(model, answer_id, value) is not None:
+            raw.problems.append(Problem(name, _bad_value(model, value), line, answer_id))
             continue
         if value is None and not allow_missing:
             continue  # reported below with the other unanswered items
@@ -378,13 +348,17 @@ def _unanswered(
     bad = {p.key for p in raw.problems}
     missing = [i for i in missing if i not in bad]
     if missing:
-        shown = ", ".join(missing[:8]) + (
-            f" and {len(missing) - 8} more" if len(missing) > 8 else ""
-        )
+        shown = some_ids(missing)
         raw.problems.append(
-            Problem(
-                name,
-                f"{len(missing)} item(s) have no answer: {shown}. "
-                "Answer them, mark them `skip`, or pass --allow-missing",
-            )
+            Problem(name, msg("errors_io.unanswered", count=len(missing), shown=shown))
         )
+
+
+def _bad_value(model: CompetencyModel, value: object) -> Msg:
+    """Why a value answer_value_problem refused is not an answer (without the id, which the
+    problem shows in its [key])."""
+    low, high = model.scale.min, model.scale.max
+    if isinstance(value, int) and not isinstance(value, bool):
+        return msg("errors_io.answer_off_scale", value=value, low=low, high=high)
+    kind = type(value).__name__
+    return msg("errors_io.answer_not_whole", low=low, high=high, type=kind, value=value)

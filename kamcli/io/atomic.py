@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from kamcli.errors import OutputError
+from kamcli.errors import Msg, OutputError, msg
 from kamcli.io.tempfiles import new_temp_file
 
 
@@ -32,17 +32,17 @@ def write_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> N
             with path.open("wb") as out:
                 out.write(payload)
         except OSError as exc:
-            raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+            raise OutputError(_cannot_write(path, exc)) from None
         return
     folder = path.parent if str(path.parent) else Path()
     if not folder.is_dir():
-        raise OutputError(f"Cannot write {path}: the directory {folder} does not exist.")
+        raise OutputError(msg("errors_io.cannot_write_no_folder", path=path, folder=folder))
     if path.is_dir():
-        raise OutputError(f"Cannot write {path}: it is a directory.")
+        raise OutputError(msg("errors_io.cannot_write_folder", path=path))
     try:
         handle, temp_name = new_temp_file(folder, path.name)
     except OSError as exc:
-        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        raise OutputError(_cannot_write(path, exc)) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
@@ -55,8 +55,12 @@ def write_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> N
         with contextlib.suppress(OSError):
             Path(temp_name).unlink()
         if isinstance(exc, OSError):
-            raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+            raise OutputError(_cannot_write(path, exc)) from None
         raise
+
+
+def _cannot_write(path: Path, exc: OSError) -> Msg:
+    return msg("errors_io.cannot_write", path=path, reason=exc.strerror or exc)
 
 
 def _umask() -> int:

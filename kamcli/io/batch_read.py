@@ -23,7 +23,7 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-from kamcli.errors import InputError, NotFoundError
+from kamcli.errors import InputError, NotFoundError, msg
 from kamcli.io import decoding
 from kamcli.io.csv_rows import PlainLines, csv_items, drop_first_line, rows_of
 from kamcli.io.decoding import (
@@ -36,6 +36,7 @@ from kamcli.io.decoding import (
     text_lines,
 )
 from kamcli.io.jsonl_rows import jsonl_rows
+from kamcli.io.messages import joined
 from kamcli.io.table_rows import META_COLUMNS, Row, RowProblem, UnknownKey
 from kamcli.io.xlsx_read import MAX_CELL_CHARS, SheetRow
 
@@ -94,17 +95,17 @@ class Table:
 def check_sources(sources: Sequence[str]) -> None:
     """Fail before any work when an input is missing, so no half run happens."""
     if list(sources).count("-") > 1:
-        raise InputError("stdin ('-') can be read only once.")
+        raise InputError(msg("errors_io.stdin_twice"))
     for source in sources:
         if source == "-":
             continue
         path = Path(source)
         if not path.exists() or path.is_dir():  # a pipe (`<(cmd)`) is fine
-            from kamcli.io.paths import not_readable_reason
+            from kamcli.io.paths import MISSING, not_readable_reason
 
             reason = not_readable_reason(path)
-            error = NotFoundError if reason == "does not exist" else InputError
-            raise error(f"Input file {source} {reason}.")
+            error = NotFoundError if reason.key == MISSING else InputError
+            raise error(msg("errors_io.input_not_found", source=source, reason=reason))
 
 
 def open_table(source: str, item_ids: Sequence[str], on_unknown_key: UnknownKey) -> Table:
@@ -118,11 +119,12 @@ def open_table(source: str, item_ids: Sequence[str], on_unknown_key: UnknownKey)
     else:
         path = Path(source)
         if path.suffix.lower() == ".xls":
-            raise InputError(f"{source}: the old .xls format is not read; save it as .xlsx or CSV.")
+            raise InputError(msg("errors_io.xls_not_read", source=source))
         try:
             stream = path.open("rb")
         except OSError as exc:
-            raise InputError(f"{source}: cannot be read: {exc.strerror or exc}.") from None
+            reason = exc.strerror or exc
+            raise InputError(msg("errors_io.cannot_read", name=source, reason=reason)) from None
         regular = path.is_file()
         name, size, closers = source, path.stat().st_size if regular else None, [stream.close]
     try:
@@ -143,10 +145,10 @@ def open_table(source: str, item_ids: Sequence[str], on_unknown_key: UnknownKey)
 def _stdin_bytes() -> IO[bytes]:
     stdin = sys.stdin
     if stdin is None or stdin.closed:
-        raise InputError(f"{STDIN_NAME}: standard input is closed; there is nothing to read.")
+        raise InputError(msg("errors_io.stdin_closed", name=STDIN_NAME))
     buffer: IO[bytes] | None = getattr(stdin, "buffer", None)
     if buffer is None:  # pragma: no cover - a text-only replacement of sys.stdin
-        raise InputError(f"{STDIN_NAME}: standard input cannot be read as bytes.")
+        raise InputError(msg("errors_io.stdin_not_bytes", name=STDIN_NAME))
     return buffer
 
 
@@ -156,27 +158,23 @@ def _open_stream(
     try:
         head = stream.read(decoding.CHUNK_BYTES)
     except OSError as exc:
-        raise InputError(f"{name}: cannot be read: {exc.strerror or exc}.") from None
+        reason = exc.strerror or exc
+        raise InputError(msg("errors_io.cannot_read", name=name, reason=reason)) from None
     if not head.strip():
-        raise InputError(f"{name}: the input is empty (no header, no rows).")
+        raise InputError(msg("errors_io.input_empty", name=name))
     kind = declared or _sniff(head)
     if head.startswith(XLSX_MAGIC):
         if kind is not InputFormat.xlsx and declared is not None:
-            raise InputError(
-                f"{name}: this is an .xlsx (zip) file, not {kind.value} text; name it .xlsx."
-            )
+            raise InputError(msg("errors_io.xlsx_misnamed", name=name, kind=kind.value))
         return _xlsx_table(stream, head, name)
     if kind is InputFormat.xlsx:
-        raise InputError(f"{name}: not an .xlsx workbook (it is not a zip file).")
+        raise InputError(msg("errors_io.not_a_zip", name=name))
     encoding = bom_encoding(head)
     refuse_binary(head, name, encoding)
     if kind is InputFormat.jsonl:
         lines = text_lines(stream, head, name, encoding)
         if head.lstrip()[:1] == b"[":
-            raise InputError(
-                f"{name}: this is a JSON array; kam batch reads JSON Lines "
-                "(one JSON object per line)."
-            )
+            raise InputError(msg("errors_io.json_array", name=name))
         header = (*META_COLUMNS, *item_ids)
         return Table(name, kind, header, ((n, (text,)) for n, text in enumerate(lines, 1)))
     return _csv_table(text_chunks(stream, head, name, encoding), head, name, encoding)
@@ -209,7 +207,7 @@ def _csv_table(chunks: Iterator[str], head: bytes, name: str, encoding: str | No
             line, cells = item
         header = tuple(str(cell) for cell in cells)
         return Table(name, InputFormat.csv, _trim(header), rows_of(items), items=items)
-    raise InputError(f"{name}: the input has only blank lines (no header, no rows).")
+    raise InputError(msg("errors_io.only_blank_lines", name=name))
 
 
 def _delimiter(sample: str) -> tuple[str, bool]:
@@ -268,14 +266,14 @@ def _xlsx_table(stream: IO[bytes], head: bytes, name: str) -> Table:
         rows = _xlsx_rows(workbook.rows())
         for _line, cells in rows:
             if isinstance(cells, RowProblem):
-                problem = f"{name}: the header row cannot be used: {cells.reason}."
+                problem = msg("errors_io.xlsx_bad_header", name=name, reason=cells.reason)
                 break
             header = _trim(tuple("" if cell is None else str(cell).strip() for cell in cells))
             table = Table(name, InputFormat.xlsx, header, _padded(rows, len(header)))
             table._closers += closers
             return table
         else:
-            problem = f"{name}: the first sheet is empty (no header, no rows)."
+            problem = msg("errors_io.xlsx_empty_sheet", name=name)
     except BaseException:
         for closer in closers:
             closer()
@@ -305,18 +303,13 @@ def _xlsx_values(sheet_rows: Iterator[SheetRow]) -> Iterator[Row]:
             continue
         reasons = []
         if row.formulas:
-            reasons.append(
-                f"cell {', '.join(row.formulas)} holds a formula, which kam batch never "
-                "evaluates; paste the values instead"
-            )
+            reasons.append(msg("errors_io.cell_formula", cells=", ".join(row.formulas)))
         if row.too_long:
-            reasons.append(
-                f"cell {', '.join(row.too_long)} holds more than {MAX_CELL_CHARS:,} characters "
-                "(Excel's own limit)"
-            )
+            cells, limit = ", ".join(row.too_long), f"{MAX_CELL_CHARS:,}"
+            reasons.append(msg("errors_io.cell_too_long", cells=cells, limit=limit))
         if reasons:
             text = tuple("" if value is None else str(value) for value in values)
-            yield row.line, RowProblem("; ".join(reasons), text)
+            yield row.line, RowProblem(joined(reasons), text)
             continue
         yield row.line, values
 

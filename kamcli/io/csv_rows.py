@@ -14,6 +14,7 @@ import csv
 from collections.abc import Iterator, Sequence
 from itertools import chain
 
+from kamcli.errors import msg
 from kamcli.io.decoding import ReadFailure
 
 Row = tuple[int, Sequence[object]]
@@ -81,7 +82,8 @@ def csv_items(
         try:
             cells = next(reader, None)
         except csv.Error as exc:
-            raise ReadFailure(f"{name}: line {number}: not valid CSV ({exc})", number) from None
+            problem = msg("errors_io.invalid_csv", name=name, line=number, reason=exc)
+            raise ReadFailure(problem, number) from None
         start = number
         number += reader.line_num - 1
         if cells and any(cell.strip() for cell in cells):

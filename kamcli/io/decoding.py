@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import IO
 
-from kamcli.errors import InputError
+from kamcli.errors import InputError, msg
 
 CHUNK_BYTES = 1 << 18  # 256 KiB: big enough to be fast, small enough to keep memory flat
 MAX_LINE_CHARS = 16 * 1024 * 1024
@@ -56,17 +56,10 @@ def refuse_binary(head: bytes, name: str, encoding: str | None) -> None:
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     half = len(sample) // 2
     if max(even, odd) > half * 0.4 and min(even, odd) < half * 0.05:  # text in UTF-16
-        raise InputError(
-            f"{name}: this looks like UTF-16 text without a byte-order mark; save it as "
-            "UTF-8 CSV (UTF-16 is read when it starts with a byte-order mark, as Excel "
-            "writes it)."
-        )
+        raise InputError(msg("errors_io.utf16_without_bom", name=name))
     # a stray NUL is not "binary": text_chunks stops at its line, wherever it is (one rule)
     if sample.count(0) > len(sample) // 100 or controls > len(sample) // 20:
-        raise InputError(
-            f"{name}: this is a binary file, not CSV or JSON Lines text "
-            "(kam batch reads .csv, .xlsx and .jsonl files)."
-        )
+        raise InputError(msg("errors_io.batch_binary", name=name))
 
 
 class StreamDecoder:
@@ -181,14 +174,9 @@ def text_chunks(stream: IO[bytes], head: bytes, name: str, encoding: str | None)
             if broken:
                 where = line + text.count("\n", 0, end) + 1
                 if nul:
-                    raise ReadFailure(
-                        f"{name}: line {where} holds a NUL byte, which text never does; "
-                        "is this really a CSV or JSON Lines file?",
-                        where,
-                    )
+                    raise ReadFailure(msg("errors_io.nul_byte", name=name, line=where), where)
                 raise ReadFailure(
-                    f"{name}: line {where}: the bytes are not valid {decoder.encoding}; "
-                    "save the file as UTF-8 (or GB18030) CSV",
+                    msg("errors_io.bad_bytes", name=name, line=where, encoding=decoder.encoding),
                     where,
                     _lines_left(rest, stream),
                 )
@@ -197,10 +185,9 @@ def text_chunks(stream: IO[bytes], head: bytes, name: str, encoding: str | None)
             return
         if len(pending) > MAX_LINE_CHARS:
             where = line + text.count("\n", 0, end) + 1
+            limit = MAX_LINE_CHARS // 1048576
             raise ReadFailure(
-                f"{name}: line {where} is longer than "
-                f"{MAX_LINE_CHARS // 1048576} Mi characters; is this really a CSV file?",
-                where,
+                msg("errors_io.line_too_long", name=name, line=where, limit=limit), where
             )
         if end:
             yield text[:end]
@@ -208,4 +195,5 @@ def text_chunks(stream: IO[bytes], head: bytes, name: str, encoding: str | None)
         try:
             data = stream.read(CHUNK_BYTES)
         except OSError as exc:
-            raise ReadFailure(f"{name}: reading stopped: {exc.strerror or exc}.") from None
+            reason = exc.strerror or exc
+            raise ReadFailure(msg("errors_io.reading_stopped", name=name, reason=reason)) from None

@@ -9,6 +9,8 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from kamcli.errors import msg
+from kamcli.io.messages import joined
 from kamcli.io.table_rows import META_COLUMNS, Row, RowProblem, UnknownKey
 
 
@@ -27,16 +29,17 @@ def jsonl_rows(
         try:
             data = json.loads(text, object_pairs_hook=_unique_pairs)
         except json.JSONDecodeError as exc:
-            yield line, RowProblem(f"invalid JSON: {exc.msg} (column {exc.colno})", original)
+            reason = msg("errors_io.jsonl_invalid", reason=exc.msg, column=exc.colno)
+            yield line, RowProblem(reason, original)
             continue
         except DuplicateKey as exc:
-            yield line, RowProblem(f"key {exc.key!r} is given twice in this line", original)
+            yield line, RowProblem(msg("errors_io.jsonl_key_twice", field=exc.key), original)
             continue
         except RecursionError:
-            yield line, RowProblem("invalid JSON: nested too deeply", original)
+            yield line, RowProblem(msg("errors_io.jsonl_too_deep"), original)
             continue
         if not isinstance(data, dict):
-            yield line, RowProblem("expected a JSON object {…} on each line", original)
+            yield line, RowProblem(msg("errors_io.jsonl_not_object", example="{…}"), original)
             continue
         cells: list[object] = [None] * width
         problems: list[str] = []
@@ -46,12 +49,12 @@ def jsonl_rows(
             if index is None:
                 on_unknown_key(key, line)
             elif key in given:
-                problems.append(f"{key} is given more than once")
+                problems.append(msg("errors_io.jsonl_given_twice", field=key))
             else:
                 given.add(key)
                 cells[index] = value
         if problems:
-            yield line, RowProblem("; ".join(problems), original)
+            yield line, RowProblem(joined(problems), original)
         else:
             yield line, cells
 
@@ -84,4 +87,4 @@ def _flat_pairs(data: dict[str, Any], problems: list[str]) -> Iterator[tuple[str
             for item_id, answer in value.items():
                 yield str(item_id), answer
         elif value is not None:
-            problems.append(f'"{key}" must be an object {{"id": value, …}}')
+            problems.append(msg("errors_io.jsonl_not_an_object", field=key))

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from kamcli.errors import OutputError
+from kamcli.errors import Msg, OutputError, msg
 
 FileId = tuple[int, int]
 
@@ -47,7 +47,8 @@ def refuse_output_over_input(
     for source in inputs:
         file_id = _stdin_id() if str(source) == "-" else _file_id(source)
         if file_id is not None:
-            known.setdefault(file_id, "standard input" if str(source) == "-" else str(source))
+            stdin = str(source) == "-"
+            known.setdefault(file_id, msg("errors_io.standard_input") if stdin else str(source))
     seen: dict[FileId, str] = {}
     for option, path in outputs:
         if path is None:
@@ -57,13 +58,11 @@ def refuse_output_over_input(
             continue
         if file_id in known:
             raise OutputError(
-                f"{option} {path} is the input file {known[file_id]}: writing there would "
-                "destroy it. Choose another output file; nothing was read or written."
+                msg("errors_io.output_is_input", option=option, path=path, input=known[file_id])
             )
         if file_id in seen:
             raise OutputError(
-                f"{option} {path} is the same file as {seen[file_id]}: give each output "
-                "its own file; nothing was read or written."
+                msg("errors_io.output_twice", option=option, path=path, other=seen[file_id])
             )
         seen[file_id] = f"{option} {path}"
 
@@ -72,28 +71,30 @@ def refuse_existing(path: Path, *, force: bool) -> None:
     """`kam template … -o FILE`: a filled-in file is never replaced by a blank one."""
     if force or _file_id(path) is None:
         return
-    raise OutputError(
-        f"{path} already exists (it may hold answers already given); nothing was written. "
-        "Choose another file name, or add --force to replace it."
-    )
+    raise OutputError(msg("errors_io.output_exists", path=path))
 
 
-def not_readable_reason(path: Path) -> str:
-    """Why `path` cannot be read as an input file, in words ("does not exist", …)."""
+MISSING = "errors_io.reason_missing"
+PIPE = "errors_io.reason_fifo"
+
+
+def not_readable_reason(path: Path) -> Msg:
+    """Why `path` cannot be read as an input file, in words ("does not exist", …); its
+    `.key` is MISSING or PIPE for the callers that treat those apart."""
     try:
         info = path.stat()
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "is a symbolic link that loops back on itself"
+            return msg("errors_io.reason_loop")
         if exc.errno in (errno.EACCES, errno.EPERM):
-            return "cannot be read (permission denied)"
+            return msg("errors_io.reason_denied")
         if path.is_symlink():
-            return "is a symbolic link to a file that does not exist"
-        return "does not exist"
+            return msg("errors_io.reason_dangling")
+        return msg(MISSING)
     if stat.S_ISDIR(info.st_mode):
-        return "is a directory"
+        return msg("errors_io.reason_directory")
     if stat.S_ISFIFO(info.st_mode):
-        return "is a named pipe (FIFO), not a file"
+        return msg(PIPE)
     if not stat.S_ISREG(info.st_mode):
-        return "is a device or socket, not a file"
-    return "cannot be read"
+        return msg("errors_io.reason_device")
+    return msg("errors_io.reason_unreadable")

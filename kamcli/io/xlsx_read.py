@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 from xml.etree.ElementTree import Element, XMLParser, XMLPullParser
 
-from kamcli.errors import InputError
+from kamcli.errors import InputError, Msg, msg
 from kamcli.io.xlsx_sheet import MAX_CELL_CHARS, SheetRow, SheetTarget, TooLong
 
 __all__ = ["MAX_CELL_CHARS", "SheetRow", "Workbook", "check_archive"]
@@ -54,27 +54,45 @@ def check_archive(archive: zipfile.ZipFile, name: str) -> None:
     """Refuse a workbook whose declared contents are too big or compress too well."""
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise InputError(f"{name}: the workbook holds {len(infos)} files (limit {MAX_MEMBERS}).")
+        raise InputError(
+            msg("errors_io.xlsx_too_many_parts", name=name, count=len(infos), limit=MAX_MEMBERS)
+        )
     total = 0
     for info in infos:
         size, packed = info.file_size, max(info.compress_size, 1)
         total += size
         if size > MAX_MEMBER_BYTES:
+            limit = _mib(MAX_MEMBER_BYTES)
             raise InputError(
-                f"{name}: {info.filename} would unpack to {_mib(size)}; the limit is "
-                f"{_mib(MAX_MEMBER_BYTES)} (docs/security.md)."
+                msg(
+                    "errors_io.xlsx_part_unpacks_big",
+                    name=name,
+                    part=info.filename,
+                    size=_mib(size),
+                    limit=limit,
+                )
             )
         if size > RATIO_FLOOR and size / packed > MAX_RATIO:
             raise InputError(
-                f"{name}: {info.filename} would unpack to {_mib(size)} from {_mib(packed)} "
-                f"({size // packed}:1, limit {MAX_RATIO}:1); this looks like a zip bomb, "
-                "not a spreadsheet (docs/security.md)."
+                msg(
+                    "errors_io.xlsx_zip_bomb",
+                    name=name,
+                    part=info.filename,
+                    size=_mib(size),
+                    packed=_mib(packed),
+                    ratio=size // packed,
+                    limit=MAX_RATIO,
+                )
             )
     if total > MAX_TOTAL_BYTES:
+        limit = _mib(MAX_TOTAL_BYTES)
         raise InputError(
-            f"{name}: the workbook would unpack to {_mib(total)}; the limit is "
-            f"{_mib(MAX_TOTAL_BYTES)} (docs/security.md)."
+            msg("errors_io.xlsx_unpacks_big", name=name, size=_mib(total), limit=limit)
         )
+
+
+def _missing(name: str, part: str) -> Msg:
+    return msg("errors_io.xlsx_part_missing", name=name, part=part)
 
 
 def _mib(size: int) -> str:
@@ -90,7 +108,7 @@ class Workbook:
         try:
             self.archive = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise InputError(f"{name}: not a readable .xlsx workbook ({exc}).") from None
+            raise InputError(msg("errors_io.xlsx_unreadable", name=name, reason=exc)) from None
         try:
             check_archive(self.archive, name)
             self.sheet_path, strings_path = self._parts()
@@ -122,7 +140,7 @@ class Workbook:
                 if kind.endswith("/worksheet") and path:
                     sheets.append((sheet.get("name", ""), path))
         if not sheets:
-            raise InputError(f"{self.name}: the workbook has no worksheet.")
+            raise InputError(msg("errors_io.xlsx_no_sheet", name=self.name))
         chosen = next((path for title, path in sheets if title == "responses"), sheets[0][1])
         strings = next(
             (path for kind, path in targets.values() if kind.endswith("/sharedStrings")), None
@@ -133,15 +151,18 @@ class Workbook:
         try:
             info = self.archive.getinfo(part)
         except KeyError:
-            raise InputError(f"{self.name}: not an .xlsx workbook ({part} is missing).") from None
+            raise InputError(_missing(self.name, part)) from None
         if info.file_size > MAX_SMALL_PART_BYTES:
-            raise InputError(f"{self.name}: {part} is larger than {_mib(MAX_SMALL_PART_BYTES)}.")
+            limit = _mib(MAX_SMALL_PART_BYTES)
+            raise InputError(
+                msg("errors_io.xlsx_part_too_big", name=self.name, part=part, limit=limit)
+            )
         parser: XMLPullParser[Element] = XMLPullParser(events=("end",))
         root: Element | None = None
         for _event, element in self.events(part, parser):
             root = element  # the root element ends last
         if root is None:
-            raise InputError(f"{self.name}: {part} is empty.")
+            raise InputError(msg("errors_io.xlsx_part_empty", name=self.name, part=part))
         return root
 
     def events(self, part: str, parser: XMLPullParser[Element]) -> Iterator[tuple[str, Any]]:
@@ -156,21 +177,20 @@ class Workbook:
             with self.archive.open(part) as stream:
                 while chunk := stream.read(FEED_BYTES):
                     if fed == 0 and _DOCTYPE.search(chunk[:4096]):
-                        raise InputError(
-                            f"{self.name}: {part} declares a DOCTYPE, which Excel never "
-                            "writes; it is not read (docs/security.md)."
-                        )
+                        raise InputError(msg("errors_io.xlsx_doctype", name=self.name, part=part))
                     parser.feed(chunk)
                     fed += len(chunk)
                     yield fed
                 if isinstance(parser, XMLParser):
                     parser.close()
         except KeyError:
-            raise InputError(f"{self.name}: not an .xlsx workbook ({part} is missing).") from None
+            raise InputError(_missing(self.name, part)) from None
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise InputError(f"{self.name}: {part} cannot be unpacked ({exc}).") from None
+            problem = msg("errors_io.xlsx_cannot_unpack", name=self.name, part=part, reason=exc)
+            raise InputError(problem) from None
         except SyntaxError as exc:  # xml.etree.ElementTree.ParseError
-            raise InputError(f"{self.name}: {part} is not valid XML ({exc}).") from None
+            problem = msg("errors_io.xlsx_bad_xml", name=self.name, part=part, reason=exc)
+            raise InputError(problem) from None
 
     # --- the rows ----------------------------------------------------------------------------
 
@@ -180,9 +200,9 @@ class Workbook:
         target = SheetTarget(self)
         for fed in self.feed(self.sheet_path, XMLParser(target=target)):
             if fed - target.fed_at_row_end > MAX_ROW_XML_BYTES + FEED_BYTES:
+                row, limit = target.completed + 1, _mib(MAX_ROW_XML_BYTES)
                 raise InputError(
-                    f"{self.name}: row {target.completed + 1} holds more than "
-                    f"{_mib(MAX_ROW_XML_BYTES)} of XML; is this really a response sheet?"
+                    msg("errors_io.xlsx_row_too_big", name=self.name, row=row, limit=limit)
                 )
             target.fed = fed
             if target.done:
@@ -203,9 +223,8 @@ class Workbook:
             try:
                 return self.strings[int(text)]
             except (ValueError, IndexError):
-                raise InputError(
-                    f"{self.name}: a cell refers to shared string {text!r}, which does not exist."
-                ) from None
+                problem = msg("errors_io.xlsx_no_shared_string", name=self.name, index=text)
+                raise InputError(problem) from None
         if kind == "b":
             return text.strip() in ("1", "true")
         return text  # str (a formula's text result), inlineStr without <is>, e (#N/A), d (date)
@@ -251,9 +270,9 @@ class SharedStrings:
             return strings
         size = book.archive.getinfo(part).file_size
         if size > MAX_SHARED_STRINGS_BYTES:
+            limit = _mib(MAX_SHARED_STRINGS_BYTES)
             raise InputError(
-                f"{book.name}: its shared strings would unpack to {_mib(size)}; the limit is "
-                f"{_mib(MAX_SHARED_STRINGS_BYTES)} (docs/security.md)."
+                msg("errors_io.xlsx_strings_too_big", name=book.name, size=_mib(size), limit=limit)
             )
         parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
         parent: Element | None = None

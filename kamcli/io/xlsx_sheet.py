@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from kamcli.errors import InputError
+from kamcli.errors import InputError, msg
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_COLUMNS = 16_384  # XFD, the last column Excel has
@@ -154,10 +154,8 @@ class SheetTarget:
         where = ref or f"row {self.line}"
         column = _column(ref) if ref else len(cells)
         if column >= MAX_COLUMNS:
-            raise InputError(
-                f"{self.book.name}: row {self.line}: cell {ref} lies beyond column XFD, the "
-                "last column Excel has."
-            )
+            name = self.book.name
+            raise InputError(msg("errors_io.xlsx_beyond_xfd", name=name, row=self.line, cell=ref))
         kind, text = self.kind, self.text
         if self.formula is not None:
             self.formulas.append(where)

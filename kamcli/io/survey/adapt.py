@@ -21,10 +21,11 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kamcli.errors import InputError
+from kamcli.errors import InputError, Msg, msg
 from kamcli.io.batch_read import Table
 from kamcli.io.csv_rows import PlainLines, rows_of
-from kamcli.io.survey.columns import problems, resolve
+from kamcli.io.messages import joined, some_ids
+from kamcli.io.survey.columns import resolve, unmatched
 from kamcli.io.survey.tools import TITLES, Profile, Tool, detect, profile
 from kamcli.io.survey.vocabulary import Stamp, label_values, role_values, stage_values
 from kamcli.io.table_rows import Row, RowProblem
@@ -77,9 +78,9 @@ def adapt_table(
     if time_index is not None:
         header[time_index] = "seconds"
     info = SurveyInfo(found, label_values(model), stage_values(model), role_values())
-    problem = problems(columns, model, name)
+    problem = unmatched(columns, model)
     if problem is not None:
-        info.notes.append(problem)
+        info.notes.append(msg("errors_io.named", name=name, text=problem))
     _check_stamp(columns.stamp, first, model, info, name)  # another model: say so first
     _check_items(header, model, name, problem)
     per_row: list[Callable[[int, list[object]], None]] = []
@@ -113,7 +114,7 @@ def adapt_table(
     table.survey = info
 
 
-def _check_items(header: list[str], model: CompetencyModel, name: str, problem: str | None) -> None:
+def _check_items(header: list[str], model: CompetencyModel, name: str, problem: Msg | None) -> None:
     """Items everyone rates must all have a column; else this is another model's file."""
     present = set(header)
     missing = [
@@ -121,12 +122,17 @@ def _check_items(header: list[str], model: CompetencyModel, name: str, problem: 
     ]
     if not missing:
         return
-    shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-    why = f" Also, {problem.removeprefix(f'{name}: ')}." if problem else ""
+    also = msg("errors_survey.also", problem=problem) if problem else ""
     raise InputError(
-        f"{name}: {len(missing)} item(s) of model {model.id} {model.version} have no column "
-        f"({shown}): the survey was not made from this model, or its columns need a --map "
-        f"file.{why}"
+        msg(
+            "errors_survey.items_without_column",
+            name=name,
+            count=len(missing),
+            model=model.id,
+            version=model.version,
+            shown=some_ids(missing),
+            also=also,
+        )
     )
 
 
@@ -185,9 +191,7 @@ def _check_stamp(
     differences = stamp.differences(model)
     if differences:
         raise InputError(
-            f"{name}: the questionnaire was exported from another model: "
-            f"{'; '.join(differences)}. Score it with that model (--model DIR), or export "
-            "the questionnaire again from this one."
+            msg("errors_survey.other_model", name=name, differences=joined(differences))
         )
     if stamp.stage in model.stage_ids:
         info.stage = stamp.stage
@@ -215,18 +219,19 @@ class _Unfinished:
         if finished is not None and finished < len(cells):
             value = str(cells[finished]).strip()
             if value.casefold() in _NOT_FINISHED:
-                why = f"{header[finished]} = {value}"
+                why = msg("errors_survey.finished_value", column=header[finished], value=value)
                 return RowProblem(self._reason(cells, why), tuple(str(c or "") for c in cells))
         if submitted is not None and not str(_at(cells, submitted) or "").strip():
-            why = f"no {header[submitted]}"
+            why = msg("errors_survey.not_submitted", column=header[submitted])
             return RowProblem(self._reason(cells, why), tuple(str(c or "") for c in cells))
         return None
 
-    def _reason(self, cells: Sequence[object], why: str) -> str:
+    def _reason(self, cells: Sequence[object], why: Msg) -> Msg:
         index = self._id
         rid = str(cells[index] or "").strip() if index is not None and index < len(cells) else ""
-        who = f"response {rid}" if rid else "this response"
-        return f"{who} is unfinished ({why}): not scored"
+        if rid:
+            return msg("errors_survey.unfinished_response", rid=rid, why=why)
+        return msg("errors_survey.unfinished", why=why)
 
     def all_finished(self, lines: list[str], delimiter: str) -> bool:
         """True when no line of a run is unfinished (False also when unsure: then each line

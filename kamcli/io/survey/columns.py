@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kamcli.errors import InputError
+from kamcli.errors import InputError, Msg, msg
+from kamcli.io.messages import joined
 from kamcli.io.survey.tools import Profile
 from kamcli.io.survey.vocabulary import (
     STAMP_KEY,
@@ -92,8 +93,7 @@ def resolve(
             continue
         if name in used:
             raise InputError(
-                f"columns {used[name]!r} and {column!r} both hold {name}; keep one, or say "
-                "which is which in a --map file (`kam export mapping FILE` writes one)."
+                msg("errors_survey.column_clash", first=used[name], second=column, item=name)
             )
         used[name] = column
         columns.names[index] = name
@@ -147,22 +147,24 @@ def _candidates(column: str, text: str) -> list[str]:
     return found
 
 
-def problems(columns: Columns, model: CompetencyModel, name: str) -> str | None:
+def unmatched(columns: Columns, model: CompetencyModel) -> Msg | None:
     """The unmapped and ambiguous columns, each with its closest item text (or None)."""
-    lines = []
+    lines: list[str] = []
     candidates = list(display_texts(model))
     for column in columns.unmapped:
         hint = closest(column, candidates)
-        shown = f"closest item: {hint[0]} {hint[1]!r}" if hint else "no item is alike"
-        lines.append(f"{_short(column)!r} ({shown})")
+        lines.append(
+            msg("errors_survey.column_closest", column=_short(column), item=hint[0], text=hint[1])
+            if hint
+            else msg("errors_survey.column_unlike", column=_short(column))
+        )
     for column, ids in columns.ambiguous:
-        lines.append(f"{_short(column)!r} (its text is the text of {', '.join(ids)})")
+        items = ", ".join(ids)
+        lines.append(msg("errors_survey.column_ambiguous", column=_short(column), items=items))
     if not lines:
         return None
-    return (
-        f"{name}: {len(lines)} column(s) match no item of model {model.id} exactly and are "
-        f"not scored: {'; '.join(lines)}. Map them in a --map file "
-        "(`kam export mapping FILE -o map.yaml` writes a starting point)"
+    return msg(
+        "errors_survey.columns_unmatched", count=len(lines), model=model.id, columns=joined(lines)
     )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kamcli.errors import InputError, NotFoundError
+from kamcli.errors import InputError, NotFoundError, msg
 from kamcli.io.survey.columns import IGNORE, META_KEYS, Columns
 from kamcli.io.survey.vocabulary import closest, display_texts
 
@@ -29,14 +29,14 @@ def load_mapping(path: Path, model: CompetencyModel) -> dict[str, str]:
     from kamcli.model.yamlsafe import YamlProblem, load_yaml
 
     if not path.is_file():
-        raise NotFoundError(f"--map {path}: the file does not exist.")
+        raise NotFoundError(msg("errors_survey.map_missing", path=path))
     try:
         data = load_yaml(path).data
     except YamlProblem as exc:
-        raise InputError(f"--map: {exc.problem}") from None
+        raise InputError(msg("errors_survey.map_yaml", problem=exc.problem)) from None
     columns = data.get("columns") if isinstance(data, dict) else None
     if not isinstance(columns, dict):
-        raise InputError(f"{path}: expected a `columns:` mapping of column header -> item id.")
+        raise InputError(msg("errors_survey.map_no_columns", path=path))
     known = {*model.item_ids(), *META_KEYS, IGNORE}
     mapping: dict[str, str] = {}
     for column, target in columns.items():
@@ -44,17 +44,31 @@ def load_mapping(path: Path, model: CompetencyModel) -> dict[str, str]:
         if not value:
             continue  # left to fill in: the column is reported as unmapped
         if value not in known:
+            allowed = ", ".join((*META_KEYS, IGNORE))
             raise InputError(
-                f"{path}: column {str(column)!r} maps to {value!r}, which is not an item id "
-                f"of model {model.id} nor one of {', '.join((*META_KEYS, IGNORE))}."
+                msg(
+                    "errors_survey.map_unknown_target",
+                    path=path,
+                    column=str(column),
+                    value=value,
+                    model=model.id,
+                    allowed=allowed,
+                )
             )
         mapping[str(column).strip()] = value
     stamp = data.get("model") if isinstance(data, dict) else None
     if isinstance(stamp, dict) and stamp.get("hash") not in (None, model.content_hash):
         raise InputError(
-            f"{path}: written for model {stamp.get('id')} {stamp.get('version')} "
-            f"(hash {stamp.get('hash')}), not the model in use ({model.id} {model.version}, "
-            f"hash {model.content_hash}); check the item ids and change its hash."
+            msg(
+                "errors_survey.map_other_model",
+                path=path,
+                id=stamp.get("id"),
+                version=stamp.get("version"),
+                hash=stamp.get("hash"),
+                model=model.id,
+                model_version=model.version,
+                model_hash=model.content_hash,
+            )
         )
     return mapping
 

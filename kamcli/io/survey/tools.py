@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from kamcli.errors import UsageError
+from kamcli.errors import UsageError, msg
 
 
 class Tool(StrEnum):
@@ -212,5 +212,5 @@ def detect(header: Sequence[str]) -> Tool:
 
 def profile(tool: Tool) -> Profile:
     if tool not in PROFILES:
-        raise UsageError(f"--from {tool.value}: not a survey tool export")
+        raise UsageError(msg("errors_survey.not_a_tool", tool=tool.value))
     return PROFILES[tool]

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kamcli.errors import Msg, msg
 from kamcli.model.schema import RATER_ROLES
 
 if TYPE_CHECKING:
@@ -106,18 +107,14 @@ class Stamp:
         options = dict(part.split("=", 1) for part in rest[2:] if "=" in part)
         return cls(first, rest[0], rest[1], options.get("stage"), options.get("rater"))
 
-    def differences(self, model: CompetencyModel) -> list[str]:
+    def differences(self, model: CompetencyModel) -> list[Msg]:
         """What differs from the model in use, as `what: file vs model`."""
         pairs = (
-            ("model id", self.model_id, model.id),
-            ("version", self.version, model.version),
-            ("content hash", self.hash, model.content_hash),
+            ("errors_survey.differs_model_id", self.model_id, model.id),
+            ("errors_survey.differs_version", self.version, model.version),
+            ("errors_survey.differs_hash", self.hash, model.content_hash),
         )
-        return [
-            f"{what} {mine} (model in use: {theirs})"
-            for what, mine, theirs in pairs
-            if mine != theirs
-        ]
+        return [msg(key, mine=mine, theirs=theirs) for key, mine, theirs in pairs if mine != theirs]
 
 
 def item_texts(model: CompetencyModel) -> dict[str, set[str]]:
