@@ -46,7 +46,11 @@ class Msg(str):
     def in_lang(self, lang: str) -> str:
         from kamcli.i18n import t
 
-        return t(self.key, lang, **self.fields)
+        # a field may itself be a Msg (a wrapped error's text): shown in `lang` too
+        fields = {
+            name: in_lang(v, lang) if isinstance(v, Msg) else v for name, v in self.fields.items()
+        }
+        return t(self.key, lang, **fields)
 
 
 def msg(key: str, **fields: object) -> Msg:

@@ -190,7 +190,9 @@ class BatchRun:
             time_column = None
             if self.stats is not None:
                 time_column = self.stats.start_table(_shown(table.name), table.header)
-            warnings, notes = header_notes(_shown(table.name), layout, time_column, table.survey)
+            warnings, notes = header_notes(
+                _shown(table.name), layout, time_column, table.survey, self.options.lang
+            )
             for warning in warnings:
                 self._warn(warning)
             for note in notes:
@@ -388,7 +390,9 @@ class BatchRun:
         shown = Summaries(self.model, self.options, cohort, self.stats_result, self.heat_rows)
         shown.show(self.subjects, self.subject_writer, self.summary_console)
         if shown.export() and not self.options.quiet:
-            self.progress.print(t("batch.wrote_summary", "en", path=self.options.summary_out))
+            self.progress.print(
+                t("batch.wrote_summary", self.options.lang, path=self.options.summary_out)
+            )
 
 
 def _shown(name: str) -> str:
