@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def listed(values: Iterable[str], lang: str, limit: int = 8, width: int = 60) -> str:
     """A list for one line: long values cut, at most `limit` shown, the rest counted."""
     items = [v if len(v) <= width else v[: width - 1] + "…" for v in values]
-    shown = ", ".join(items[:limit])
+    shown = t("batch.list_separator", lang).join(items[:limit])
     if len(items) > limit:
         shown += t("batch.and_more", lang, count=len(items) - limit)
     return shown
