@@ -245,3 +245,14 @@ def test_cli_hints_follow_lang(runner: CliRunner, tmp_path: Path) -> None:
         app, ["template", "answers", "-o", str(tmp_path / "b.yaml"), "--lang", "zh"]
     )
     assert after.stderr.startswith("已写入 ")  # --lang after the subcommand counts too
+
+
+def test_history_delete_and_export_notes_in_chinese(runner: CliRunner, tmp_path: Path) -> None:
+    assert kam(runner, "assess", "--answers", HAND_MADE, "--allow-missing").exit_code == 0
+    out = tmp_path / "all.jsonl"
+    exported = kam(runner, "history", "export", "-o", out)
+    assert exported.exit_code == 0
+    assert exported.stderr == f"已将 1 份评估导出到 {out}。\n"
+    deleted = kam(runner, "history", "delete", "1", "--yes")
+    assert deleted.exit_code == 0
+    assert "已删除评估 #1。" in deleted.stderr

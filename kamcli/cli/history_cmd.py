@@ -256,21 +256,24 @@ def compare(
 
 @app.command("delete", epilog=examples("kam history delete 12", "kam history delete 12 --yes"))
 def delete(
+    ctx: typer.Context,
     assessment_id: Annotated[int, typer.Argument(help="Assessment id (see kam history list).")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete one stored assessment (finished or draft) and its answers."""
     from kamcli.store import Store
 
+    lang = settings(ctx).lang
     if not yes and not stdin_is_terminal():
         raise UsageError(msg("errors_cli.delete_not_a_tty"))
     with Store.open_default() as store:
         record = store.get(assessment_id)
-        if not yes and not typer.confirm(f"Delete assessment {_describe(record)}?", err=True):
-            stderr_console().print("Nothing was deleted.", markup=False)
+        question = message("cli.delete_confirm", lang, what=_describe(record))
+        if not yes and not typer.confirm(question, err=True):
+            stderr_console().print(message("cli.nothing_deleted", lang), markup=False)
             return
         store.delete(assessment_id)
-    stderr_console().print(f"Deleted assessment #{assessment_id}.", markup=False)
+    stderr_console().print(message("cli.deleted", lang, id=assessment_id), markup=False)
 
 
 @app.command(
