@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kamcli.errors import InputError
+from kamcli.errors import InputError, msg
 from kamcli.io.table_rows import META_COLUMNS
 
 ALIASES = {"person": "name"}
@@ -44,24 +44,15 @@ def layout_for(
             unnamed.append(index + 1)
             continue
         if column in positions:
-            raise InputError(
-                f"{name}: column {column!r} appears more than once in the header; "
-                "remove one so it is clear which to score."
-            )
+            raise InputError(msg("errors_batch.duplicate_column", name=name, column=column))
         positions[column] = index
         if column not in items and column not in META_COLUMNS:
             unknown.append(raw.strip())
     if "respondent_id" not in positions:
-        raise InputError(
-            f"{name}: the header has no respondent_id column; every row needs an id "
-            "(`kam template responses` writes the expected header)."
-        )
+        raise InputError(msg("errors_batch.no_id_column", name=name))
     item_columns = tuple(positions.get(item) for item in item_ids)
     if all(column is None for column in item_columns):
-        raise InputError(
-            f"{name}: no column is an item id of this model "
-            "(`kam template responses` lists the ids as columns)."
-        )
+        raise InputError(msg("errors_batch.no_item_column", name=name))
     return Layout(
         width=len(header),
         meta={key: positions[key] for key in META_COLUMNS if key in positions},

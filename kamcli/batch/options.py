@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kamcli.batch.formats import OutputFormat
-from kamcli.errors import UsageError
+from kamcli.errors import Msg, UsageError, msg
 from kamcli.io.batch_read import check_sources
 from kamcli.io.paths import refuse_output_over_input
 
@@ -51,24 +51,29 @@ class BatchCounts:
     unreadable: int = 0  # files that could not be read (or not to the end)
     stopped: bool = False  # --strict stopped at the first problem
 
-    def line(self, verb: str = "scored") -> str:
-        text = f"{self.scored} {verb}, {self.rejected} rejected"
+    def line(self, verb: str = "scored") -> Msg:
+        """E.g. "3 scored, 2 rejected, 1 file not read"; `.in_lang(lang)` in the run's language."""
+        unread: str = ""
         if self.unreadable:
-            text += f", {self.unreadable} file{'s' if self.unreadable > 1 else ''} not read"
-        return text
+            many = (
+                "batch.files_not_read_many" if self.unreadable > 1 else "batch.files_not_read_one"
+            )
+            unread = msg(many, count=self.unreadable)
+        return msg(COUNT_KEYS[verb], scored=self.scored, rejected=self.rejected, unread=unread)
+
+
+COUNT_KEYS = {"scored": "batch.counts_scored", "read": "batch.counts_read"}
 
 
 def check_options(model: CompetencyModel, options: BatchOptions) -> None:
     """Usage problems, found before anything is read or written."""
     if options.stage is not None and options.stage not in model.stage_ids:
-        raise UsageError(
-            f"Unknown stage {options.stage!r}; the model's stages are {', '.join(model.stage_ids)}."
-        )
+        stages = ", ".join(model.stage_ids)
+        raise UsageError(msg("errors_cli.unknown_stage", stage=options.stage, stages=stages))
     out = options.summary_out
     if out is not None and out.suffix.lower() not in SUMMARY_SUFFIXES:
-        raise UsageError(
-            f"--summary-out {out}: the file name must end in {', '.join(SUMMARY_SUFFIXES)}."
-        )
+        suffixes = ", ".join(SUMMARY_SUFFIXES)
+        raise UsageError(msg("errors_batch.summary_out_suffix", path=out, suffixes=suffixes))
     if options.stats is not None:
         options.stats.check()
     check_sources(options.inputs)

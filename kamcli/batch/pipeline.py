@@ -154,17 +154,14 @@ class BatchRun:
         def unknown_key(key: str, line: int) -> None:
             if key not in reported:
                 reported.add(key)
-                self._warn(
-                    f"{shown}:{line}: unknown key {key!r} (not an item id of this "
-                    "model or a known field); it is ignored in every row"
-                )
+                self._warn(self._t("batch.unknown_key", name=shown, line=line, field=key))
 
         try:
             table = open_table(source, [*self.plan.item_ids, *self.statement_ids], unknown_key)
         except MissingFeatureError:
             raise
         except InputError as exc:
-            self._unreadable(exc.message)
+            self._unreadable(in_lang(exc.message, self.options.lang))
             return
         with table:
             try:
@@ -174,7 +171,7 @@ class BatchRun:
                     table.header, self.plan.item_ids, table.name, self.statement_ids
                 )
             except InputError as exc:
-                self._unreadable(exc.message)
+                self._unreadable(in_lang(exc.message, self.options.lang))
                 return
             stage = self.options.stage
             if stage is None and table.survey is not None:
@@ -182,15 +179,15 @@ class BatchRun:
             if "stage" not in layout.meta and stage is None and not self.options.write_rows:
                 stage = self.plan.stage_ids[0]  # `kam stats`: no figure depends on the stage
             if "stage" not in layout.meta and stage is None:
-                self._unreadable(
-                    f"{table.name}: there is no stage column; add one, or pass --stage "
-                    f"({', '.join(self.plan.stage_ids)}) for every row"
-                )
+                stages = ", ".join(self.plan.stage_ids)
+                self._unreadable(self._t("batch.no_stage_column", name=table.name, stages=stages))
                 return
             time_column = None
             if self.stats is not None:
                 time_column = self.stats.start_table(_shown(table.name), table.header)
-            warnings, notes = header_notes(_shown(table.name), layout, time_column, table.survey)
+            warnings, notes = header_notes(
+                _shown(table.name), layout, time_column, table.survey, self.options.lang
+            )
             for warning in warnings:
                 self._warn(warning)
             for note in notes:
@@ -211,7 +208,8 @@ class BatchRun:
                 if exc.lines_left and exc.line is not None:
                     self._not_decoded(table, exc)
                 else:
-                    self._unreadable(f"{exc.message}; the rows after it were not read")
+                    why = in_lang(exc.message, self.options.lang)
+                    self._unreadable(self._t("batch.rest_not_read", why=why))
 
     def _rows(self, table: Table, checker: RowChecker) -> None:
         check, progress, counts, write = (
@@ -340,16 +338,22 @@ class BatchRun:
         assert exc.line is not None
         left, first = exc.lines_left, exc.line
         self.counts.rejected += left
-        more = f" and the {left - 1} line(s) after it" if left > 1 else ""
-        self.progress.print(
-            clean_text(f"{exc.message}; this line{more} were not read (counted as rejected)")
-        )
+        why = in_lang(exc.message, self.options.lang)
+        if left > 1:
+            said = self._t("batch.lines_not_read", why=why, count=left - 1)
+        else:
+            said = self._t("batch.line_not_read", why=why)
+        self.progress.print(clean_text(said))
         if self.rejects is not None:
             reason = f"not read: invalid bytes at line {first} ({exc.message})"
             for line in range(first, first + left):
                 self.rejects.write(table.name, line, reason, (), table.header)
         if self.options.strict:
             raise StopBatch
+
+    def _t(self, text_key: str, /, **fields: object) -> str:
+        """A note of the run in its language (--lang)."""
+        return t(text_key, self.options.lang, **fields)
 
     def _unreadable(self, message: str) -> None:
         self.counts.unreadable += 1
@@ -388,7 +392,7 @@ class BatchRun:
         shown = Summaries(self.model, self.options, cohort, self.stats_result, self.heat_rows)
         shown.show(self.subjects, self.subject_writer, self.summary_console)
         if shown.export() and not self.options.quiet:
-            self.progress.print(t("batch.wrote_summary", "en", path=self.options.summary_out))
+            self.progress.print(self._t("batch.wrote_summary", path=self.options.summary_out))
 
 
 def _shown(name: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from kamcli.batch.formats import OutputFormat
-from kamcli.errors import DISK_FULL, OutputError
+from kamcli.errors import DISK_FULL, OutputError, msg
 from kamcli.io.atomic import writes_in_place
 from kamcli.io.cells import neutralise
 from kamcli.io.tempfiles import new_temp_file
@@ -62,21 +62,21 @@ class StreamTarget:
             return
         folder = path.parent if str(path.parent) else Path()
         if not folder.is_dir():
-            raise OutputError(f"Cannot write {path}: the directory {folder} does not exist.")
+            raise OutputError(msg("errors_batch.no_directory", path=path, folder=folder))
         if path.is_dir():
-            raise OutputError(f"Cannot write {path}: it is a directory.")
+            raise OutputError(msg("errors_batch.is_directory", path=path))
         if writes_in_place(path):  # /dev/null, a FIFO: renaming over it would replace it
             try:
                 self.stream = path.open("w", encoding="utf-8", newline="")
             except OSError as exc:
-                raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+                raise cannot_write(path, exc) from None
             if bom:
                 self.stream.write("\ufeff")
             return
         try:
             handle, name = new_temp_file(folder, path.name)
         except OSError as exc:
-            raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+            raise cannot_write(path, exc) from None
         self._temp = Path(name)
         binary = os.fdopen(handle, "wb")
         # plain utf-8 plus a BOM written by hand: TextIOWrapper's C fast path covers "utf-8"
@@ -99,7 +99,7 @@ class StreamTarget:
             self._temp.replace(self.path)
         except OSError as exc:
             self.abort()
-            raise OutputError(f"Cannot write {self.path}: {exc.strerror or exc}.") from None
+            raise cannot_write(self.path, exc) from None
         self._temp = None
 
     def abort(self) -> None:
@@ -226,18 +226,23 @@ def write_failure(
     """The OutputError a failed write means (disk full, stdout closed early), or None when
     the failure is something else and goes on as it is. Partial files are already gone."""
     if isinstance(exc, OSError) and exc.errno in DISK_FULL:
-        targets = [str(p) for p in (output, rejects) if p is not None]
-        where = " and ".join(targets) if output else "standard output"
-        return OutputError(
-            f"Cannot write {where}: disk full ({exc.strerror}). Nothing was written "
-            "(partial files were removed); free some space and run again."
-        )
+        reason = exc.strerror
+        if output is None:
+            return OutputError(msg("errors_batch.disk_full_stdout", reason=reason))
+        if rejects is None:
+            return OutputError(msg("errors_batch.disk_full", path=output, reason=reason))
+        key = "errors_batch.disk_full_two"
+        return OutputError(msg(key, path=output, other=rejects, reason=reason))
     if isinstance(exc, BrokenPipeError) and output is None:
         _silence_stdout()
-        return OutputError(
-            f"standard output was closed early; the run stopped after {scored} scored rows."
-        )
+        return OutputError(msg("errors_batch.stdout_closed_early", scored=scored))
     return None
+
+
+def cannot_write(path: Path, exc: OSError) -> OutputError:
+    """An OSError while writing `path`, as the user sees it (the system's reason kept)."""
+    reason = exc.strerror or str(exc)
+    return OutputError(msg("errors_cli.cannot_write", path=path, reason=reason))
 
 
 def _silence_stdout() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kamcli.errors import DISK_FULL, OutputError
+from kamcli.errors import DISK_FULL, OutputError, msg
 from kamcli.io.safe_names import report_filename
 from kamcli.io.tempfiles import new_staging_dir
 from kamcli.render.formats import RenderOptions, ReportFormat, renderer
@@ -62,7 +62,7 @@ class ReportWriter:
         render: Callable[..., str | bytes] | None = None,
     ) -> None:
         if folder.exists() and not folder.is_dir():
-            raise OutputError(f"Cannot write reports into {folder}: it is a file, not a folder.")
+            raise OutputError(msg("errors_batch.reports_into_file", folder=folder))
         self._model = model
         self._target = folder
         self._staging: Path | None = None
@@ -87,7 +87,8 @@ class ReportWriter:
             with path.open("wb") as out:
                 out.write(data)
         except OSError as exc:
-            raise OutputError(f"Cannot write {self._target / filename}: {_why(exc)}.") from None
+            path = self._target / filename
+            raise OutputError(msg("errors_cli.cannot_write", path=path, reason=_why(exc))) from None
         self.count += 1
         return self._target / filename
 
@@ -98,8 +99,9 @@ class ReportWriter:
                 parent.mkdir(parents=True, exist_ok=True)
                 self._staging = new_staging_dir(parent, self._target.name)
             except OSError as exc:
+                reason = _why(exc)
                 raise OutputError(
-                    f"Cannot create the report folder {self._target}: {_why(exc)}."
+                    msg("errors_batch.report_folder", path=self._target, reason=reason)
                 ) from None
         return self._staging
 
@@ -118,8 +120,9 @@ class ReportWriter:
                     entry.replace(target / entry.name)
                 staging.rmdir()
         except OSError as exc:
+            reason = _why(exc)
             raise OutputError(
-                f"Cannot move the reports into {target}: {_why(exc)}. They are in {staging}."
+                msg("errors_batch.move_reports", target=target, reason=reason, staging=staging)
             ) from None
         self._staging = None
 
@@ -131,7 +134,9 @@ class ReportWriter:
 
 
 def _why(exc: OSError) -> str:
-    return "disk full" if exc.errno in DISK_FULL else str(exc.strerror or exc)
+    return (
+        msg("errors_batch.disk_full_reason") if exc.errno in DISK_FULL else str(exc.strerror or exc)
+    )
 
 
 def _umask() -> int:

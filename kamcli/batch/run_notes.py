@@ -1,6 +1,6 @@
 """The lines `kam batch` writes to stderr about a file's header and, at the end, about what
-it wrote. Their texts live in the string catalogue (kamcli/locales, namespace `batch`); they
-are shown in English whatever --lang says, as the rest of the run's progress messages.
+it wrote. Their texts live in the string catalogue (kamcli/locales, namespace `batch`) and
+are shown in the run's language (--lang), which the caller passes in (BatchOptions.lang).
 """
 
 from __future__ import annotations
@@ -14,20 +14,18 @@ if TYPE_CHECKING:
     from kamcli.batch.layout import Layout
     from kamcli.batch.options import BatchCounts, BatchOptions
 
-LANG = "en"
 
-
-def listed(values: Iterable[str], limit: int = 8, width: int = 60) -> str:
+def listed(values: Iterable[str], lang: str, limit: int = 8, width: int = 60) -> str:
     """A list for one line: long values cut, at most `limit` shown, the rest counted."""
     items = [v if len(v) <= width else v[: width - 1] + "…" for v in values]
-    shown = ", ".join(items[:limit])
+    shown = t("batch.list_separator", lang).join(items[:limit])
     if len(items) > limit:
-        shown += t("batch.and_more", LANG, count=len(items) - limit)
+        shown += t("batch.and_more", lang, count=len(items) - limit)
     return shown
 
 
 def header_notes(
-    name: str, layout: Layout, time_column: str | None, survey: object | None
+    name: str, layout: Layout, time_column: str | None, survey: object | None, lang: str
 ) -> tuple[list[str], list[str]]:
     """(warnings, notes) about a file's columns; `name` is already safe to print."""
     warnings, notes = [], []
@@ -35,24 +33,29 @@ def header_notes(
     if survey is not None:  # the time column is named `seconds` by the adapter
         unknown = [c for c in unknown if c != "seconds"]
     if unknown:
-        columns = listed(unknown)
+        columns = listed(unknown, lang)
         warnings.append(
-            t("batch.unknown_columns", LANG, name=name, columns=columns)
+            t("batch.unknown_columns", lang, name=name, columns=columns)
             if len(unknown) > 1
-            else t("batch.unknown_column", LANG, name=name, columns=columns)
+            else t("batch.unknown_column", lang, name=name, columns=columns)
         )
     if layout.unnamed and survey is None:
         notes.append(
-            t("batch.unnamed_columns", LANG, name=name, columns=listed(map(str, layout.unnamed)))
+            t(
+                "batch.unnamed_columns",
+                lang,
+                name=name,
+                columns=listed(map(str, layout.unnamed), lang),
+            )
         )
     if layout.missing_items:
         notes.append(
             t(
                 "batch.missing_items",
-                LANG,
+                lang,
                 name=name,
                 count=len(layout.missing_items),
-                items=listed(layout.missing_items),
+                items=listed(layout.missing_items, lang),
             )
         )
     return warnings, notes
@@ -67,15 +70,16 @@ def closing_notes(
     saved: tuple[int, int] | None,
 ) -> list[str]:
     """What the run wrote where; None: that output was not asked for (or not written)."""
+    lang = options.lang
     notes = []
     if options.output is not None and rows_written is not None:
-        notes.append(t("batch.wrote_rows", LANG, count=rows_written, path=options.output))
+        notes.append(t("batch.wrote_rows", lang, count=rows_written, path=options.output))
     if options.rejects is not None:
-        notes.append(t("batch.wrote_rejects", LANG, count=counts.rejected, path=options.rejects))
+        notes.append(t("batch.wrote_rejects", lang, count=counts.rejected, path=options.rejects))
     if reports is not None:
-        notes.append(t("batch.wrote_reports", LANG, count=reports, path=options.report_dir))
+        notes.append(t("batch.wrote_reports", lang, count=reports, path=options.report_dir))
     if subject_reports is not None:
-        notes.append(t("batch.wrote_360", LANG, count=subject_reports, path=options.by_subject_dir))
+        notes.append(t("batch.wrote_360", lang, count=subject_reports, path=options.by_subject_dir))
     if saved is not None:
-        notes.append(t("batch.saved", LANG, saved=saved[0], skipped=saved[1]))
+        notes.append(t("batch.saved", lang, saved=saved[0], skipped=saved[1]))
     return notes

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kamcli.errors import UsageError
+from kamcli.errors import UsageError, msg
 from kamcli.scoring.careless import DEFAULT_IRV_MIN, CarelessFlag, default_longstring_limit
 
 if TYPE_CHECKING:
@@ -51,11 +51,12 @@ class StatsOptions:
     def check(self) -> None:
         """Usage problems, found before anything is read."""
         if self.missing not in MISSING_METHODS:
-            raise UsageError(f"--missing must be one of {', '.join(MISSING_METHODS)}.")
+            methods = ", ".join(MISSING_METHODS)
+            raise UsageError(msg("errors_batch.missing_method", methods=methods))
         if self.longstring is not None and self.longstring < 2:
-            raise UsageError("--longstring must be 2 or more (identical answers in a row).")
+            raise UsageError(msg("errors_batch.longstring"))
         if self.irv_min is not None and not (math.isfinite(self.irv_min) and self.irv_min >= 0):
-            raise UsageError("--irv-min must be a number of scale points, 0 or more.")
+            raise UsageError(msg("errors_batch.irv_min"))
 
 
 @dataclass(frozen=True)

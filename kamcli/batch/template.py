@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from kamcli.errors import MissingFeatureError
+from kamcli.errors import MissingFeatureError, msg
 from kamcli.i18n import t
 from kamcli.io.cells import write_csv_text
 from kamcli.io.table_rows import META_COLUMNS
@@ -59,9 +59,8 @@ def responses_xlsx(
     except ImportError:
         from kamcli.extras import install_command
 
-        raise MissingFeatureError(
-            f"Writing .xlsx files needs the xlsx extra: {install_command('xlsx')}"
-        ) from None
+        command = install_command("xlsx")
+        raise MissingFeatureError(msg("errors_batch.xlsx_extra", command=command)) from None
     words = {key: t(f"responses_sheet.{key}", lang) for key in (*SHEET_WORDS, "how")}
     workbook = Workbook()
     sheet: Any = workbook.active

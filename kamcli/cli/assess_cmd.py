@@ -86,15 +86,14 @@ def assess(
     cfg = settings(ctx)
     model = cfg.model()
     if stage is not None and stage not in model.stage_ids:
-        raise UsageError(
-            f"Unknown stage {stage!r}; the model's stages are {', '.join(model.stage_ids)}."
-        )
+        stages = ", ".join(model.stage_ids)
+        raise UsageError(msg("errors_cli.unknown_stage", stage=stage, stages=stages))
     who = Who(name, account, rater.value, about)
     if answers is not None:
         result, saved_id = _from_file(cfg, model, answers, stage, who, allow_missing, no_save)
     else:
         if draft_id is not None and not resume:
-            raise UsageError(f"To resume draft {draft_id} write: kam assess --resume {draft_id}")
+            raise UsageError(msg("errors_cli.resume_with_flag", id=draft_id))
         if not stdin_is_terminal():
             raise UsageError(msg("errors.assess_not_a_tty"))
         result, saved_id = _interactive(cfg, model, draft_id, resume, stage, who, plain)

@@ -11,7 +11,7 @@ from kamcli.batch.formats import BatchReportFormat, OutputFormat
 from kamcli.cli.common import settings, summary_console
 from kamcli.cli.options import examples
 from kamcli.cli.survey_options import FromOption, FromTool, MapOption, survey_fields
-from kamcli.errors import ExitCode, NothingReadError, RowsRejectedError
+from kamcli.errors import ExitCode, NothingReadError, RowsRejectedError, msg
 
 
 def batch(
@@ -126,10 +126,12 @@ def batch(
     )
     counts = BatchRun(model, options, summary_console).run()
     if counts.stopped:
-        raise RowsRejectedError(f"stopped at the first problem (--strict): {counts.line()}")
+        raise RowsRejectedError(msg("errors_batch.stopped_strict", counts=counts.line()))
     if counts.scored == 0:
         raise NothingReadError(counts.line())
-    typer.echo(counts.line(), err=True)  # a plain summary; exit 10 says rows were rejected
+    typer.echo(
+        counts.line().in_lang(cfg.lang), err=True
+    )  # a plain summary; exit 10 says rows were rejected
     if counts.rejected or counts.unreadable:
         raise typer.Exit(ExitCode.ROWS_REJECTED)
 

@@ -101,15 +101,21 @@ def summary_console(rows_to_file: bool) -> Console:
     return stdout_console() if rows_to_file else stderr_console()
 
 
-MESSAGES_LANG = "en"  # hints and notes stay English in every run, as before the catalogue
-
-
-def message(key: str, **values: object) -> str:
-    """A hint or note of the cli from the string catalogue (namespace `cli`, kamcli/locales);
-    i18n (and yaml) is imported only when a command has something to say."""
+def message(key: str, lang: str, **values: object) -> str:
+    """A hint or note of the cli from the string catalogue (namespace `cli`, kamcli/locales)
+    in `lang`, the run's language (`settings(ctx).lang`, from --lang or the locale); i18n (and
+    yaml) is imported only when a command has something to say."""
     from kamcli.i18n import t
 
-    return t(key, MESSAGES_LANG, **values)
+    return t(key, lang, **values)
+
+
+def reason_of(exc: BaseException) -> str:
+    """The text of a wrapped error as it was raised: a catalogue Msg keeps its key, so the
+    outer message can show it in the run's language (str(exc) would be English only)."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc)
 
 
 def hint(text: str, *, err: bool = True) -> None:

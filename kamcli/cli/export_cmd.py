@@ -12,7 +12,7 @@ from kamcli.cli.common import hint, message, settings
 from kamcli.cli.model_cmd import check_stage
 from kamcli.cli.options import KamTyper, examples
 from kamcli.cli.survey_options import FromOption, FromTool
-from kamcli.errors import UsageError
+from kamcli.errors import UsageError, msg
 
 app = KamTyper(
     help="Export the questionnaire to survey tools, and --map files for their exports.",
@@ -79,7 +79,7 @@ def questionnaire(
     chosen = "zh" if to is SurveyTool.wjx and not cfg.lang_given else cfg.lang
     spec = formats.Export(model, chosen, stage, rater.value if rater else None)
     if not spec.questions():
-        raise UsageError(f"--rater {spec.rater}: the model has no item this role rates.")
+        raise UsageError(msg("errors_cli.rater_rates_nothing", rater=spec.rater))
     script = output is not None and output.suffix.lower() in (".gs", ".js")
     writers = {
         SurveyTool.limesurvey: formats.limesurvey_txt,
@@ -87,7 +87,7 @@ def questionnaire(
         SurveyTool.wjx: formats.wjx_txt,
         SurveyTool.forms: forms.apps_script if script else forms.copy_sheet,
     }
-    _emit(writers[to](spec), output, bom=to is SurveyTool.limesurvey)
+    _emit(writers[to](spec), output, cfg.lang, bom=to is SurveyTool.limesurvey)
 
 
 @app.command("mapping", epilog=MAPPING_EXAMPLES)
@@ -120,17 +120,17 @@ def mapping(
     else:
         header, columns = header_columns(source, model, Tool(from_tool.value))
         text = mapping_yaml(model, header, columns, chosen, source)
-    _emit(text, output, bom=False)
+    _emit(text, output, cfg.lang, bom=False)
 
 
-def _emit(text: str, output: Path | None, *, bom: bool) -> None:
+def _emit(text: str, output: Path | None, lang: str, *, bom: bool) -> None:
     if output is None:
         typer.echo(text, nl=False)
         return
     from kamcli.io.atomic import write_atomic
 
     write_atomic(output, text, encoding="utf-8-sig" if bom else "utf-8")
-    hint(message("cli.wrote_file", path=output))
+    hint(message("cli.wrote_file", lang, path=output))
 
 
 def register(root: typer.Typer) -> None:

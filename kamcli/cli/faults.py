@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
-from kamcli.errors import DISK_FULL, InputError, KamError, OutputError
+from kamcli.errors import DISK_FULL, InputError, KamError, OutputError, msg
 
 
 class Terminated(KeyboardInterrupt):
@@ -43,14 +43,16 @@ def interrupt_exit_code(exc: KeyboardInterrupt) -> int:
 
 def os_error_as_kam_error(exc: OSError) -> KamError | None:
     """The documented error for an OSError nobody caught nearer, or None (a real bug)."""
-    where = exc.filename or "the output"
+    where = exc.filename
     if exc.errno in DISK_FULL:
-        return OutputError(
-            f"Cannot write {where}: disk full ({os.strerror(exc.errno or errno.ENOSPC)}). "
-            "Partial output files were removed; free some space and run again."
-        )
+        reason = os.strerror(exc.errno or errno.ENOSPC)
+        if not where:
+            return OutputError(msg("errors_cli.disk_full_output", reason=reason))
+        return OutputError(msg("errors_cli.disk_full", where=where, reason=reason))
     if exc.errno == errno.EROFS:
-        return OutputError(f"Cannot write {where}: the file system is read-only.")
+        if not where:
+            return OutputError(msg("errors_cli.read_only_output"))
+        return OutputError(msg("errors_cli.read_only", where=where))
     return None
 
 
@@ -67,10 +69,7 @@ class ClosedOutput:
     def write(self, text: str) -> int:
         if not text:
             return 0
-        raise OutputError(
-            "standard output is closed, so the result cannot be printed; "
-            "write it to a file with -o FILE."
-        )
+        raise OutputError(msg("errors_cli.stdout_closed"))
 
     def flush(self) -> None:
         return None
@@ -92,7 +91,7 @@ class ClosedInput:
     encoding = "utf-8"
 
     def _fail(self, *_args: object) -> NoReturn:
-        raise InputError("<stdin>: standard input is closed; there is nothing to read.")
+        raise InputError(msg("errors_cli.stdin_closed"))
 
     read = readline = _fail
 

@@ -16,9 +16,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kamcli.cli.assess_cmd import ReportFormat, print_report
-from kamcli.cli.common import hint, message, settings, stderr_console, stdout_console
+from kamcli.cli.common import (
+    hint,
+    message,
+    reason_of,
+    settings,
+    stderr_console,
+    stdout_console,
+)
 from kamcli.cli.options import KamTyper, examples
-from kamcli.errors import NotFoundError, OutputError, StoreError, UsageError
+from kamcli.errors import NotFoundError, OutputError, StoreError, UsageError, msg
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -56,20 +63,15 @@ def _completed_result(record: AssessmentRecord) -> AssessmentResult:
     from kamcli.scoring.result import AssessmentResult, ResultDataError
 
     if record.status != "complete" or record.result is None:
-        raise NotFoundError(
-            f"Assessment #{record.id} is a draft ({_answers_so_far(len(record.answers))}), "
-            f"so it has no report yet. Finish it with: kam assess --resume {record.id}"
-        )
+        count = len(record.answers)
+        key = "errors_cli.draft_no_report_one" if count == 1 else "errors_cli.draft_no_report_many"
+        raise NotFoundError(msg(key, id=record.id, count=count))
     try:
         return AssessmentResult.from_dict(record.result)
     except ResultDataError as exc:
         raise StoreError(
-            f"The stored result of assessment #{record.id} is damaged: {exc}."
+            msg("errors_cli.stored_result_damaged", id=record.id, reason=reason_of(exc))
         ) from None
-
-
-def _answers_so_far(count: int) -> str:
-    return f"{count} answer{'' if count == 1 else 's'} so far"
 
 
 def _describe(record: AssessmentRecord) -> str:
@@ -254,30 +256,31 @@ def compare(
 
 @app.command("delete", epilog=examples("kam history delete 12", "kam history delete 12 --yes"))
 def delete(
+    ctx: typer.Context,
     assessment_id: Annotated[int, typer.Argument(help="Assessment id (see kam history list).")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete one stored assessment (finished or draft) and its answers."""
     from kamcli.store import Store
 
+    lang = settings(ctx).lang
     if not yes and not stdin_is_terminal():
-        raise UsageError(
-            "kam history delete asks for confirmation, but standard input is not a terminal. "
-            "Pass --yes to delete without asking."
-        )
+        raise UsageError(msg("errors_cli.delete_not_a_tty"))
     with Store.open_default() as store:
         record = store.get(assessment_id)
-        if not yes and not typer.confirm(f"Delete assessment {_describe(record)}?", err=True):
-            stderr_console().print("Nothing was deleted.", markup=False)
+        question = message("cli.delete_confirm", lang, what=_describe(record))
+        if not yes and not typer.confirm(question, err=True):
+            stderr_console().print(message("cli.nothing_deleted", lang), markup=False)
             return
         store.delete(assessment_id)
-    stderr_console().print(f"Deleted assessment #{assessment_id}.", markup=False)
+    stderr_console().print(message("cli.deleted", lang, id=assessment_id), markup=False)
 
 
 @app.command(
     "export", epilog=examples("kam history export -o all.jsonl", "kam history export | head -1")
 )
 def export(
+    ctx: typer.Context,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to FILE instead of standard output."),
@@ -296,7 +299,7 @@ def export(
             return
         count = _write_lines_atomically(output, lines)
     key = "cli.exported_one" if count == 1 else "cli.exported_many"
-    hint(message(key, count=count, path=output))
+    hint(message(key, settings(ctx).lang, count=count, path=output))
 
 
 def _write_lines_atomically(path: Path, lines: Iterable[str]) -> int:
@@ -305,7 +308,7 @@ def _write_lines_atomically(path: Path, lines: Iterable[str]) -> int:
     The file is created 0600 (mkstemp), like the history store it copies.
     """
     if path.is_dir():
-        raise OutputError(f"{path} is a directory; give a file name to export to.")
+        raise OutputError(msg("errors_cli.export_to_directory", path=path))
     from kamcli.io.atomic import writes_in_place
 
     if writes_in_place(path):  # /dev/null, a FIFO: never rename a file over a device
@@ -313,15 +316,15 @@ def _write_lines_atomically(path: Path, lines: Iterable[str]) -> int:
             with path.open("w", encoding="utf-8", newline="\n") as out:
                 return sum(1 for line in lines if out.write(line + "\n") >= 0)
         except OSError as exc:
-            raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+            raise _cannot_write(path, exc) from None
     if not path.parent.is_dir():
-        raise OutputError(f"Cannot write {path}: the folder {path.parent} does not exist.")
+        raise OutputError(msg("errors_cli.no_folder", path=path, folder=path.parent))
     try:
         from kamcli.io.tempfiles import new_temp_file
 
         handle, temp_name = new_temp_file(path.parent, path.name)
     except OSError as exc:
-        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        raise _cannot_write(path, exc) from None
     count = 0
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
@@ -333,6 +336,10 @@ def _write_lines_atomically(path: Path, lines: Iterable[str]) -> int:
         with contextlib.suppress(OSError):
             Path(temp_name).unlink()
         if isinstance(exc, OSError):
-            raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+            raise _cannot_write(path, exc) from None
         raise
     return count
+
+
+def _cannot_write(path: Path, exc: OSError) -> OutputError:
+    return OutputError(msg("errors_cli.cannot_write", path=path, reason=exc.strerror or str(exc)))

@@ -23,7 +23,7 @@ from kamcli.cli.faults import (
     stdout_is_devnull,
 )
 from kamcli.cli.options import DebugOption, KamSubGroup, KamTyper, LangOption, ModelOption
-from kamcli.errors import ExitCode, KamError, OutputError
+from kamcli.errors import ExitCode, KamError, OutputError, msg
 
 
 class KamGroup(KamSubGroup):
@@ -179,7 +179,8 @@ def main() -> None:
         _echo_err(f"kam: error: {exc.render()}")
         sys.exit(exc.exit_code)
     except OSError as exc:  # the final flush: output still buffered when the disk is full
-        mapped = os_error_as_kam_error(exc) or OutputError(f"Cannot write the output: {exc}.")
+        failed = msg("errors_cli.output_failed", reason=exc)
+        mapped = os_error_as_kam_error(exc) or OutputError(failed)
         _echo_err(f"kam: error: {mapped.render()}")
         silence_stdout()
         sys.exit(mapped.exit_code)

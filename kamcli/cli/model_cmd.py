@@ -11,7 +11,7 @@ import typer
 
 from kamcli.cli.common import hint, message, settings, stdout_console
 from kamcli.cli.options import KamTyper, examples
-from kamcli.errors import ExitCode, KamError, OutputError, UsageError
+from kamcli.errors import ExitCode, KamError, OutputError, UsageError, msg
 
 app = KamTyper(help="Inspect, validate and copy competency models.", no_args_is_help=True)
 
@@ -24,7 +24,7 @@ class ShowFormat(StrEnum):
 
 def check_stage(stage: str | None, stage_ids: list[str]) -> None:
     if stage is not None and stage not in stage_ids:
-        raise UsageError(f"Unknown stage {stage!r}; the model's stages are {', '.join(stage_ids)}.")
+        raise UsageError(msg("errors_cli.unknown_stage", stage=stage, stages=", ".join(stage_ids)))
 
 
 @app.command("show", epilog=examples("kam model show", "kam model show --stage mid --format json"))
@@ -60,30 +60,34 @@ def show(
     epilog=examples("kam model validate my-model", "kam model validate a/ b/model.yaml"),
 )
 def validate(
+    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Model directories (or model.yaml files).")],
 ) -> None:
     """Check models and list every problem; exit 0 when all are valid, 3 otherwise."""
     from kamcli.model import check_model
 
+    lang = settings(ctx).lang
     failed = False
     for path in paths:
         try:
             model, problems = check_model(path)
         except KamError as exc:
             model, problems = None, []
-            typer.echo(f"✖ {path}: {exc.render()}", err=True)
+            typer.echo(f"✖ {path}: {exc.render(lang)}", err=True)
             failed = True
             continue
         if model is None or problems:
             failed = True
-            typer.echo(message("cli.model_problems", path=path, count=len(problems)), err=True)
+            count = len(problems)
+            typer.echo(message("cli.model_problems", lang, path=path, count=count), err=True)
             for problem in problems:
-                typer.echo(f"  - {problem}", err=True)
+                typer.echo(f"  - {problem.render(lang)}", err=True)
             continue
         items = sum(len(c.items) for c in model.competencies)
         typer.echo(
             message(
                 "cli.model_valid",
+                lang,
                 path=path,
                 id=model.id,
                 version=model.version,
@@ -116,18 +120,19 @@ def lint(
     from kamcli.model import load_model
     from kamcli.model.lint import lint_model
 
+    lang = settings(ctx).lang
     warned = False
     targets: list[Path | None] = list(paths) if paths else [None]
     for path in targets:
         model = load_model(path) if path is not None else settings(ctx).model()
-        name = str(path) if path is not None else message("cli.model_in_use")
+        name = str(path) if path is not None else message("cli.model_in_use", lang)
         warnings = lint_model(model)
         for warning in warnings:
             typer.echo(f"{name}: {warning}")
         verdict = (
-            message("cli.no_warnings")
+            message("cli.no_warnings", lang)
             if not warnings
-            else message("cli.warnings", count=len(warnings))
+            else message("cli.warnings", lang, count=len(warnings))
         )
         typer.echo(f"{'✔' if not warnings else '▲'} {name}: {verdict}", err=True)
         warned = warned or bool(warnings)
@@ -140,6 +145,7 @@ def lint(
     epilog=examples("kam model init my-model", "kam --model my-model stages"),
 )
 def init(
+    ctx: typer.Context,
     directory: Annotated[
         Path, typer.Argument(help="Where to write the copy (must not exist or be empty).")
     ],
@@ -148,10 +154,7 @@ def init(
     from kamcli.model import default_model_dir
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise OutputError(
-            f"{directory} already exists and is not empty; kam model init never overwrites. "
-            "Choose a new directory."
-        )
+        raise OutputError(msg("errors_cli.init_not_empty", directory=directory))
     source = default_model_dir()
     try:
         shutil.copytree(
@@ -161,7 +164,8 @@ def init(
             ignore=shutil.ignore_patterns("__pycache__", "*.py*"),
         )
     except OSError as exc:
+        reason = exc.strerror or str(exc)
         raise OutputError(
-            f"Cannot write the model to {directory}: {exc.strerror or exc}."
+            msg("errors_cli.init_cannot_write", directory=directory, reason=reason)
         ) from None
-    hint(message("cli.wrote_model_copy", path=directory), err=False)
+    hint(message("cli.wrote_model_copy", settings(ctx).lang, path=directory), err=False)

@@ -9,7 +9,7 @@ import typer
 
 from kamcli.cli.common import hint, message, settings
 from kamcli.cli.options import examples
-from kamcli.errors import UsageError
+from kamcli.errors import UsageError, msg
 from kamcli.render.formats import BINARY, RenderOptions, ReportFormat, renderer
 
 if TYPE_CHECKING:
@@ -60,11 +60,12 @@ def report(
     language = cfg.lang
     fmt = fmt.canonical()
     if [source, answers, subject].count(None) != 2:
-        raise UsageError("Give exactly one of: a history id, `latest`, --answers FILE, --subject.")
+        raise UsageError(msg("errors_cli.one_source"))
     if fmt in BINARY and output is None:
-        raise UsageError(f"--format {fmt.value} writes a binary file: add -o FILE.{fmt.value}")
+        raise UsageError(msg("errors_cli.binary_needs_output", fmt=fmt.value))
     if stage is not None and stage not in model.stage_ids:
-        raise UsageError(f"Unknown stage {stage!r}; stages: {', '.join(model.stage_ids)}.")
+        stages = ", ".join(model.stage_ids)
+        raise UsageError(msg("errors_cli.unknown_stage_short", stage=stage, stages=stages))
     if answers is not None:
         from kamcli.io.paths import refuse_output_over_input
 
@@ -83,7 +84,7 @@ def report(
             language,
             options,
         )
-    _emit(content, output)
+    _emit(content, output, language)
 
 
 def _result(
@@ -102,14 +103,14 @@ def _result(
     return stored_result(str(source))
 
 
-def _emit(content: str | bytes, output: Path | None) -> None:
+def _emit(content: str | bytes, output: Path | None, lang: str) -> None:
     from kamcli.io.atomic import write_atomic
 
     if output is None:
         typer.echo(content if isinstance(content, str) else content.decode("utf-8-sig"), nl=False)
         return
     write_atomic(output, content)
-    hint(message("cli.wrote_report", path=output))
+    hint(message("cli.wrote_report", lang, path=output))
 
 
 def register(app: typer.Typer) -> None:

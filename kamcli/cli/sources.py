@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kamcli.errors import InputError, NotFoundError, UsageError
+from kamcli.cli.common import reason_of
+from kamcli.errors import InputError, NotFoundError, UsageError, msg
 
 if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
@@ -45,7 +46,9 @@ def score_file(
             diagnostic_answers=sheet.diagnostic or None,
         )
     except AnswerError as exc:  # pragma: no cover - read_answers checks the same rules first
-        raise InputError(f"{sheet.source}: {exc}") from None
+        raise InputError(
+            msg("errors_cli.in_file", source=sheet.source, reason=reason_of(exc))
+        ) from None
     return result, {**sheet.answers, **sheet.diagnostic}
 
 
@@ -58,26 +61,18 @@ def stored_result(source: str) -> AssessmentResult:
         if source == "latest":
             record = store.latest()
             if record is None:
-                raise NotFoundError(
-                    f"There is no completed assessment in {store.path} yet "
-                    "(run kam assess, or pass --answers FILE)."
-                )
+                raise NotFoundError(msg("errors_cli.no_completed", path=store.path))
         else:
             if not source.isdigit():
-                raise UsageError(
-                    f"{source!r} is not an assessment id: give a number from `kam history list`, "
-                    "`latest`, or --answers FILE."
-                )
+                raise UsageError(msg("errors_cli.not_an_id", source=source))
             record = store.get(int(source))
     if record.status != "complete" or record.result is None:
-        raise NotFoundError(
-            f"Assessment #{record.id} is an unfinished draft; finish it first with: "
-            f"kam assess --resume {record.id}"
-        )
+        raise NotFoundError(msg("errors_cli.unfinished_draft", id=record.id))
     try:
         return AssessmentResult.from_dict(record.result)
     except ResultDataError as exc:
-        raise InputError(f"Assessment #{record.id} in history is damaged: {exc}") from None
+        reason = reason_of(exc)
+        raise InputError(msg("errors_cli.history_damaged", id=record.id, reason=reason)) from None
 
 
 def subject_report(model: CompetencyModel, subject: str, stage: str | None) -> SubjectReport:
@@ -92,14 +87,12 @@ def subject_report(model: CompetencyModel, subject: str, stage: str | None) -> S
         records = store.list(subject=subject, status="complete")
     results = [AssessmentResult.from_dict(r.result) for r in reversed(records) if r.result]
     if not results:
-        raise NotFoundError(
-            f"No completed assessment of {subject!r} in history. Ratings are added with "
-            f"kam assess --rater manager --about {subject!r} (or a batch with --save)."
-        )
+        raise NotFoundError(msg("errors_cli.no_ratings_of", subject=subject))
     chosen = stage or Counter(r.stage for r in results).most_common(1)[0][0]
     try:
         return build_subject_report(
             model, subject, chosen, [rating_from_result(r) for r in results]
         )
     except ValueError as exc:
-        raise InputError(f"Cannot combine the ratings of {subject!r}: {exc}") from None
+        reason = reason_of(exc)
+        raise InputError(msg("errors_cli.cannot_combine", subject=subject, reason=reason)) from None

@@ -136,7 +136,9 @@ def stats(
         raise NothingReadError(counts.line("read"))
     _write(model, run.stats_result, cfg.lang, fmt.canonical(), output)
     if not quiet or counts.rejected or counts.unreadable:
-        typer.echo(counts.line("read"), err=True)  # a plain summary; exit 10 says the rest
+        typer.echo(
+            counts.line("read").in_lang(cfg.lang), err=True
+        )  # a plain summary; exit 10 says the rest
     if counts.rejected or counts.unreadable:
         raise typer.Exit(ExitCode.ROWS_REJECTED)
 

@@ -12,7 +12,7 @@ from kamcli.cli.assess_cmd import RaterRole
 from kamcli.cli.common import hint, message, settings
 from kamcli.cli.model_cmd import check_stage
 from kamcli.cli.options import KamTyper, examples
-from kamcli.errors import UsageError
+from kamcli.errors import UsageError, msg
 
 app = KamTyper(
     help="Write files to fill in (answers, batch response sheets).", no_args_is_help=True
@@ -56,7 +56,7 @@ def answers(
 
     refuse_existing(output, force=force)
     write_atomic(output, text)
-    hint(message("cli.wrote_answers_template", path=output))
+    hint(message("cli.wrote_answers_template", cfg.lang, path=output))
 
 
 class SheetFormat(StrEnum):
@@ -100,12 +100,9 @@ def responses(
     model = cfg.model()
     check_stage(stage, model.stage_ids)
     if fmt is SheetFormat.xlsx and output is None:
-        raise UsageError("--format xlsx writes a binary file: add -o FILE.xlsx")
+        raise UsageError(msg("errors_cli.binary_needs_output", fmt="xlsx"))
     if diagnostic and rater is not RaterRole.self_:
-        raise UsageError(
-            "--diagnostic: the stage diagnostic is answered by the account manager; "
-            "use it with --rater self"
-        )
+        raise UsageError(msg("errors_cli.diagnostic_self_only"))
     if output is not None:
         from kamcli.io.paths import refuse_existing
 
@@ -120,4 +117,4 @@ def responses(
         assert output is not None
         write_atomic(output, responses_xlsx(model, cfg.lang, stage, rater.value, diagnostic))
     option = f" --stage {stage}" if stage else ""
-    hint(message("cli.wrote_responses_template", path=output, option=option))
+    hint(message("cli.wrote_responses_template", cfg.lang, path=output, option=option))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kamcli.errors import MissingFeatureError
+from kamcli.errors import MissingFeatureError, msg
 
 FONT_ENV = "KAM_FONT"
 FAMILY = "report"
@@ -64,14 +64,6 @@ LATIN_FONT_NAMES = (
 )
 # A collection holds several faces; for Chinese the Simplified one reads right.
 _SIMPLIFIED_MARKS = (" sc", " gb", " cn", "simplified", "yahei", "wenquanyi micro hei")
-
-NO_CJK_FONT = (
-    "A Chinese PDF report needs a font with Chinese characters, and none was found. "
-    "On Debian or Ubuntu install one with `sudo apt-get install fonts-wqy-microhei` "
-    "(or fonts-noto-cjk); on Fedora `sudo dnf install google-noto-sans-cjk-fonts`. "
-    "macOS and Windows already have one: pass it with --font PATH or set KAM_FONT, e.g. "
-    "--font /System/Library/Fonts/Supplemental/Songti.ttc or --font C:\\Windows\\Fonts\\msyh.ttc."
-)
 
 # Punctuation a Latin-1 font lacks, spelled with characters it has.
 _LATIN1_SPELLING = {
@@ -183,11 +175,9 @@ def installed_font(lang: str) -> Path | None:
 
 def _given(path: Path, source: str) -> Path:
     if not path.is_file():
-        raise MissingFeatureError(f"Font file not found: {path} ({source})")
+        raise MissingFeatureError(msg("errors_render.font_not_found", path=path, source=source))
     if path.suffix.lower() not in FONT_SUFFIXES:
-        raise MissingFeatureError(
-            f"Cannot use font {path} ({source}): expected a .ttf, .otf or .ttc file"
-        )
+        raise MissingFeatureError(msg("errors_render.font_suffix", path=path, source=source))
     return path
 
 
@@ -198,13 +188,13 @@ def find_font(lang: str, explicit: Path | None) -> Path | None:
     when a Chinese report finds no CJK font (with advice on getting one).
     """
     if explicit is not None:
-        return _given(explicit.expanduser(), "given with --font or KAM_FONT")
+        return _given(explicit.expanduser(), msg("errors_render.font_from_option"))
     from_env = os.environ.get(FONT_ENV, "").strip()
     if from_env:
-        return _given(Path(from_env).expanduser(), f"from {FONT_ENV}")
+        return _given(Path(from_env).expanduser(), msg("errors_render.font_from_env", env=FONT_ENV))
     found = installed_font(lang)
     if found is None and needs_cjk(lang):
-        raise MissingFeatureError(NO_CJK_FONT)
+        raise MissingFeatureError(msg("errors_render.no_cjk_font"))
     return found
 
 
@@ -294,7 +284,7 @@ def _add_font(pdf: Any, family: str, style: str, path: Path, lang: str) -> set[i
             pdf.add_font(family, style, str(path))
     except Exception as error:  # fontTools raises many types for an unreadable file
         raise MissingFeatureError(
-            f"Cannot use font {path}: {error}. Pass a .ttf, .otf or .ttc font with --font PATH."
+            msg("errors_render.font_unreadable", path=path, reason=error)
         ) from error
     cmap = getattr(pdf.fonts.get(f"{family}{style}"), "cmap", None)
     return set(cmap) if cmap else set()
@@ -344,9 +334,7 @@ def load_fonts(pdf: Any, lang: str, explicit: Path | None) -> ReportFonts:
         return ReportFonts(pdf, CORE_FAMILY, None)
     covered = _add_font(pdf, FAMILY, "", path, lang)
     if needs_cjk(lang) and covered and CJK_PROBE not in covered:
-        raise MissingFeatureError(
-            f"Font {path} has no Chinese characters. " + NO_CJK_FONT.split(". ", 1)[1]
-        )
+        raise MissingFeatureError(msg("errors_render.font_without_cjk", path=path))
     bold = bold_variant(path)
     if bold is not None:
         try:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from kamcli.errors import MissingFeatureError
+from kamcli.errors import MissingFeatureError, Msg, msg
 from kamcli.render.fonts import ReportFonts, load_fonts
 from kamcli.render.labels import label
 from kamcli.render.line_breaks import break_tokens
@@ -181,11 +181,11 @@ class Sheet:
             pdf.line(tick, y - 0.9, tick, y + height + 0.9)
 
 
-def pdf_extra() -> str:
+def pdf_extra() -> Msg:
     """What to install for PDF, said right for a release and for a source checkout."""
     from kamcli.extras import install_command
 
-    return f"PDF reports need the pdf extra: {install_command('pdf')}"
+    return msg("errors_render.pdf_extra", command=install_command("pdf"))
 
 
 def title_block(sheet: Sheet, eyebrow: str, pairs: list[tuple[str, str]], title: str) -> None:
