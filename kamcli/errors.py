@@ -101,7 +101,7 @@ class Problem:
     """One thing wrong in a file: where it is and what was expected."""
 
     file: str
-    message: str
+    message: Msg
     line: int | None = None
     key: str | None = None
 
@@ -117,11 +117,14 @@ class Problem:
 
 
 class KamError(Exception):
-    """Base of every error the user can fix; carries its exit code."""
+    """Base of every error the user can fix; carries its exit code.
+
+    Its message (and a Problem's) is typed `Msg`, so mypy refuses an inline English text: every
+    error can be shown in the run's language."""
 
     exit_code = ExitCode.INTERNAL
 
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+    def __init__(self, message: Msg, problems: list[Problem] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.problems: list[Problem] = list(problems or [])

@@ -173,22 +173,13 @@ def _damage(assessment_id: int, change: dict[str, object]) -> None:
     raw.close()
 
 
-def _outer_passes_reasons_through() -> bool:
-    """Whether kamcli/cli wraps a scoring error's Msg itself (cli.common.reason_of) rather
-    than its English str(): then the reason, too, reads in Chinese."""
-    from kamcli.cli import common
-
-    return hasattr(common, "reason_of")
-
-
 def test_damaged_stored_result(runner: CliRunner, tmp_path: Path) -> None:
     assessment_id = _stored_assessment(runner, tmp_path)
     _damage(assessment_id, {"fit": "high"})
     english, chinese = both(runner, "report", str(assessment_id), "-f", "md")
     assert "assessment result: 'fit' must be a number, got 'high'" in english
     assert run(runner, "zh", "report", str(assessment_id))[0] == ExitCode.INPUT
-    if _outer_passes_reasons_through():
-        assert "评估结果：字段“fit”应为数字，实际是 'high'" in chinese
+    assert "评估结果：字段“fit”应为数字，实际是 'high'" in chinese
 
 
 def test_damaged_result_reason_from_the_catalogue() -> None:
@@ -238,8 +229,26 @@ def test_360_with_a_damaged_rating(runner: CliRunner, tmp_path: Path) -> None:
     english, chinese = both(runner, "report", "--subject", "Zhang", "-f", "md")
     first = model.competencies[0].id
     assert f"rating 1, '{first}': score 9.0 is off the scale 1..5" in english
-    if _outer_passes_reasons_through():
-        assert f"第 1 份评分的“{first}”：分数 9.0 超出了量表范围 1..5" in chinese
+    assert f"第 1 份评分的“{first}”：分数 9.0 超出了量表范围 1..5" in chinese
+
+
+def test_360_report_over_a_damaged_stored_result_names_the_assessment(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A subject's stored result that no longer reads back is a clear error (exit 4), not an
+    internal error: `kam report --subject` reads every stored rating of that person."""
+    assessment_id = _stored_assessment(runner, tmp_path)
+    raw = sqlite3.connect(Store.default_path())
+    raw.execute("UPDATE assessments SET subject = 'Zhang' WHERE id = ?", (assessment_id,))
+    raw.commit()
+    raw.close()
+    _damage(assessment_id, {"fit": "high"})
+    english, chinese = both(runner, "report", "--subject", "Zhang", "-f", "md")
+    assert f"Assessment #{assessment_id} in history is damaged" in english
+    assert "'fit' must be a number, got 'high'" in english
+    assert "评估结果：字段“fit”应为数字，实际是 'high'" in chinese
+    assert "Traceback" not in english + chinese
+    assert run(runner, "en", "report", "--subject", "Zhang")[0] == ExitCode.INPUT
 
 
 # -- catalogue keys chosen at run time ---------------------------------------------------------

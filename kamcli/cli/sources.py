@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from kamcli.model.schema import CompetencyModel
     from kamcli.scoring.multirater import SubjectReport
     from kamcli.scoring.result import AssessmentResult
+    from kamcli.store_record import AssessmentRecord
 
 
 def score_file(
@@ -54,7 +55,6 @@ def score_file(
 
 def stored_result(source: str) -> AssessmentResult:
     """A completed assessment from history, by id or `latest`."""
-    from kamcli.scoring.result import AssessmentResult, ResultDataError
     from kamcli.store import Store
 
     with Store.open_default() as store:
@@ -68,6 +68,14 @@ def stored_result(source: str) -> AssessmentResult:
             record = store.get(int(source))
     if record.status != "complete" or record.result is None:
         raise NotFoundError(msg("errors_cli.unfinished_draft", id=record.id))
+    return _result_of(record)
+
+
+def _result_of(record: AssessmentRecord) -> AssessmentResult:
+    """A stored result read back; damage (an edited database) is named, not a crash."""
+    from kamcli.scoring.result import AssessmentResult, ResultDataError
+
+    assert record.result is not None
     try:
         return AssessmentResult.from_dict(record.result)
     except ResultDataError as exc:
@@ -80,12 +88,11 @@ def subject_report(model: CompetencyModel, subject: str, stage: str | None) -> S
     from collections import Counter
 
     from kamcli.scoring.multirater import build_subject_report, rating_from_result
-    from kamcli.scoring.result import AssessmentResult
     from kamcli.store import Store
 
     with Store.open_default() as store:
         records = store.list(subject=subject, status="complete")
-    results = [AssessmentResult.from_dict(r.result) for r in reversed(records) if r.result]
+    results = [_result_of(r) for r in reversed(records) if r.result]
     if not results:
         raise NotFoundError(msg("errors_cli.no_ratings_of", subject=subject))
     chosen = stage or Counter(r.stage for r in results).most_common(1)[0][0]

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import IO
 
-from kamcli.errors import InputError, msg
+from kamcli.errors import InputError, Msg, msg
 
 CHUNK_BYTES = 1 << 18  # 256 KiB: big enough to be fast, small enough to keep memory flat
 MAX_LINE_CHARS = 16 * 1024 * 1024
@@ -33,7 +33,7 @@ class ReadFailure(InputError):
     read, so a caller can count each of them as a rejected row rather than lose them.
     """
 
-    def __init__(self, message: str, line: int | None = None, lines_left: int = 0) -> None:
+    def __init__(self, message: Msg, line: int | None = None, lines_left: int = 0) -> None:
         super().__init__(message)
         self.line = line
         self.lines_left = lines_left

@@ -23,7 +23,7 @@ _EXPECTED = {
 }
 
 
-def friendly(error: dict[str, Any]) -> str:
+def friendly(error: dict[str, Any]) -> Msg:
     """One pydantic error in words a model author understands (YAML pitfalls named)."""
     kind = error["type"]
     value = error.get("input")

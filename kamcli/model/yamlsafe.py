@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from kamcli.errors import Problem, msg
+from kamcli.errors import Msg, Problem, msg
 
 MAX_YAML_BYTES = 1024 * 1024
 
@@ -92,7 +92,7 @@ def read_text_capped(path: Path, limit: int = MAX_YAML_BYTES) -> str:
         ) from None
 
 
-def _cannot_read(exc: OSError) -> str:
+def _cannot_read(exc: OSError) -> Msg:
     return msg("errors_model.cannot_read_file", reason=exc.strerror)
 
 

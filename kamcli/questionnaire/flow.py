@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from kamcli.errors import NotFoundError
+from kamcli.errors import NotFoundError, msg
 from kamcli.i18n import t
 from kamcli.questionnaire.prompts import Option, TypedPrompter
 from kamcli.questionnaire.questions import build_diagnostic, build_questions
@@ -57,14 +57,14 @@ def pick_draft(
     """The draft to continue: the one asked for, else one picked from the list, else None."""
     lang = prompter.lang
     if resume is not None:
-        return _as_draft(store.get(resume), lang)
+        return _as_draft(store.get(resume))
     drafts = [d for d in store.drafts() if d.model_id == model.id and (force or d.rater == rater)]
     if not drafts:
         if force:
-            raise NotFoundError(t("questionnaire.no_draft", lang))
+            raise NotFoundError(msg("questionnaire.no_draft"))
         return None
     if force:
-        return _as_draft(drafts[0], lang)
+        return _as_draft(drafts[0])
     listed = drafts[:LISTED_DRAFTS]
     options = [Option(str(d.id), draft_label(model, d, lang)) for d in listed]
     options.append(Option("n", t("questionnaire.new_assessment", lang)))
@@ -72,7 +72,7 @@ def pick_draft(
         prompter.say(t("questionnaire.more_drafts", lang, count=len(drafts) - len(listed)))
     picked = prompter.choose(t("questionnaire.resume_which", lang), options)
     chosen = [d for d in listed if str(d.id) == picked]
-    return _as_draft(chosen[0], lang) if chosen else None
+    return _as_draft(chosen[0]) if chosen else None
 
 
 def draft_label(model: CompetencyModel, record: AssessmentRecord, lang: str) -> str:
@@ -99,9 +99,9 @@ def draft_label(model: CompetencyModel, record: AssessmentRecord, lang: str) -> 
     )
 
 
-def _as_draft(record: AssessmentRecord, lang: str) -> Draft:
+def _as_draft(record: AssessmentRecord) -> Draft:
     if record.status != "draft":
-        raise NotFoundError(t("questionnaire.already_complete", lang, id=record.id))
+        raise NotFoundError(msg("questionnaire.already_complete", id=record.id))
     return Draft(
         record.id,
         dict(record.answers),
