@@ -74,13 +74,24 @@ def _completed_result(record: AssessmentRecord) -> AssessmentResult:
         ) from None
 
 
-def _describe(record: AssessmentRecord) -> str:
+def _describe(record: AssessmentRecord, lang: str) -> str:
+    """ "#12 (draft, Li Wei, mid, 2026-12-05 14:00)": which assessment a title or question means."""
+    from kamcli.i18n import t
     from kamcli.render.terminal import format_created_at
 
-    parts = [record.person or "no name", record.stage or "no stage"]
+    parts = [
+        record.person or t("history.no_name", lang),
+        record.stage or t("history.no_stage", lang),
+    ]
     if record.status != "complete":
-        parts.insert(0, record.status)
-    return f"#{record.id} ({', '.join(parts)}, {format_created_at(record.created_at)})"
+        parts.insert(0, t(f"history.{record.status}", lang))
+    return t(
+        "history.describe",
+        lang,
+        id=record.id,
+        parts=t("history.list_separator", lang).join(parts),
+        date=format_created_at(record.created_at),
+    )
 
 
 def _summary(record: AssessmentRecord, model: CompetencyModel, lang: str) -> dict[str, Any]:
@@ -250,7 +261,7 @@ def compare(
 
         typer.echo(json_dumps(data))
     else:
-        title = f"{_describe(records[0])} → {_describe(records[1])}"
+        title = f"{_describe(records[0], cfg.lang)} → {_describe(records[1], cfg.lang)}"
         stdout_console().print(comparison_view(model, comparison, title, cfg.lang))
 
 
@@ -268,7 +279,7 @@ def delete(
         raise UsageError(msg("errors_cli.delete_not_a_tty"))
     with Store.open_default() as store:
         record = store.get(assessment_id)
-        question = message("cli.delete_confirm", lang, what=_describe(record))
+        question = message("cli.delete_confirm", lang, what=_describe(record, lang))
         if not yes and not typer.confirm(question, err=True):
             stderr_console().print(message("cli.nothing_deleted", lang), markup=False)
             return

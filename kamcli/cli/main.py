@@ -53,7 +53,7 @@ def _error_boundary(ctx: Any) -> Iterator[None]:
         raise typer.Exit(ExitCode.OK) from None
     except KeyboardInterrupt as exc:
         word = "terminated" if isinstance(exc, Terminated) else "interrupted"
-        _echo_err(f"\nkam: {word}.")
+        _echo_err(f"\nkam: {word}.")  # fixed tags, like "kam: error:", for logs and scripts
         raise typer.Exit(interrupt_exit_code(exc)) from None
     except OSError as exc:
         mapped = os_error_as_kam_error(exc)
@@ -80,12 +80,22 @@ def _report(ctx: Any, exc: KamError) -> NoReturn:
 def _internal(ctx: Any, exc: Exception) -> NoReturn:
     if ctx is not None and _debug(ctx):
         traceback.print_exc()
-    _echo_err(
-        f"kam: internal error: {type(exc).__name__}: {exc}\n"
-        "This is a bug in kamcli. Run again with --debug to see the traceback, "
-        "and please report it."
-    )
+    _echo_err(f"kam: internal error: {type(exc).__name__}: {exc}\n{_bug_report_hint(ctx)}")
     raise typer.Exit(ExitCode.INTERNAL) from None
+
+
+def _bug_report_hint(ctx: Any) -> str:
+    """What to do about an internal error, in the run's language; English if even the
+    catalogue cannot be read (a broken install must still say what happened)."""
+    try:
+        from kamcli.i18n import t
+
+        return t("errors.bug_report", _lang(ctx))
+    except Exception:  # the fallback is the point
+        return (
+            "This is a bug in kamcli. Run again with --debug to see the traceback, "
+            "and please report it."
+        )
 
 
 def _echo_err(text: str) -> None:

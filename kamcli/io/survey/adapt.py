@@ -49,7 +49,7 @@ class SurveyInfo:
     stages: dict[str, str]  # stage cell -> stage id
     roles: dict[str, str]  # rater cell -> role
     stage: str | None = None  # fixed by the export (`--stage` at export time)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)
 
 
 def adapt_table(
@@ -106,11 +106,8 @@ def adapt_table(
         table.rows = rows
     table.header = tuple(header)
     if columns.by_code and columns.stamp is None:
-        info.notes.append(
-            f"{name}: LimeSurvey codes C..[I...] were read as this model's items in model "
-            "order; the file carries no model stamp to confirm it was exported from it"
-        )
-    info.notes.insert(0, f"{name}: read as a {TITLES[found]} export")
+        info.notes.append(msg("errors_survey.codes_unconfirmed", name=name))
+    info.notes.insert(0, msg("errors_survey.read_as", name=name, tool=TITLES[found]))
     table.survey = info
 
 
