@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import errno
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # OSError numbers that mean "the disk is full" (exit 7, docs/security.md)
@@ -77,7 +77,7 @@ class MsgList(Msg):
 
     parts: tuple[str, ...]
 
-    def __new__(cls, separator_key: str, parts: list[str]) -> MsgList:
+    def __new__(cls, separator_key: str, parts: Sequence[str]) -> MsgList:
         text = str.__new__(cls, _lookup()(separator_key, "en").join(parts))
         text.key, text.fields, text.parts = separator_key, {}, tuple(parts)
         return text

@@ -28,7 +28,7 @@ from kamcli.batch.rows import RowChecker
 from kamcli.batch.run_notes import closing_notes, header_notes
 from kamcli.batch.seen import SeenIds
 from kamcli.batch.survey_input import adapt_survey
-from kamcli.errors import InputError, MissingFeatureError, in_lang
+from kamcli.errors import InputError, MissingFeatureError, in_lang, msg
 from kamcli.i18n import t
 from kamcli.io.batch_read import STDIN_NAME, InputFormat, Table, open_table
 from kamcli.io.csv_rows import PlainLines
@@ -113,7 +113,7 @@ class BatchRun:
             rejects_target = StreamTarget(options.rejects, bom=True) if options.rejects else None
             if isinstance(output, StreamTarget):
                 self.writer = RecordWriter(output, self.formatter)
-            self.rejects = RejectsWriter(rejects_target) if rejects_target else None
+            self.rejects = RejectsWriter(rejects_target, options.lang) if rejects_target else None
             try:
                 for source in options.inputs:
                     self._read(source)
@@ -345,7 +345,7 @@ class BatchRun:
             said = self._t("batch.line_not_read", why=why)
         self.progress.print(clean_text(said))
         if self.rejects is not None:
-            reason = f"not read: invalid bytes at line {first} ({exc.message})"
+            reason = msg("errors_rows.not_read_bytes", line=first, why=exc.message)
             for line in range(first, first + left):
                 self.rejects.write(table.name, line, reason, (), table.header)
         if self.options.strict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kamcli.errors import Msg, MsgList, msg
 from kamcli.scoring.plan import RowScore, ScoringPlan
 
 
@@ -57,19 +58,28 @@ class BadRow:
 
     line: int
     respondent_id: str | None
-    reason: str
+    reason: Msg  # in the run's language with kamcli.errors.in_lang
     cells: tuple[str, ...]
-    brief: str = ""  # for the terminal: the first few problems and how many more
+    brief: Msg | None = None  # for the terminal: the first few problems and how many more
 
 
 SHOWN_PROBLEMS = 3
+# The problems of a row, one after another: "; " ("；" in Chinese).
+PROBLEMS_SEPARATOR = "errors_scoring.separator"
 
 
-def brief_reason(problems: Sequence[str]) -> str:
-    """One short line however many problems a row has (the rejects file keeps them all)."""
-    shown = "; ".join(problems[:SHOWN_PROBLEMS])
+def brief_reason(problems: Sequence[Msg]) -> Msg | None:
+    """One short line however many problems a row has (the rejects file keeps them all);
+    None when the reason itself is short enough."""
     more = len(problems) - SHOWN_PROBLEMS
-    return shown + (f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else "")
+    if more <= 0:
+        return None
+    shown = MsgList(PROBLEMS_SEPARATOR, list(problems[:SHOWN_PROBLEMS]))
+    return msg(
+        "errors_rows.and_more_one" if more == 1 else "errors_rows.and_more_many",
+        shown=shown,
+        more=more,
+    )
 
 
 def subject_of(row: GoodRow) -> str:
