@@ -23,7 +23,7 @@ from kamcli.batch.options import BatchCounts, BatchOptions, check_options
 from kamcli.batch.output import NullRecordWriter, NullTarget, RatedRecordFormatter
 from kamcli.batch.progress import Progress
 from kamcli.batch.record_writers import RecordWriter, RejectsWriter, StreamTarget, write_failure
-from kamcli.batch.row_outcomes import BadRow, GoodRow, row_score, subject_of
+from kamcli.batch.row_outcomes import BadRow, GoodRow, reject_line, row_score, subject_of
 from kamcli.batch.rows import RowChecker
 from kamcli.batch.run_notes import closing_notes, header_notes
 from kamcli.batch.seen import SeenIds
@@ -314,9 +314,8 @@ class BatchRun:
 
     def _bad(self, table: Table, row: BadRow) -> None:
         self.counts.rejected += 1
-        who = f" (respondent_id {clean_text(row.respondent_id)})" if row.respondent_id else ""
-        reason = clean_text(in_lang(row.brief or row.reason, self.options.lang))
-        self.progress.print(f"{_shown(table.name)}:{row.line}: {reason}{who}")
+        where = f"{_shown(table.name)}:{row.line}"
+        self.progress.print(clean_text(reject_line(where, row, self.options.lang)))
         if self.rejects is not None:
             self.rejects.write(table.name, row.line, row.reason, row.cells, table.header)
         if self.options.strict:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kamcli.errors import Msg, MsgList, msg
+from kamcli.errors import Msg, MsgList, in_lang, msg
+from kamcli.i18n import t
 from kamcli.scoring.plan import RowScore, ScoringPlan
 
 
@@ -80,6 +81,14 @@ def brief_reason(problems: Sequence[Msg]) -> Msg | None:
         shown=shown,
         more=more,
     )
+
+
+def reject_line(where: str, row: BadRow, lang: str) -> str:
+    """`FILE:ROW: why (respondent_id X)` for the terminal, the reason in `lang` (brief)."""
+    reason = in_lang(row.brief or row.reason, lang)
+    if row.respondent_id:
+        reason = t("errors_rows.with_respondent", lang, reason=reason, id=row.respondent_id)
+    return f"{where}: {reason}"
 
 
 def subject_of(row: GoodRow) -> str:
