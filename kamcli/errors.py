@@ -39,7 +39,8 @@ class Msg(str):
     fields: dict[str, object]
 
     def __new__(cls, key: str, **fields: object) -> Msg:
-        text = super().__new__(cls, _lookup()(key, "en", **fields))
+        template = _english()[key]  # t(key, "en", **fields) without its calls: built per row
+        text = super().__new__(cls, template.format(**fields) if fields else template)
         text.key, text.fields = key, fields
         return text
 
@@ -59,6 +60,14 @@ def _lookup() -> Callable[..., str]:
     from kamcli.i18n import t
 
     return t
+
+
+@functools.cache
+def _english() -> dict[str, str]:
+    """The English catalogue (kamcli.i18n.catalogue("en")), loaded on first use."""
+    from kamcli.i18n import FALLBACK, catalogue
+
+    return catalogue(FALLBACK)
 
 
 def msg(key: str, **fields: object) -> Msg:

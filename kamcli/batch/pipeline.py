@@ -23,12 +23,12 @@ from kamcli.batch.options import BatchCounts, BatchOptions, check_options
 from kamcli.batch.output import NullRecordWriter, NullTarget, RatedRecordFormatter
 from kamcli.batch.progress import Progress
 from kamcli.batch.record_writers import RecordWriter, RejectsWriter, StreamTarget, write_failure
-from kamcli.batch.row_outcomes import BadRow, GoodRow, reject_line, row_score, subject_of
+from kamcli.batch.row_outcomes import BadRow, GoodRow, rejected_texts, row_score, subject_of
 from kamcli.batch.rows import RowChecker
 from kamcli.batch.run_notes import closing_notes, header_notes
 from kamcli.batch.seen import SeenIds
 from kamcli.batch.survey_input import adapt_survey
-from kamcli.errors import InputError, MissingFeatureError, in_lang, msg
+from kamcli.errors import InputError, MissingFeatureError, in_lang
 from kamcli.i18n import t
 from kamcli.io.batch_read import STDIN_NAME, InputFormat, Table, open_table
 from kamcli.io.csv_rows import PlainLines
@@ -113,7 +113,7 @@ class BatchRun:
             rejects_target = StreamTarget(options.rejects, bom=True) if options.rejects else None
             if isinstance(output, StreamTarget):
                 self.writer = RecordWriter(output, self.formatter)
-            self.rejects = RejectsWriter(rejects_target, options.lang) if rejects_target else None
+            self.rejects = RejectsWriter(rejects_target) if rejects_target else None
             try:
                 for source in options.inputs:
                     self._read(source)
@@ -314,10 +314,10 @@ class BatchRun:
 
     def _bad(self, table: Table, row: BadRow) -> None:
         self.counts.rejected += 1
-        where = f"{_shown(table.name)}:{row.line}"
-        self.progress.print(clean_text(reject_line(where, row, self.options.lang)))
+        line, reason = rejected_texts(f"{_shown(table.name)}:{row.line}", row, self.options.lang)
+        self.progress.print(clean_text(line))
         if self.rejects is not None:
-            self.rejects.write(table.name, row.line, row.reason, row.cells, table.header)
+            self.rejects.write(table.name, row.line, reason, row.cells, table.header)
         if self.options.strict:
             raise StopBatch
 
@@ -344,7 +344,7 @@ class BatchRun:
             said = self._t("batch.line_not_read", why=why)
         self.progress.print(clean_text(said))
         if self.rejects is not None:
-            reason = msg("errors_rows.not_read_bytes", line=first, why=exc.message)
+            reason = self._t("errors_rows.not_read_bytes", line=first, why=why)
             for line in range(first, first + left):
                 self.rejects.write(table.name, line, reason, (), table.header)
         if self.options.strict:

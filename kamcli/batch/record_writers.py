@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from kamcli.batch.formats import OutputFormat
-from kamcli.errors import DISK_FULL, Msg, OutputError, in_lang, msg
+from kamcli.errors import DISK_FULL, OutputError, msg
 from kamcli.io.atomic import writes_in_place
 from kamcli.io.cells import neutralise
 from kamcli.io.tempfiles import new_temp_file
@@ -194,9 +194,8 @@ class RejectsWriter:
     # no respondent_id column of its own: the row's cells (the input's columns) hold it
     FIXED = ("file", "row_number", "reason")
 
-    def __init__(self, target: StreamTarget, lang: str = "en") -> None:
+    def __init__(self, target: StreamTarget) -> None:
         self.target = target
-        self.lang = lang  # of the reasons (the run's --lang)
         self.count = 0
         self._csv = csv.writer(target.stream, lineterminator="\r\n")
         self._header_written = False
@@ -205,14 +204,14 @@ class RejectsWriter:
         self,
         file: str,
         row_number: int,
-        reason: Msg,
+        reason: str,
         cells: Sequence[str],
         header: Sequence[str],
     ) -> None:
         if not self._header_written:
             self._csv.writerow([*self.FIXED, *header])
             self._header_written = True
-        record = [file, row_number, in_lang(reason, self.lang), *cells]
+        record = [file, row_number, reason, *cells]
         self._csv.writerow([neutralise(v) if isinstance(v, str) else v for v in record])
         self.count += 1
 

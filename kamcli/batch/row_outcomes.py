@@ -83,12 +83,14 @@ def brief_reason(problems: Sequence[Msg]) -> Msg | None:
     )
 
 
-def reject_line(where: str, row: BadRow, lang: str) -> str:
-    """`FILE:ROW: why (respondent_id X)` for the terminal, the reason in `lang` (brief)."""
-    reason = in_lang(row.brief or row.reason, lang)
+def rejected_texts(where: str, row: BadRow, lang: str) -> tuple[str, str]:
+    """The terminal line `FILE:ROW: why (respondent_id X)` (the brief reason) and the whole
+    reason for the rejects file, in `lang` (each rendered once: a zh run may reject 1M rows)."""
+    reason = in_lang(row.reason, lang)
+    shown = reason if row.brief is None else in_lang(row.brief, lang)
     if row.respondent_id:
-        reason = t("errors_rows.with_respondent", lang, reason=reason, id=row.respondent_id)
-    return f"{where}: {reason}"
+        shown = t("errors_rows.with_respondent", lang, reason=shown, id=row.respondent_id)
+    return f"{where}: {shown}", reason
 
 
 def subject_of(row: GoodRow) -> str:

@@ -37,6 +37,12 @@ class CellAliases(Protocol):
 # Joining digit cells with a separator and checking every second character is the separator
 # proves each cell held exactly one character (see `_digits`); "," can never be a scale digit.
 SEPARATOR = ","
+# Why a cell is not an answer: a catalogue key and its fields but the item's id, which the
+# caller adds (one message per problem, built only when there is one).
+CellProblem = tuple[str, dict[str, object]]
+NOT_A_NUMBER = "errors_rows.not_a_number"
+NOT_WHOLE = "errors_rows.not_whole"
+OFF_SCALE = "errors_rows.off_scale"
 
 
 def cell_text(value: object) -> str:
@@ -148,9 +154,7 @@ class RowChecker:
             if barred:
                 problems += self._rules.problems(role, values)
             if problems:
-                return self._bad(
-                    line, cells, MsgList(PROBLEMS_SEPARATOR, problems), brief_reason(problems)
-                )
+                return self._bad(line, cells, _listed(problems), brief_reason(problems))
             answered = sum(1 for v in values if v is not None)
             asked = self._rules.allowed[role] if barred else self._n_items
             if not asked or answered / asked < self._min_coverage - EPSILON:
@@ -164,7 +168,7 @@ class RowChecker:
         if self._diagnostic:
             diagnostic, problems = self._diagnose(cells)
             if problems:
-                return self._bad(line, cells, MsgList(PROBLEMS_SEPARATOR, problems))
+                return self._bad(line, cells, _listed(problems))
         if not self._seen.add(rid):
             return self._bad(line, cells, msg("errors_rows.duplicate_id"))
         return GoodRow(
@@ -226,11 +230,11 @@ class RowChecker:
         for item_id, present in zip(self._item_ids, self._present, strict=True):
             value, problem = self._value(next(answers)) if present else (None, None)
             if problem is not None:
-                problems.append(msg("errors_rows.item_problem", item=item_id, problem=problem))
+                problems.append(Msg(problem[0], item=item_id, **problem[1]))
             values.append(value)
         return tuple(values), problems
 
-    def _value(self, cell: object) -> tuple[int | None, Msg | None]:
+    def _value(self, cell: object) -> tuple[int | None, CellProblem | None]:
         """The answer in a cell, or why it is not one (empty or a skip word = unanswered)."""
         if cell is None:
             return None, None
@@ -243,20 +247,17 @@ class RowChecker:
                 return None, None
             number = _number(text)
             if number is None:
-                return None, msg("errors_rows.not_a_number", text=_quote(text), hint=self._hint)
+                return None, (NOT_A_NUMBER, {"text": _quote(text), "hint": self._hint})
         elif isinstance(cell, bool) or not isinstance(cell, int | float):
-            shown = _quote(cell_text(cell))
-            return None, msg("errors_rows.not_a_number", text=shown, hint=self._hint)
+            return None, (NOT_A_NUMBER, {"text": _quote(cell_text(cell)), "hint": self._hint})
         else:
             number = cell
         if isinstance(number, float):
             if not math.isfinite(number) or not number.is_integer():
-                shown = cell_text(number)
-                return None, msg("errors_rows.not_whole", number=shown, hint=self._hint)
+                return None, (NOT_WHOLE, {"number": cell_text(number), "hint": self._hint})
             number = int(number)
         if not self._low <= number <= self._high:
-            low, high = self._low, self._high
-            return None, msg("errors_rows.off_scale", number=number, low=low, high=high)
+            return None, (OFF_SCALE, {"number": number, "low": self._low, "high": self._high})
         return number, None
 
     def _diagnose(self, cells: Sequence[object]) -> tuple[tuple[str, str, str] | None, list[Msg]]:
@@ -268,8 +269,7 @@ class RowChecker:
         for statement_id, column in self._diagnostic:
             value, problem = self._value(cells[column] if column < len(cells) else None)
             if problem is not None:
-                item_problem = msg("errors_rows.item_problem", item=statement_id, problem=problem)
-                problems.append(item_problem)
+                problems.append(Msg(problem[0], item=statement_id, **problem[1]))
             answers[statement_id] = value
         if problems or all(v is None for v in answers.values()):
             return None, problems
@@ -298,6 +298,11 @@ def _getter(columns: list[int]) -> Callable[[Sequence[object]], Sequence[object]
         return lambda cells: (cells[only],)
     getter: Callable[[Sequence[object]], Sequence[object]] = itemgetter(*columns)
     return getter
+
+
+def _listed(problems: list[Msg]) -> Msg:
+    """The problems of a row as one reason ("; " between them, "；" in Chinese)."""
+    return problems[0] if len(problems) == 1 else MsgList(PROBLEMS_SEPARATOR, problems)
 
 
 def _stripped(cell: object) -> str:
