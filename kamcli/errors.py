@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import errno
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # OSError numbers that mean "the disk is full" (exit 7, docs/security.md)
@@ -39,7 +39,8 @@ class Msg(str):
     fields: dict[str, object]
 
     def __new__(cls, key: str, **fields: object) -> Msg:
-        text = super().__new__(cls, _lookup()(key, "en", **fields))
+        template = _english()[key]  # t(key, "en", **fields) without its calls: built per row
+        text = super().__new__(cls, template.format(**fields) if fields else template)
         text.key, text.fields = key, fields
         return text
 
@@ -61,6 +62,14 @@ def _lookup() -> Callable[..., str]:
     return t
 
 
+@functools.cache
+def _english() -> dict[str, str]:
+    """The English catalogue (kamcli.i18n.catalogue("en")), loaded on first use."""
+    from kamcli.i18n import FALLBACK, catalogue
+
+    return catalogue(FALLBACK)
+
+
 def msg(key: str, **fields: object) -> Msg:
     """An error or problem text by catalogue key, e.g. msg("errors.no_such_file", path=p)."""
     return Msg(key, **fields)
@@ -77,7 +86,7 @@ class MsgList(Msg):
 
     parts: tuple[str, ...]
 
-    def __new__(cls, separator_key: str, parts: list[str]) -> MsgList:
+    def __new__(cls, separator_key: str, parts: Sequence[str]) -> MsgList:
         text = str.__new__(cls, _lookup()(separator_key, "en").join(parts))
         text.key, text.fields, text.parts = separator_key, {}, tuple(parts)
         return text

@@ -23,7 +23,7 @@ from kamcli.batch.options import BatchCounts, BatchOptions, check_options
 from kamcli.batch.output import NullRecordWriter, NullTarget, RatedRecordFormatter
 from kamcli.batch.progress import Progress
 from kamcli.batch.record_writers import RecordWriter, RejectsWriter, StreamTarget, write_failure
-from kamcli.batch.row_outcomes import BadRow, GoodRow, row_score, subject_of
+from kamcli.batch.row_outcomes import BadRow, GoodRow, rejected_texts, row_score, subject_of
 from kamcli.batch.rows import RowChecker
 from kamcli.batch.run_notes import closing_notes, header_notes
 from kamcli.batch.seen import SeenIds
@@ -314,11 +314,10 @@ class BatchRun:
 
     def _bad(self, table: Table, row: BadRow) -> None:
         self.counts.rejected += 1
-        who = f" (respondent_id {clean_text(row.respondent_id)})" if row.respondent_id else ""
-        reason = clean_text(in_lang(row.brief or row.reason, self.options.lang))
-        self.progress.print(f"{_shown(table.name)}:{row.line}: {reason}{who}")
+        line, reason = rejected_texts(f"{_shown(table.name)}:{row.line}", row, self.options.lang)
+        self.progress.print(clean_text(line))
         if self.rejects is not None:
-            self.rejects.write(table.name, row.line, row.reason, row.cells, table.header)
+            self.rejects.write(table.name, row.line, reason, row.cells, table.header)
         if self.options.strict:
             raise StopBatch
 
@@ -345,7 +344,7 @@ class BatchRun:
             said = self._t("batch.line_not_read", why=why)
         self.progress.print(clean_text(said))
         if self.rejects is not None:
-            reason = f"not read: invalid bytes at line {first} ({exc.message})"
+            reason = self._t("errors_rows.not_read_bytes", line=first, why=why)
             for line in range(first, first + left):
                 self.rejects.write(table.name, line, reason, (), table.header)
         if self.options.strict:

@@ -11,19 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kamcli.errors import Msg, msg
 from kamcli.model.schema import RATER_ROLES, CompetencyModel
 from kamcli.scoring.plan import RowScore
 from kamcli.scoring.score import score_competency, stage_fit
 
 SELF = "self"
-# How messages name the raters of a role: "item x is not rated by managers".
-ROLE_PLURALS = {
-    "self": "the person themself (self)",
-    "manager": "managers",
-    "peer": "peers",
-    "customer": "customers",
-    "other": "other raters",
-}
+NOT_RATED = "errors_rows.not_rated_by"
+# How messages name the raters of a role ("item x is not rated by managers"): catalogue keys.
+ROLE_PLURALS = {role: f"errors_rows.raters_{role}" for role in RATER_ROLES}
 
 
 class RaterRules:
@@ -48,21 +44,20 @@ class RaterRules:
         """The role a cell names (None when it names none); empty means `self`."""
         return self.roles.get(given) or self.roles.get(given.casefold())
 
-    def unknown(self, given: str) -> str:
+    def unknown(self, given: str) -> Msg:
         from kamcli.scoring.multirater import unknown_rater_problem  # rarely needed: lazily
 
         problem = unknown_rater_problem(given)
         assert problem is not None, "only called for a cell that names no role"
         return problem
 
-    def problems(self, role: str, values: Sequence[int | None]) -> list[str]:
+    def problems(self, role: str, values: Sequence[int | None]) -> list[Msg]:
         """Answers the role may not give: one message per answered item reserved for others."""
-        who = ROLE_PLURALS.get(role, role)
-        return [
-            f"item {self._item_ids[index]} is not rated by {who}; leave it empty"
-            for index in self.forbidden.get(role, ())
-            if values[index] is not None
-        ]
+        answered = [i for i in self.forbidden.get(role, ()) if values[i] is not None]
+        if not answered:
+            return []
+        who = msg(ROLE_PLURALS[role])
+        return [msg(NOT_RATED, item=self._item_ids[index], who=who) for index in answered]
 
     def score(self, values: Sequence[int | None], stage: str, role: str) -> RowScore:
         """The row scored over the items its role may answer (score_assessment's rules)."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kamcli.errors import Msg, MsgList, in_lang, msg
+from kamcli.i18n import t
 from kamcli.scoring.plan import RowScore, ScoringPlan
 
 
@@ -57,19 +59,38 @@ class BadRow:
 
     line: int
     respondent_id: str | None
-    reason: str
+    reason: Msg  # in the run's language with kamcli.errors.in_lang
     cells: tuple[str, ...]
-    brief: str = ""  # for the terminal: the first few problems and how many more
+    brief: Msg | None = None  # for the terminal: the first few problems and how many more
 
 
 SHOWN_PROBLEMS = 3
+# The problems of a row, one after another: "; " ("；" in Chinese).
+PROBLEMS_SEPARATOR = "errors_scoring.separator"
 
 
-def brief_reason(problems: Sequence[str]) -> str:
-    """One short line however many problems a row has (the rejects file keeps them all)."""
-    shown = "; ".join(problems[:SHOWN_PROBLEMS])
+def brief_reason(problems: Sequence[Msg]) -> Msg | None:
+    """One short line however many problems a row has (the rejects file keeps them all);
+    None when the reason itself is short enough."""
     more = len(problems) - SHOWN_PROBLEMS
-    return shown + (f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else "")
+    if more <= 0:
+        return None
+    shown = MsgList(PROBLEMS_SEPARATOR, list(problems[:SHOWN_PROBLEMS]))
+    return msg(
+        "errors_rows.and_more_one" if more == 1 else "errors_rows.and_more_many",
+        shown=shown,
+        more=more,
+    )
+
+
+def rejected_texts(where: str, row: BadRow, lang: str) -> tuple[str, str]:
+    """The terminal line `FILE:ROW: why (respondent_id X)` (the brief reason) and the whole
+    reason for the rejects file, in `lang` (each rendered once: a zh run may reject 1M rows)."""
+    reason = in_lang(row.reason, lang)
+    shown = reason if row.brief is None else in_lang(row.brief, lang)
+    if row.respondent_id:
+        shown = t("errors_rows.with_respondent", lang, reason=shown, id=row.respondent_id)
+    return f"{where}: {shown}", reason
 
 
 def subject_of(row: GoodRow) -> str:

@@ -16,8 +16,9 @@ from typing import Protocol
 
 from kamcli.batch.layout import Layout
 from kamcli.batch.raters import RaterRules
-from kamcli.batch.row_outcomes import BadRow, GoodRow, brief_reason
+from kamcli.batch.row_outcomes import PROBLEMS_SEPARATOR, BadRow, GoodRow, brief_reason
 from kamcli.batch.seen import SeenIds
+from kamcli.errors import Msg, MsgList, msg
 from kamcli.io.answers import SKIP_WORDS
 from kamcli.io.table_rows import META_COLUMNS, RowProblem
 from kamcli.model.schema import CompetencyModel
@@ -36,6 +37,12 @@ class CellAliases(Protocol):
 # Joining digit cells with a separator and checking every second character is the separator
 # proves each cell held exactly one character (see `_digits`); "," can never be a scale digit.
 SEPARATOR = ","
+# Why a cell is not an answer: a catalogue key and its fields but the item's id, which the
+# caller adds (one message per problem, built only when there is one).
+CellProblem = tuple[str, dict[str, object]]
+NOT_A_NUMBER = "errors_rows.not_a_number"
+NOT_WHOLE = "errors_rows.not_whole"
+OFF_SCALE = "errors_rows.off_scale"
 
 
 def cell_text(value: object) -> str:
@@ -93,7 +100,7 @@ class RowChecker:
         self._separators = SEPARATOR * (self._n_items - 1)
         self._joined_length = 2 * self._n_items - 1
         self._valid = {str(v): v for v in range(self._low, self._high + 1)}
-        self._hint = f"expected a whole number from {self._low} to {self._high}, or empty to skip"
+        self._hint = msg("errors_rows.hint", low=self._low, high=self._high)
         self._rules = RaterRules(model, plan.item_ids)
         self._roles = self._rules.roles
         self._barred = frozenset(self._rules.forbidden)
@@ -113,12 +120,14 @@ class RowChecker:
             return BadRow(line, rid, cells.reason, cells.cells)
         width = self._width
         if len(cells) != width and not self._only_blank_extras(cells, width):
-            return self._bad(line, cells, f"row has {len(cells)} cells, header has {width}")
+            return self._bad(
+                line, cells, msg("errors_rows.row_width", cells=len(cells), width=width)
+            )
         # the meta cells in META_COLUMNS order ("" when the file has no such column)
         meta = (*map(self._strip, self._meta_of(cells)), *self._meta_pad)
         rid, name, account, given_stage, subject, rater = meta
         if not rid:
-            return self._bad(line, cells, "no respondent_id")
+            return self._bad(line, cells, msg("errors_rows.no_id"))
         stages = self._stages
         stage = self._stage or stages.get(given_stage) or stages.get(given_stage.casefold())
         if stage is None:
@@ -145,16 +154,12 @@ class RowChecker:
             if barred:
                 problems += self._rules.problems(role, values)
             if problems:
-                return self._bad(line, cells, "; ".join(problems), brief_reason(problems))
+                return self._bad(line, cells, _listed(problems), brief_reason(problems))
             answered = sum(1 for v in values if v is not None)
             asked = self._rules.allowed[role] if barred else self._n_items
             if not asked or answered / asked < self._min_coverage - EPSILON:
-                return self._bad(
-                    line,
-                    cells,
-                    f"too little coverage: {answered} of {asked} items answered "
-                    f"(at least {self._min_coverage:.0%} needed)",
-                )
+                coverage = {"answered": answered, "asked": asked, "needed": self._min_coverage}
+                return self._bad(line, cells, msg("errors_rows.too_little_coverage", **coverage))
             if barred:
                 score = self._rules.score(values, stage, role)
             else:
@@ -163,11 +168,9 @@ class RowChecker:
         if self._diagnostic:
             diagnostic, problems = self._diagnose(cells)
             if problems:
-                return self._bad(line, cells, "; ".join(problems))
+                return self._bad(line, cells, _listed(problems))
         if not self._seen.add(rid):
-            return self._bad(
-                line, cells, "duplicate respondent_id: an earlier row with this id was scored"
-            )
+            return self._bad(line, cells, msg("errors_rows.duplicate_id"))
         return GoodRow(
             line,
             rid,
@@ -199,10 +202,10 @@ class RowChecker:
         cell = cells[index]
         return cell.strip() if type(cell) is str else cell_text(cell).strip()
 
-    def _stage_problem(self, given: str) -> str:
+    def _stage_problem(self, given: str) -> Msg:
         if not given:
-            return f"no stage: fill the stage column or pass --stage ({', '.join(self._ids)})"
-        return f"unknown stage {given!r} (stages: {', '.join(self._ids)}; or pass --stage)"
+            return msg("errors_rows.no_stage", stages=", ".join(self._ids))
+        return msg("errors_rows.unknown_stage", stage=given, stages=", ".join(self._ids))
 
     def _digits(self, cells: Sequence[object]) -> bytes | None:
         """b"4352…" when every answer cell is one character, else None (the slow path).
@@ -220,18 +223,18 @@ class RowChecker:
             return None
         return joined[::2].encode("ascii", "replace")
 
-    def _values(self, cells: Sequence[object]) -> tuple[tuple[int | None, ...], list[str]]:
+    def _values(self, cells: Sequence[object]) -> tuple[tuple[int | None, ...], list[Msg]]:
         values: list[int | None] = []
-        problems: list[str] = []
+        problems: list[Msg] = []
         answers = iter(self._items_of(cells))
         for item_id, present in zip(self._item_ids, self._present, strict=True):
             value, problem = self._value(next(answers)) if present else (None, None)
             if problem is not None:
-                problems.append(f"{item_id}: {problem}")
+                problems.append(Msg(problem[0], item=item_id, **problem[1]))
             values.append(value)
         return tuple(values), problems
 
-    def _value(self, cell: object) -> tuple[int | None, str | None]:
+    def _value(self, cell: object) -> tuple[int | None, CellProblem | None]:
         """The answer in a cell, or why it is not one (empty or a skip word = unanswered)."""
         if cell is None:
             return None, None
@@ -244,29 +247,29 @@ class RowChecker:
                 return None, None
             number = _number(text)
             if number is None:
-                return None, f"{_quote(text)} is not a number ({self._hint})"
+                return None, (NOT_A_NUMBER, {"text": _quote(text), "hint": self._hint})
         elif isinstance(cell, bool) or not isinstance(cell, int | float):
-            return None, f"{_quote(cell_text(cell))} is not a number ({self._hint})"
+            return None, (NOT_A_NUMBER, {"text": _quote(cell_text(cell)), "hint": self._hint})
         else:
             number = cell
         if isinstance(number, float):
             if not math.isfinite(number) or not number.is_integer():
-                return None, f"{cell_text(number)} is not a whole number ({self._hint})"
+                return None, (NOT_WHOLE, {"number": cell_text(number), "hint": self._hint})
             number = int(number)
         if not self._low <= number <= self._high:
-            return None, f"{number} is outside the scale {self._low}..{self._high}"
+            return None, (OFF_SCALE, {"number": number, "low": self._low, "high": self._high})
         return number, None
 
-    def _diagnose(self, cells: Sequence[object]) -> tuple[tuple[str, str, str] | None, list[str]]:
+    def _diagnose(self, cells: Sequence[object]) -> tuple[tuple[str, str, str] | None, list[Msg]]:
         """The row's diagnostic cells, or the problems of its statement answers."""
         from kamcli.scoring.diagnostic import diagnose  # only files with statement columns
 
         answers: dict[str, int | None] = {}
-        problems: list[str] = []
+        problems: list[Msg] = []
         for statement_id, column in self._diagnostic:
             value, problem = self._value(cells[column] if column < len(cells) else None)
             if problem is not None:
-                problems.append(f"{statement_id}: {problem}")
+                problems.append(Msg(problem[0], item=statement_id, **problem[1]))
             answers[statement_id] = value
         if problems or all(v is None for v in answers.values()):
             return None, problems
@@ -274,7 +277,9 @@ class RowChecker:
         confidence = "" if result.confidence is None else f"{result.confidence:.2f}"
         return (result.suggested_stage or "", confidence, result.unclear or ""), []
 
-    def _bad(self, line: int, cells: Sequence[object], reason: str, brief: str = "") -> BadRow:
+    def _bad(
+        self, line: int, cells: Sequence[object], reason: Msg, brief: Msg | None = None
+    ) -> BadRow:
         respondent_id = self._text(cells, "respondent_id")
         texts = tuple(cell_text(c) for c in cells)
         return BadRow(line, respondent_id or None, reason, texts, brief)
@@ -293,6 +298,11 @@ def _getter(columns: list[int]) -> Callable[[Sequence[object]], Sequence[object]
         return lambda cells: (cells[only],)
     getter: Callable[[Sequence[object]], Sequence[object]] = itemgetter(*columns)
     return getter
+
+
+def _listed(problems: list[Msg]) -> Msg:
+    """The problems of a row as one reason ("; " between them, "；" in Chinese)."""
+    return problems[0] if len(problems) == 1 else MsgList(PROBLEMS_SEPARATOR, problems)
 
 
 def _stripped(cell: object) -> str:

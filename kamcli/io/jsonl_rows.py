@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from kamcli.errors import msg
+from kamcli.errors import Msg, msg
 from kamcli.io.messages import joined
 from kamcli.io.table_rows import META_COLUMNS, Row, RowProblem, UnknownKey
 
@@ -42,7 +42,7 @@ def jsonl_rows(
             yield line, RowProblem(msg("errors_io.jsonl_not_object", example="{…}"), original)
             continue
         cells: list[object] = [None] * width
-        problems: list[str] = []
+        problems: list[Msg] = []
         given: set[str] = set()
         for key, value in _flat_pairs(data, problems):
             index = columns.get(key)
@@ -77,7 +77,7 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
-def _flat_pairs(data: dict[str, Any], problems: list[str]) -> Iterator[tuple[str, Any]]:
+def _flat_pairs(data: dict[str, Any], problems: list[Msg]) -> Iterator[tuple[str, Any]]:
     """Top-level keys, with the `answers` and `diagnostic` objects (as in answers files)
     flattened into their item and statement ids."""
     for key, value in data.items():

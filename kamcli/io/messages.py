@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from kamcli.errors import Msg, msg
 
 
-def joined(parts: Sequence[str]) -> str:
+def joined(parts: Sequence[Msg]) -> Msg:
     """The parts as one message, separated by "; " (in English)."""
     if len(parts) == 1:
         return parts[0]

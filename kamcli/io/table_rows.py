@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kamcli.errors import Msg
+
 META_COLUMNS = ("respondent_id", "name", "account", "stage", "subject", "rater")
 
 
@@ -13,7 +15,7 @@ META_COLUMNS = ("respondent_id", "name", "account", "stage", "subject", "rater")
 class RowProblem:
     """A row the reader could not turn into cells; `cells` is what it saw, as text."""
 
-    reason: str
+    reason: Msg  # in the run's language with kamcli.errors.in_lang
     cells: tuple[str, ...]
 
 

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from kamcli.errors import MsgList, msg
+from kamcli.errors import Msg, MsgList, msg
 from kamcli.model.schema import RATER_ROLES, CompetencyModel
 from kamcli.scoring.score import EPSILON
 
@@ -22,7 +22,7 @@ class Rating(Protocol):
     def scores(self) -> Mapping[str, float | None]: ...
 
 
-def unknown_rater_problem(rater: str) -> str | None:
+def unknown_rater_problem(rater: str) -> Msg | None:
     """A message listing the allowed roles when `rater` is not one of them, else None."""
     if rater in RATER_ROLES:
         return None

@@ -149,7 +149,7 @@ def _candidates(column: str, text: str) -> list[str]:
 
 def unmatched(columns: Columns, model: CompetencyModel) -> Msg | None:
     """The unmapped and ambiguous columns, each with its closest item text (or None)."""
-    lines: list[str] = []
+    lines: list[Msg] = []
     candidates = list(display_texts(model))
     for column in columns.unmapped:
         hint = closest(column, candidates)
