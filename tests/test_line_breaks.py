@@ -80,7 +80,7 @@ def test_wrapped_lines_never_start_with_closing_punctuation(text: str) -> None:
     tokens = break_tokens(text, after_hyphen=True)
     assume(all(not spaced or t[0] not in CLOSING for t, spaced in tokens))
     assume(text.strip() and text.strip()[0] not in CLOSING)
-    assume(max(text_units(t) for t, _ in tokens) <= 8)
+    assume(max(text_units(t) for t, _ in tokens + break_tokens(text)) <= 8)
     for lines in (
         wrap_text(text, 8.0, lambda s: float(text_units(s))),
         list(wrap_label(text, 8, 99)),
