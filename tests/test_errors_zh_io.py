@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import survey_fixtures as fx
+from test_hostile import workbook
 from typer.testing import CliRunner
 
 from kamcli.cli.main import app
@@ -48,24 +49,6 @@ def plain_csv(path: Path, rows: list[list[object]]) -> Path:
 
 def good_row(rid: str) -> list[object]:
     return [rid, "Ann", "Acme", "mid", *([3] * len(ITEMS))]
-
-
-def workbook(path: Path, sheet: bytes) -> Path:
-    """A minimal .xlsx written by hand, so a test can put anything in its sheet."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr(
-            "xl/workbook.xml",
-            f'<workbook xmlns="{NS}" xmlns:r="{RELS}"><sheets>'
-            '<sheet name="responses" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        )
-        archive.writestr(
-            "xl/_rels/workbook.xml.rels",
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
-            "</Relationships>",
-        )
-        archive.writestr("xl/worksheets/sheet1.xml", sheet)
-    return path
 
 
 def sheet_xml(rows: list[list[str]], extra: str = "") -> bytes:

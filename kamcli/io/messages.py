@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kamcli.errors import Msg, msg
+from kamcli.errors import Msg, MsgList, msg
 
 
 def joined(parts: Sequence[Msg]) -> Msg:
     """The parts as one message, separated by "; " (in English)."""
-    if len(parts) == 1:
-        return parts[0]
-    middle = len(parts) // 2  # halves: the nesting stays shallow however many parts
-    return msg("errors_io.joined", head=joined(parts[:middle]), tail=joined(parts[middle:]))
+    return parts[0] if len(parts) == 1 else MsgList("errors_scoring.separator", parts)
 
 
 def some_ids(ids: Sequence[str], limit: int = 8) -> str | Msg:

@@ -91,26 +91,15 @@ class Scale(Strict):
     def _consistent(self) -> Scale:
         if self.min >= self.max:
             raise ValueError(msg("errors_model.scale_min_max", min=self.min, max=self.max))
-        if len(self.anchors) != self.points:
-            raise ValueError(
-                msg(
-                    "errors_model.scale_anchors",
-                    points=self.points,
-                    min=self.min,
-                    max=self.max,
-                    got=len(self.anchors),
-                )
-            )
-        if self.levels is not None and len(self.levels) != self.points:
-            raise ValueError(
-                msg(
-                    "errors_model.scale_levels",
-                    points=self.points,
-                    min=self.min,
-                    max=self.max,
-                    got=len(self.levels),
-                )
-            )
+        for key, texts in (
+            ("errors_model.scale_anchors", self.anchors),
+            ("errors_model.scale_levels", self.levels),
+        ):
+            if texts is not None and len(texts) != self.points:
+                raise ValueError(
+                    msg(key, points=self.points, min=self.min, max=self.max,
+                        got=len(texts))
+                )  # fmt: skip
         return self
 
     @property
